@@ -1,0 +1,6 @@
+//! Server functions: thin, each one authenticates, parses, authorizes, then
+//! makes one data-access call. They are the app's public HTTP API under `/api`.
+
+pub mod auth;
+pub mod units;
+pub mod users;

@@ -1,0 +1,76 @@
+use leptos::prelude::*;
+
+use super::error::{error_text, ErrorAlert};
+use crate::error::{AppError, Field};
+use crate::i18n::*;
+
+/// The latest result of a form's action, as the field helpers read it.
+pub type Outcome<T> = MappedSignal<Option<Result<T, AppError>>>;
+
+/// The error of `field` in the latest outcome, as a sentence.
+pub fn field_error<T: Send + Sync + 'static>(
+    outcome: Outcome<T>,
+    field: Field,
+) -> Signal<Option<String>> {
+    let i18n = use_i18n();
+    Signal::derive(move || {
+        outcome.with(|latest| match latest {
+            Some(Err(err)) if err.field_of() == Some(field) => Some(error_text(i18n, err)),
+            _ => None,
+        })
+    })
+}
+
+/// A labelled input with its error underneath, wired for screen readers.
+#[component]
+pub fn TextField(
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional, into)] error: MaybeProp<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] autocomplete: Option<&'static str>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                required=required
+                autocomplete=autocomplete
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described
+            />
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// An alert for an outcome's error that no field shows; a success note otherwise.
+#[component]
+pub fn FormStatus<T: Clone + Send + Sync + 'static>(
+    outcome: Outcome<T>,
+    #[prop(into)] success: Signal<String>,
+) -> impl IntoView {
+    move || {
+        outcome.with(|latest| match latest {
+            Some(Err(err)) if err.field_of().is_none() => {
+                view! { <ErrorAlert error=err.clone() /> }.into_any()
+            }
+            Some(Ok(_)) => view! {
+                <p class="alert alert-success" role="status">{success.get()}</p>
+            }
+            .into_any(),
+            _ => ().into_any(),
+        })
+    }
+}

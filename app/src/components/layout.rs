@@ -1,0 +1,81 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::auth::{Logout, SetLanguage};
+use crate::app::use_current_user;
+use crate::domain::policy::{allows, Action};
+use crate::i18n::*;
+use leptos_i18n::Locale as _;
+use crate::model::SessionUser;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, nav.skip)}</a>
+        <header class="topbar">
+            <A href="/" attr:class="brand">{t!(i18n, app.name)}</A>
+            <Transition fallback=|| ()>
+                {move || {
+                    use_current_user()
+                        .get()
+                        .flatten()
+                        .map(|user| view! { <Navigation user /> })
+                }}
+            </Transition>
+            <LanguageSwitch />
+        </header>
+        <main id="main" class="page">{children()}</main>
+    }
+}
+
+#[component]
+fn Navigation(user: SessionUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let actor = Some(&user.actor);
+    let admin_units = allows(actor, Action::AdministerUnits);
+    let admin_users = allows(actor, Action::AdministerUsers);
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <nav class="nav" aria-label=move || t_string!(i18n, nav.label)>
+            <ul>
+                <li><A href="/">{t!(i18n, nav.home)}</A></li>
+                {admin_units.then(|| view! { <li><A href="/admin/units">{t!(i18n, nav.units)}</A></li> })}
+                {admin_users.then(|| view! { <li><A href="/admin/users">{t!(i18n, nav.users)}</A></li> })}
+                <li><A href="/account/password">{t!(i18n, nav.password)}</A></li>
+            </ul>
+        </nav>
+        <div class="user-menu">
+            <span class="user-name">{user.full_name.clone()}</span>
+            <ActionForm action=logout attr:class="inline-form">
+                <button type="submit" class="link-button">{t!(i18n, nav.logout)}</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let switch = ServerAction::<SetLanguage>::new();
+    let other = move || match i18n.get_locale() {
+        Locale::id => Locale::en,
+        Locale::en => Locale::id,
+    };
+    view! {
+        <ActionForm action=switch attr:class="inline-form lang-switch">
+            <input type="hidden" name="locale" value=move || other().as_str() />
+            <button
+                type="submit"
+                class="link-button"
+                lang=move || other().as_str()
+                aria-label=move || t_string!(i18n, nav.switch_language)
+            >
+                {move || match other() {
+                    Locale::id => "Bahasa Indonesia",
+                    Locale::en => "English",
+                }}
+            </button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,4 @@
+pub mod error;
+pub mod form;
+pub mod labels;
+pub mod layout;

@@ -1,0 +1,6 @@
+//! The pure domain: no IO, no framework, compiled for the server and for wasm.
+
+pub mod account;
+pub mod policy;
+pub mod role;
+pub mod unit;

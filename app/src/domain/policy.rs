@@ -1,0 +1,196 @@
+//! The one place that decides who may do what. Every server function and
+//! route asks `can` first; the navigation asks the same question, so the
+//! interface never offers what the server would refuse.
+
+use serde::{Deserialize, Serialize};
+
+use super::account::UserId;
+use super::role::{Grant, Role};
+use super::unit::{UnitId, UnitPath};
+
+/// A signed-in person and the roles they hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub grants: Vec<Grant>,
+}
+
+impl Actor {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|grant| grant.role == role)
+    }
+
+    /// The units this person works in as a member.
+    pub fn member_units(&self) -> impl Iterator<Item = &UnitId> {
+        self.scopes(Role::UnitMember)
+    }
+
+    fn scopes(&self, role: Role) -> impl Iterator<Item = &UnitId> {
+        self.grants
+            .iter()
+            .filter(move |grant| grant.role == role)
+            .filter_map(|grant| grant.unit.as_ref())
+    }
+
+    fn leads(&self, unit: &UnitPath) -> bool {
+        self.grants.iter().any(|grant| {
+            grant.role == Role::Leadership
+                && grant.unit.as_ref().is_none_or(|root| unit.is_within(root))
+        })
+    }
+
+    fn is_member_of(&self, unit: &UnitPath) -> bool {
+        self.member_units().any(|member_of| member_of == &unit.unit)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// Create, rename, move, deactivate units.
+    AdministerUnits,
+    /// Create users, reset passwords, deactivate, grant and revoke roles.
+    AdministerUsers,
+    /// Open periods and manage rubric versions.
+    AdministerPeriods,
+    /// Read a unit's pages, scores and evidence.
+    ViewUnit(&'a UnitPath),
+    /// Answer the LKE and upload evidence for a unit.
+    WorkOnUnit(&'a UnitPath),
+    /// Open the evaluator's queue; each assessment checks its own assignment.
+    OpenReviewQueue,
+    /// The leadership dashboard (limited to the subtree of the grant).
+    ViewDashboard,
+    ChangeOwnPassword,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum Denied {
+    #[error("sign in first")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+}
+
+pub fn can(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied> {
+    let actor = actor.ok_or(Denied::Unauthenticated)?;
+    let admin = actor.has_role(Role::Admin);
+    let allowed = match action {
+        Action::AdministerUnits | Action::AdministerUsers | Action::AdministerPeriods => admin,
+        Action::ViewUnit(unit) => admin || actor.leads(unit) || actor.is_member_of(unit),
+        Action::WorkOnUnit(unit) => actor.is_member_of(unit),
+        Action::OpenReviewQueue => actor.has_role(Role::Evaluator),
+        Action::ViewDashboard => admin || actor.has_role(Role::Leadership),
+        Action::ChangeOwnPassword => true,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden)
+    }
+}
+
+/// Sugar for the interface: whether to show what `action` leads to.
+pub fn allows(actor: Option<&Actor>, action: Action<'_>) -> bool {
+    can(actor, action).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Tree {
+        root: UnitPath,
+        a: UnitPath,
+        a1: UnitPath,
+        b: UnitPath,
+    }
+
+    fn tree() -> Tree {
+        let root = UnitPath::root(UnitId::new("root"));
+        let a = root.child(UnitId::new("a"));
+        let a1 = a.child(UnitId::new("a1"));
+        let b = root.child(UnitId::new("b"));
+        Tree { root, a, a1, b }
+    }
+
+    fn actor(grants: &[(Role, Option<&str>)]) -> Actor {
+        Actor {
+            user_id: UserId::new("u"),
+            grants: grants
+                .iter()
+                .map(|(role, unit)| Grant {
+                    role: *role,
+                    unit: unit.map(UnitId::new),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn every_role_gets_exactly_its_actions() {
+        let t = tree();
+        let admin = actor(&[(Role::Admin, None)]);
+        let member_a = actor(&[(Role::UnitMember, Some("a"))]);
+        let evaluator = actor(&[(Role::Evaluator, None)]);
+        let leader_all = actor(&[(Role::Leadership, None)]);
+        let leader_a = actor(&[(Role::Leadership, Some("a"))]);
+        let nobody = actor(&[]);
+
+        use Action::*;
+        let actions: Vec<(&str, Action)> = vec![
+            ("units", AdministerUnits),
+            ("users", AdministerUsers),
+            ("periods", AdministerPeriods),
+            ("view root", ViewUnit(&t.root)),
+            ("view a", ViewUnit(&t.a)),
+            ("view a1", ViewUnit(&t.a1)),
+            ("view b", ViewUnit(&t.b)),
+            ("work a", WorkOnUnit(&t.a)),
+            ("work a1", WorkOnUnit(&t.a1)),
+            ("work b", WorkOnUnit(&t.b)),
+            ("review", OpenReviewQueue),
+            ("dashboard", ViewDashboard),
+            ("password", ChangeOwnPassword),
+        ];
+        // One row per actor, one column per action above: true = allowed.
+        let expected: Vec<(&str, Option<&Actor>, [bool; 13])> = vec![
+            ("anonymous", None, [false; 13]),
+            ("no role", Some(&nobody), [false, false, false, false, false, false, false, false, false, false, false, false, true]),
+            ("admin", Some(&admin), [true, true, true, true, true, true, true, false, false, false, false, true, true]),
+            ("member of a", Some(&member_a), [false, false, false, false, true, false, false, true, false, false, false, false, true]),
+            ("evaluator", Some(&evaluator), [false, false, false, false, false, false, false, false, false, false, true, false, true]),
+            ("leadership, all", Some(&leader_all), [false, false, false, true, true, true, true, false, false, false, false, true, true]),
+            ("leadership of a", Some(&leader_a), [false, false, false, false, true, true, false, false, false, false, false, true, true]),
+        ];
+        for (who, actor, row) in expected {
+            for ((what, action), allowed) in actions.iter().zip(row) {
+                assert_eq!(
+                    allows(actor, *action),
+                    allowed,
+                    "{who} / {what}: expected {}",
+                    if allowed { "allowed" } else { "refused" }
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn anonymous_is_told_to_sign_in_and_others_are_forbidden() {
+        let t = tree();
+        assert_eq!(can(None, Action::ViewUnit(&t.a)), Err(Denied::Unauthenticated));
+        let member_a = actor(&[(Role::UnitMember, Some("a"))]);
+        assert_eq!(
+            can(Some(&member_a), Action::WorkOnUnit(&t.b)),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn roles_combine() {
+        let t = tree();
+        let both = actor(&[(Role::UnitMember, Some("b")), (Role::Evaluator, None)]);
+        assert!(allows(Some(&both), Action::WorkOnUnit(&t.b)));
+        assert!(allows(Some(&both), Action::OpenReviewQueue));
+        assert!(!allows(Some(&both), Action::WorkOnUnit(&t.a)));
+    }
+}

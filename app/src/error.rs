@@ -1,0 +1,187 @@
+//! The one error type of the app. It crosses the wire as itself (JSON), the
+//! server maps it once to an HTTP status, and the interface turns it into a
+//! sentence in the user's language (`components::error`).
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use crate::domain::account::AccountFieldError;
+use crate::domain::policy::Denied;
+use crate::domain::role::GrantError;
+use crate::domain::unit::UnitFieldError;
+
+/// The form field an error belongs to, so the page can show it beside the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Username,
+    Email,
+    FullName,
+    Password,
+    CurrentPassword,
+    Code,
+    Name,
+    Kind,
+    Parent,
+    Role,
+    Unit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "problem", content = "detail")]
+pub enum Problem {
+    Account(AccountFieldError),
+    Unit(UnitFieldError),
+    Grant(GrantError),
+    Taken,
+    UnknownReference,
+    WrongPassword,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "error")]
+pub enum AppError {
+    #[error("sign in first")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("too many failed sign-ins")]
+    TooManyAttempts { retry_after_minutes: u32 },
+    #[error("invalid field {field:?}: {problem:?}")]
+    Invalid { field: Field, problem: Problem },
+    #[error("malformed request")]
+    BadRequest,
+    #[error("the server could not be reached")]
+    Network,
+    #[error("internal error")]
+    Internal,
+}
+
+impl AppError {
+    pub fn field(field: Field, problem: Problem) -> Self {
+        AppError::Invalid { field, problem }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated | AppError::InvalidCredentials => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Invalid {
+                problem: Problem::Taken,
+                ..
+            } => 409,
+            AppError::Invalid { .. } => 422,
+            AppError::TooManyAttempts { .. } => 429,
+            AppError::BadRequest => 400,
+            AppError::Network => 503,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// The field this error belongs to, if it is a field error.
+    pub fn field_of(&self) -> Option<Field> {
+        match self {
+            AppError::Invalid { field, .. } => Some(*field),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::BadRequest,
+            ServerFnErrorErr::Request(_) => AppError::Network,
+            _ => AppError::Internal,
+        }
+    }
+}
+
+impl From<AccountFieldError> for Problem {
+    fn from(err: AccountFieldError) -> Self {
+        Problem::Account(err)
+    }
+}
+
+impl From<UnitFieldError> for Problem {
+    fn from(err: UnitFieldError) -> Self {
+        Problem::Unit(err)
+    }
+}
+
+impl From<GrantError> for Problem {
+    fn from(err: GrantError) -> Self {
+        Problem::Grant(err)
+    }
+}
+
+/// Attaches a parse failure to the form field it came from.
+pub trait OnField<T> {
+    fn on(self, field: Field) -> Result<T, AppError>;
+}
+
+impl<T, E: Into<Problem>> OnField<T> for Result<T, E> {
+    fn on(self, field: Field) -> Result<T, AppError> {
+        self.map_err(|err| AppError::field(field, err.into()))
+    }
+}
+
+impl From<Denied> for AppError {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::Unauthenticated => AppError::Unauthenticated,
+            Denied::Forbidden => AppError::Forbidden,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_survive_the_wire_as_json() {
+        let errors = [
+            AppError::TooManyAttempts {
+                retry_after_minutes: 15,
+            },
+            AppError::field(Field::Code, Problem::Taken),
+            AppError::field(Field::Password, Problem::Account(AccountFieldError::WeakPassword)),
+        ];
+        for err in errors {
+            let json = serde_json::to_string(&err).unwrap();
+            assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), err);
+        }
+    }
+
+    #[test]
+    fn statuses_are_client_errors_for_what_the_client_can_fix() {
+        assert_eq!(AppError::field(Field::Code, Problem::Taken).status(), 409);
+        assert_eq!(
+            AppError::field(Field::Name, Problem::Unit(UnitFieldError::BadName)).status(),
+            422
+        );
+        assert_eq!(
+            AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into())).status(),
+            400
+        );
+        assert_eq!(
+            AppError::TooManyAttempts {
+                retry_after_minutes: 15
+            }
+            .status(),
+            429
+        );
+    }
+}

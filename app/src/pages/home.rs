@@ -1,0 +1,113 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use crate::app::use_current_user;
+use crate::components::labels::role_label;
+use crate::domain::role::Role;
+use crate::i18n::*;
+use crate::model::SessionUser;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, home.title).to_string() />
+        <Suspense fallback=|| ()>
+            {move || {
+                use_current_user()
+                    .get()
+                    .map(|user| match user {
+                        Some(user) => view! { <Welcome user /> }.into_any(),
+                        None => view! { <Redirect path="/login" /> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Welcome(user: SessionUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let has = |role: Role| user.actor.has_role(role);
+    let member_units: Vec<String> = user
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::UnitMember)
+        .filter_map(|g| g.unit_name.clone())
+        .collect();
+    let led: Vec<String> = user
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::Leadership)
+        .map(|g| g.unit_name.clone().unwrap_or_default())
+        .collect();
+    let roles: Vec<Role> = Role::ALL.into_iter().filter(|r| has(*r)).collect();
+    view! {
+        <h1>{t!(i18n, home.greeting)} ", " {user.full_name.clone()}</h1>
+        <p class="roles">
+            {roles
+                .into_iter()
+                .map(|role| view! { <span class="badge">{move || role_label(i18n, role)}</span> })
+                .collect_view()}
+        </p>
+        <div class="cards">
+            {has(Role::Admin)
+                .then(|| {
+                    view! {
+                        <section class="card" aria-labelledby="home-admin">
+                            <h2 id="home-admin">{t!(i18n, home.admin_title)}</h2>
+                            <p>{t!(i18n, home.admin_body)}</p>
+                            <p>
+                                <a class="button" href="/admin/units">{t!(i18n, nav.units)}</a>
+                                " "
+                                <a class="button" href="/admin/users">{t!(i18n, nav.users)}</a>
+                            </p>
+                        </section>
+                    }
+                })}
+            {(!member_units.is_empty())
+                .then(|| {
+                    view! {
+                        <section class="card" aria-labelledby="home-member">
+                            <h2 id="home-member">{t!(i18n, home.member_title)}</h2>
+                            <ul>
+                                {member_units.into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}
+                            </ul>
+                            <p class="muted">{t!(i18n, home.member_body)}</p>
+                        </section>
+                    }
+                })}
+            {has(Role::Evaluator)
+                .then(|| {
+                    view! {
+                        <section class="card" aria-labelledby="home-evaluator">
+                            <h2 id="home-evaluator">{t!(i18n, home.evaluator_title)}</h2>
+                            <p class="muted">{t!(i18n, home.evaluator_body)}</p>
+                        </section>
+                    }
+                })}
+            {(!led.is_empty())
+                .then(|| {
+                    view! {
+                        <section class="card" aria-labelledby="home-leadership">
+                            <h2 id="home-leadership">{t!(i18n, home.leadership_title)}</h2>
+                            <ul>
+                                {led
+                                    .into_iter()
+                                    .map(|name| {
+                                        if name.is_empty() {
+                                            view! { <li>{t!(i18n, home.whole_instansi)}</li> }.into_any()
+                                        } else {
+                                            view! { <li>{name}</li> }.into_any()
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                            <p class="muted">{t!(i18n, home.leadership_body)}</p>
+                        </section>
+                    }
+                })}
+        </div>
+    }
+}

@@ -1,0 +1,143 @@
+//! Passwords, sign-in with throttling, and the signed-in user of a request.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use std::sync::OnceLock;
+use tower_sessions::Session;
+
+use super::db::{self, Db};
+use super::session_store::USER_ID_KEY;
+use super::state::AppConfig;
+use crate::domain::account::{LoginIdentifier, UserId};
+use crate::domain::policy::{can, Action};
+use crate::error::AppError;
+use crate::model::SessionUser;
+
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+    .map_err(|err| {
+        tracing::error!(%err, "password hashing failed");
+        AppError::Internal
+    })
+}
+
+pub async fn verify_password(hash: String, password: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash to verify against when the user is unknown, so both paths cost the same.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(b"zi-tracker-decoy-password", &salt)
+            .map(|hash| hash.to_string())
+            .unwrap_or_default()
+    })
+}
+
+fn throttle_keys(identifier: &LoginIdentifier, client: Option<&str>) -> Vec<String> {
+    let mut keys = vec![format!("account:{}", identifier.as_str())];
+    if let Some(client) = client {
+        keys.push(format!("address:{client}"));
+    }
+    keys
+}
+
+/// Checks the credentials and, on success, starts a fresh session for the user.
+pub async fn sign_in(
+    db: &Db,
+    config: &AppConfig,
+    session: &Session,
+    client: Option<&str>,
+    identifier: &str,
+    password: String,
+) -> Result<UserId, AppError> {
+    let identifier = LoginIdentifier::parse(identifier);
+    let keys = throttle_keys(&identifier, client);
+    let now = db::now_ms();
+    let window_ms = i64::try_from(config.login_window.as_millis()).unwrap_or(i64::MAX);
+    for key in &keys {
+        let failures = db::login_failures::count_since(db, key, now - window_ms).await?;
+        if failures >= i64::from(config.login_max_failures) {
+            return Err(AppError::TooManyAttempts {
+                retry_after_minutes: u32::try_from(config.login_window.as_secs() / 60).unwrap_or(15),
+            });
+        }
+    }
+    let credentials = db::users::find_credentials(db, &identifier).await?;
+    let (hash, user) = match credentials {
+        Some(c) => (c.password_hash, Some((c.id, c.active))),
+        None => (decoy_hash().to_owned(), None),
+    };
+    let password_ok = verify_password(hash, password).await;
+    match user {
+        Some((id, true)) if password_ok => {
+            db::login_failures::clear(db, &keys[0]).await?;
+            session.cycle_id().await.map_err(session_error)?;
+            session
+                .insert(USER_ID_KEY, id.as_str())
+                .await
+                .map_err(session_error)?;
+            tracing::info!(user = %id, "signed in");
+            Ok(id)
+        }
+        _ => {
+            db::login_failures::record(db, &keys, now).await?;
+            tracing::info!(identifier = identifier.as_str(), "sign-in refused");
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}
+
+pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_error)
+}
+
+fn session_error(err: tower_sessions::session::Error) -> AppError {
+    tracing::error!(%err, "session store failed");
+    AppError::Internal
+}
+
+/// The signed-in user of this request, if any. A session whose user was
+/// deactivated or deleted is ended on the spot.
+pub async fn current_user(db: &Db, session: &Session) -> Result<Option<SessionUser>, AppError> {
+    let Some(id) = session
+        .get::<String>(USER_ID_KEY)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(None);
+    };
+    let user = db::users::session_user(db, &UserId::new(id)).await?;
+    if user.is_none() {
+        sign_out(session).await?;
+    }
+    Ok(user)
+}
+
+/// The signed-in user, or `Unauthenticated`.
+pub async fn require_user(db: &Db, session: &Session) -> Result<SessionUser, AppError> {
+    current_user(db, session).await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The signed-in user, checked against the policy for `action`.
+pub async fn authorize(db: &Db, session: &Session, action: Action<'_>) -> Result<SessionUser, AppError> {
+    let user = require_user(db, session).await?;
+    can(Some(&user.actor), action)?;
+    Ok(user)
+}

@@ -1,0 +1,58 @@
+//! Server-only half of the app: state, the data-access layer, sessions.
+
+pub mod auth;
+pub mod commands;
+pub mod csp;
+pub mod db;
+pub mod forms;
+pub mod session_store;
+pub mod state;
+
+use axum::extract::ConnectInfo;
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+use crate::error::AppError;
+use state::AppState;
+
+/// What every server function starts from: the shared state and the caller's session.
+pub async fn request() -> Result<(AppState, Session), AppError> {
+    let state = state::state()?;
+    let session = leptos_axum::extract::<Session>().await.map_err(|err| {
+        tracing::error!(%err, "session layer missing");
+        AppError::Internal
+    })?;
+    Ok((state, session))
+}
+
+/// The caller's address, for login throttling.
+pub async fn client_address() -> Option<String> {
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .ok()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// Keeps only the path and query of a Referer, so a redirect never leaves the site.
+pub fn local_path(referer: &str) -> String {
+    let after_scheme = referer.split_once("://").map_or(referer, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    if path.starts_with("//") {
+        "/".to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn a_referer_becomes_a_local_path() {
+        assert_eq!(local_path("http://127.0.0.1:3000/admin/units?x=1"), "/admin/units?x=1");
+        assert_eq!(local_path("https://evil.example"), "/");
+        assert_eq!(local_path("http://host//evil.example/x"), "/");
+        assert_eq!(local_path("/login"), "/login");
+    }
+}

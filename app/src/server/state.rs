@@ -1,0 +1,37 @@
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use leptos::prelude::use_context;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::AppError;
+use crate::server::db::Db;
+
+/// Settings the app half needs at request time; the server crate builds them from its config.
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    pub session_idle: Duration,
+    pub login_max_failures: u32,
+    pub login_window: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub leptos_options: LeptosOptions,
+    pub config: Arc<AppConfig>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state leptos_axum provides to every server function and SSR route.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}

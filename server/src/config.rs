@@ -1,0 +1,151 @@
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// ZI Tracker: self-assessment, review and dashboards for Zona Integritas (WBK/WBBM).
+#[derive(Debug, Parser)]
+#[command(name = "zi", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Seed demo data (an instansi, units, one user per role, a period) into an empty database.
+    Demo,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Create(CreateUser),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateUser {
+    #[arg(long)]
+    pub username: String,
+    /// Read the password from standard input (required; passwords never go on the command line).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+    /// Full name shown in the interface (defaults to the username).
+    #[arg(long)]
+    pub full_name: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Make the user an administrator of the instansi.
+    #[arg(long)]
+    pub admin: bool,
+    /// Grant ROLE (admin, unit_member, evaluator, leadership), with --unit for a unit-scoped role.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// The code of the unit the role applies to.
+    #[arg(long)]
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+/// Every setting has a working default; each can be set by flag or environment variable.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address and port to listen on.
+    #[arg(long, env = "ZI_BIND", default_value = "127.0.0.1:3000", global = true)]
+    pub bind: SocketAddr,
+    /// Database URL: `sqlite://PATH` (default, under the data directory) or `postgres://…`.
+    #[arg(long, env = "ZI_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Directory for the SQLite database and stored evidence files.
+    #[arg(long, env = "ZI_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// Largest evidence upload accepted, in megabytes.
+    #[arg(long, env = "ZI_UPLOAD_LIMIT_MB", default_value_t = 25, global = true)]
+    pub upload_limit_mb: u64,
+    /// Largest form or API request body, in kilobytes.
+    #[arg(long, env = "ZI_BODY_LIMIT_KB", default_value_t = 256, global = true)]
+    pub body_limit_kb: usize,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "ZI_SESSION_IDLE_MINUTES", default_value_t = 60, global = true)]
+    pub session_idle_minutes: u64,
+    /// Public base URL (e.g. `https://zi.example.go.id`); `https` makes session cookies Secure.
+    #[arg(long, env = "ZI_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Directory of the built front-end (`target/site` from cargo-leptos).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: String,
+    /// Log format.
+    #[arg(long, env = "ZI_LOG_FORMAT", value_enum, default_value = "human", global = true)]
+    pub log_format: LogFormat,
+    /// Failed sign-ins per account or address that trigger a pause.
+    #[arg(long, env = "ZI_LOGIN_MAX_FAILURES", default_value_t = 5, global = true)]
+    pub login_max_failures: u32,
+    /// Length of that pause and of the window failures are counted in, in minutes.
+    #[arg(long, env = "ZI_LOGIN_WINDOW_MINUTES", default_value_t = 15, global = true)]
+    pub login_window_minutes: u64,
+}
+
+impl Settings {
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}", self.data_dir.join("zi.db").display())
+        })
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
+
+    pub fn session_idle(&self) -> Duration {
+        Duration::from_secs(self.session_idle_minutes * 60)
+    }
+
+    pub fn login_window(&self) -> Duration {
+        Duration::from_secs(self.login_window_minutes * 60)
+    }
+
+    /// The defaults, as `zi` with no flags and no environment would use them.
+    pub fn defaults() -> Self {
+        Cli::parse_from(["zi"]).settings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sqlite_under_the_data_dir_is_the_default_database() {
+        let settings = Cli::parse_from(["zi", "--data-dir", "/tmp/zi"]).settings;
+        assert_eq!(settings.database_url(), "sqlite:///tmp/zi/zi.db");
+        assert!(!settings.secure_cookies());
+    }
+
+    #[test]
+    fn an_https_public_url_makes_cookies_secure() {
+        let settings = Cli::parse_from(["zi", "--public-url", "https://zi.example.go.id"]).settings;
+        assert!(settings.secure_cookies());
+    }
+}

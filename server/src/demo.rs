@@ -1,0 +1,79 @@
+//! Demo data for a first look: an instansi with a small unit tree, one user
+//! per role and a period for the current year.
+
+use app::domain::account::{FullName, NewPassword, UserId, Username};
+use app::domain::role::{Grant, Role};
+use app::domain::unit::{UnitCode, UnitId, UnitKind, UnitName};
+use app::error::AppError;
+use app::server::commands::{self, NewAccount};
+use app::server::db::{self, units::NewUnit, Db};
+
+pub const DEMO_PASSWORD: &str = "zi-demo-2026";
+
+/// (code, name, kind, parent code)
+const UNITS: &[(&str, &str, UnitKind, Option<&str>)] = &[
+    ("KEMEN", "Kementerian Contoh", UnitKind::Instansi, None),
+    ("SETJEN", "Sekretariat Jenderal", UnitKind::EselonI, Some("KEMEN")),
+    ("ITJEN", "Inspektorat Jenderal", UnitKind::EselonI, Some("KEMEN")),
+    ("DJPP", "Direktorat Jenderal Pelayanan Publik", UnitKind::EselonI, Some("KEMEN")),
+    ("DIT-IZIN", "Direktorat Pelayanan Perizinan", UnitKind::Direktorat, Some("DJPP")),
+    ("DIT-ADUAN", "Direktorat Pengaduan Masyarakat", UnitKind::Direktorat, Some("DJPP")),
+    ("BPSDM", "Badan Pengembangan Sumber Daya Manusia", UnitKind::EselonI, Some("KEMEN")),
+    ("BDK-MDN", "Balai Diklat Medan", UnitKind::Upt, Some("BPSDM")),
+    ("BDK-SBY", "Balai Diklat Surabaya", UnitKind::Upt, Some("BPSDM")),
+    ("BDK-MKS", "Balai Diklat Makassar", UnitKind::Upt, Some("BPSDM")),
+];
+
+/// (username, full name, role, unit code)
+pub const USERS: &[(&str, &str, Role, Option<&str>)] = &[
+    ("admin", "Administrator Instansi", Role::Admin, None),
+    ("unit", "Rina Anggota Unit", Role::UnitMember, Some("DIT-IZIN")),
+    ("tpi", "Budi Penilai TPI", Role::Evaluator, None),
+    ("pimpinan", "Sri Pimpinan", Role::Leadership, None),
+];
+
+pub enum Seeded {
+    Created,
+    AlreadyHadData,
+}
+
+pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
+    if db::units::count(db).await? > 0 || db::users::count(db).await? > 0 {
+        return Ok(Seeded::AlreadyHadData);
+    }
+    let mut ids: Vec<(&str, UnitId)> = Vec::new();
+    for (code, name, kind, parent) in UNITS {
+        let parent = parent.and_then(|p| ids.iter().find(|(c, _)| *c == p).map(|(_, id)| id.clone()));
+        let unit = NewUnit {
+            code: UnitCode::parse(code).map_err(|_| AppError::Internal)?,
+            name: UnitName::parse(name).map_err(|_| AppError::Internal)?,
+            kind: *kind,
+            parent,
+        };
+        ids.push((code, commands::create_unit(db, None, unit).await?));
+    }
+    for (username, full_name, role, unit) in USERS {
+        let unit = unit.and_then(|u| ids.iter().find(|(c, _)| *c == u).map(|(_, id)| id.clone()));
+        let account = NewAccount {
+            username: Username::parse(username).map_err(|_| AppError::Internal)?,
+            email: None,
+            full_name: FullName::parse(full_name).map_err(|_| AppError::Internal)?,
+            password: NewPassword::parse(DEMO_PASSWORD, DEMO_PASSWORD).map_err(|_| AppError::Internal)?,
+            grants: vec![Grant::new(*role, unit).map_err(|_| AppError::Internal)?],
+        };
+        let _: UserId = commands::create_user(db, None, account).await?;
+    }
+    db::periods::create(db, year, "permenpanrb-90-2021").await?;
+    Ok(Seeded::Created)
+}
+
+pub fn logins_text() -> String {
+    let mut text = String::from("Demo logins (password for all: ");
+    text.push_str(DEMO_PASSWORD);
+    text.push_str(")\n");
+    for (username, full_name, role, unit) in USERS {
+        let scope = unit.map(|u| format!(" of {u}")).unwrap_or_default();
+        text.push_str(&format!("  {username:<10} {full_name} — {role}{scope}\n"));
+    }
+    text
+}

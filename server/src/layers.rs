@@ -1,0 +1,118 @@
+//! HTTP middleware of our own: the status mapping of server-function errors,
+//! the cross-site request check, and the security headers.
+
+use app::error::AppError;
+use axum::body::{to_bytes, Body};
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Server functions answer every error with 500; this gives each `AppError`
+/// its own status (401, 403, 404, 409, 422, 429, …) in one place.
+pub async fn server_fn_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let is_error = response.headers().contains_key(SERVER_FN_ERROR_HEADER)
+        && !response.headers().contains_key(header::LOCATION);
+    if !is_error {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_ERROR_BODY).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::TooManyAttempts { retry_after_minutes } = err {
+            if let Ok(value) = HeaderValue::from_str(&(u64::from(retry_after_minutes) * 60).to_string()) {
+                parts.headers.insert(header::RETRY_AFTER, value);
+            }
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Refuses state-changing requests that a browser sent from another site.
+/// Browsers send `Origin` on every cross-site POST; requests without it (curl,
+/// tests) carry no ambient cookies from another site and pass.
+pub async fn same_origin(request: Request, next: Next) -> Response {
+    if is_safe(request.method()) || is_same_origin(request.headers()) {
+        next.run(request).await
+    } else {
+        tracing::warn!(uri = %request.uri(), "cross-site request refused");
+        (StatusCode::FORBIDDEN, "cross-site request refused").into_response()
+    }
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn is_same_origin(headers: &HeaderMap) -> bool {
+    let header = |name: HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    match header(header::ORIGIN) {
+        Some(origin) => {
+            let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            header(header::HOST).is_some_and(|host| host.eq_ignore_ascii_case(origin_host))
+        }
+        None => header(HeaderName::from_static("sec-fetch-site")) != Some("cross-site"),
+    }
+}
+
+/// Adds the headers every response carries; HTML pages replace the CSP with one that has their nonce.
+pub fn with_security_headers(router: Router) -> Router {
+    let default_csp = HeaderValue::from_str(&app::server::csp::policy(None))
+        .unwrap_or(HeaderValue::from_static("default-src 'self'"));
+    router
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            default_csp,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v)))
+            .collect()
+    }
+
+    #[test]
+    fn an_origin_must_match_the_host() {
+        assert!(is_same_origin(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])));
+        assert!(!is_same_origin(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")])));
+        assert!(!is_same_origin(&headers(&[("origin", "null"), ("host", "127.0.0.1:3000")])));
+    }
+
+    #[test]
+    fn without_an_origin_only_cross_site_fetches_are_refused() {
+        assert!(is_same_origin(&headers(&[("host", "a")])));
+        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
+    }
+}

@@ -1,0 +1,10 @@
+//! The `zi` server: configuration, telemetry, the HTTP stack around the Leptos
+//! app, and the command-line tasks (migrate, users, demo data).
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod layers;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

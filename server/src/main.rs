@@ -1,0 +1,57 @@
+use clap::Parser;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use server::config::{Cli, Command, UserCommand};
+use server::startup::{open_database, Application};
+use server::{cli, demo, telemetry};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Cli::parse();
+    telemetry::init(args.settings.log_format);
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let settings = args.settings;
+    match args.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(&settings).await?;
+            tracing::info!(port = app.port(), "ZI Tracker listening");
+            println!("ZI Tracker is running at http://{}:{}/", settings.bind.ip(), app.port());
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            open_database(&settings).await?;
+            println!("Database is up to date.");
+        }
+        Command::User(UserCommand::Create(create)) => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("Type the password and press Enter:");
+            }
+            let password = cli::read_password(std::io::stdin().lock())?;
+            let db = open_database(&settings).await?;
+            let id = cli::create_user(&db, &create, &password).await?;
+            println!("Created user {} ({id}).", create.username);
+        }
+        Command::Demo => {
+            let db = open_database(&settings).await?;
+            let year = i64::from(time::OffsetDateTime::now_utc().year());
+            match demo::seed(&db, year).await? {
+                demo::Seeded::Created => println!("Demo data created."),
+                demo::Seeded::AlreadyHadData => {
+                    println!("The database already has data; demo data not added.")
+                }
+            }
+            print!("{}", demo::logins_text());
+        }
+    }
+    Ok(())
+}

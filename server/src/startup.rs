@@ -1,0 +1,211 @@
+use app::app::{shell, App};
+use app::server::db::{self, Db, DbError};
+use app::server::session_store::DbSessionStore;
+use app::server::state::{AppConfig, AppState};
+use axum::middleware::from_fn;
+use axum::routing::get;
+use axum::Router;
+use leptos::config::{Env, LeptosOptions};
+use leptos::nonce::provide_nonce;
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::config::Settings;
+use crate::layers;
+use crate::routes;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// The server, bound to its port and ready to run: `main`, the integration
+/// tests and the end-to-end runner all start it the same way.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+/// Opens the database of the settings (creating the SQLite data directory) and migrates it.
+pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
+    let url = settings.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
+            path: settings.data_dir.display().to_string(),
+            source,
+        })?;
+    }
+    let db = db::connect(&url, 10).await?;
+    db::migrate(&db).await?;
+    Ok(db)
+}
+
+impl Application {
+    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        let db = open_database(settings).await?;
+        Self::with_database(settings, db).await
+    }
+
+    pub async fn with_database(settings: &Settings, db: Db) -> Result<Self, StartupError> {
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: settings.bind,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: settings.bind,
+            source,
+        })?;
+        let state = AppState {
+            db,
+            leptos_options: leptos_options(settings, addr),
+            config: Arc::new(AppConfig {
+                session_idle: settings.session_idle(),
+                login_max_failures: settings.login_max_failures,
+                login_window: settings.login_window(),
+            }),
+        };
+        let router = router(settings, state.clone());
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        tokio::spawn(sweep_expired(self.state.db.clone()));
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+}
+
+fn leptos_options(settings: &Settings, addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("zi")
+        .site_root(settings.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .env(Env::PROD)
+        .build()
+}
+
+fn router(settings: &Settings, state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("zi_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.secure_cookies())
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            i64::try_from(settings.session_idle().as_secs()).unwrap_or(3600),
+        )));
+    let options = state.leptos_options.clone();
+    let context = {
+        let state = state.clone();
+        move || {
+            leptos::prelude::provide_context(state.clone());
+            provide_nonce();
+        }
+    };
+    let app = Router::new()
+        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(from_fn(layers::server_fn_status))
+        .layer(sessions)
+        .layer(from_fn(layers::same_origin))
+        .with_state(state.clone());
+    let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    let body_limit = settings.body_limit_kb * 1024;
+    let routes = Router::new()
+        .route("/healthz", get(routes::healthz))
+        .route("/readyz", get(routes::readyz))
+        .with_state(state)
+        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br())
+        .merge(app)
+        .layer(RequestBodyLimitLayer::new(body_limit));
+    layers::with_security_headers(routes)
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Removes expired sessions and old login failures every ten minutes.
+async fn sweep_expired(db: Db) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = db::now_ms();
+        if let Err(err) = db::sessions::delete_expired(&db, now).await {
+            tracing::warn!(%err, "could not remove expired sessions");
+        }
+        if let Err(err) = db::login_failures::prune(&db, now - 24 * 3600 * 1000).await {
+            tracing::warn!(%err, "could not prune login failures");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(%err, "cannot listen for Ctrl-C");
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => tracing::error!(%err, "cannot listen for SIGTERM"),
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down; finishing requests in flight");
+}
