@@ -2,9 +2,9 @@
 //! server maps it once to an HTTP status, and the interface turns it into a
 //! sentence in the user's language (`components::error`).
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 use crate::domain::account::AccountFieldError;
 use crate::domain::policy::Denied;
@@ -157,7 +157,10 @@ mod tests {
                 retry_after_minutes: 15,
             },
             AppError::field(Field::Code, Problem::Taken),
-            AppError::field(Field::Password, Problem::Account(AccountFieldError::WeakPassword)),
+            AppError::field(
+                Field::Password,
+                Problem::Account(AccountFieldError::WeakPassword),
+            ),
         ];
         for err in errors {
             let json = serde_json::to_string(&err).unwrap();

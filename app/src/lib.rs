@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! ZI Tracker's app crate: pages, components and server functions (compiled
 //! twice: `ssr` for the server, `hydrate` for the browser) and the pure domain.
 

@@ -45,7 +45,10 @@ pub async fn create_user(db: &Db, args: &CreateUser, password: &str) -> Result<S
     let password = NewPassword::parse(password, password).map_err(|e| invalid("password", e))?;
     let mut grants = Vec::new();
     if args.admin {
-        grants.push(Grant { role: Role::Admin, unit: None });
+        grants.push(Grant {
+            role: Role::Admin,
+            unit: None,
+        });
     }
     if let Some(role) = &args.role {
         let role: Role = role.parse().map_err(|e| invalid("role", e))?;

@@ -80,30 +80,56 @@ pub struct Settings {
     #[arg(long, env = "ZI_BODY_LIMIT_KB", default_value_t = 256, global = true)]
     pub body_limit_kb: usize,
     /// Minutes of inactivity after which a session ends.
-    #[arg(long, env = "ZI_SESSION_IDLE_MINUTES", default_value_t = 60, global = true)]
+    #[arg(
+        long,
+        env = "ZI_SESSION_IDLE_MINUTES",
+        default_value_t = 60,
+        global = true
+    )]
     pub session_idle_minutes: u64,
     /// Public base URL (e.g. `https://zi.example.go.id`); `https` makes session cookies Secure.
     #[arg(long, env = "ZI_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
     /// Directory of the built front-end (`target/site` from cargo-leptos).
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: String,
     /// Log format.
-    #[arg(long, env = "ZI_LOG_FORMAT", value_enum, default_value = "human", global = true)]
+    #[arg(
+        long,
+        env = "ZI_LOG_FORMAT",
+        value_enum,
+        default_value = "human",
+        global = true
+    )]
     pub log_format: LogFormat,
     /// Failed sign-ins per account or address that trigger a pause.
-    #[arg(long, env = "ZI_LOGIN_MAX_FAILURES", default_value_t = 5, global = true)]
+    #[arg(
+        long,
+        env = "ZI_LOGIN_MAX_FAILURES",
+        default_value_t = 5,
+        global = true
+    )]
     pub login_max_failures: u32,
     /// Length of that pause and of the window failures are counted in, in minutes.
-    #[arg(long, env = "ZI_LOGIN_WINDOW_MINUTES", default_value_t = 15, global = true)]
+    #[arg(
+        long,
+        env = "ZI_LOGIN_WINDOW_MINUTES",
+        default_value_t = 15,
+        global = true
+    )]
     pub login_window_minutes: u64,
 }
 
 impl Settings {
     pub fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}", self.data_dir.join("zi.db").display())
-        })
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("zi.db").display()))
     }
 
     pub fn secure_cookies(&self) -> bool {

@@ -13,21 +13,71 @@ pub const DEMO_PASSWORD: &str = "zi-demo-2026";
 /// (code, name, kind, parent code)
 const UNITS: &[(&str, &str, UnitKind, Option<&str>)] = &[
     ("KEMEN", "Kementerian Contoh", UnitKind::Instansi, None),
-    ("SETJEN", "Sekretariat Jenderal", UnitKind::EselonI, Some("KEMEN")),
-    ("ITJEN", "Inspektorat Jenderal", UnitKind::EselonI, Some("KEMEN")),
-    ("DJPP", "Direktorat Jenderal Pelayanan Publik", UnitKind::EselonI, Some("KEMEN")),
-    ("DIT-IZIN", "Direktorat Pelayanan Perizinan", UnitKind::Direktorat, Some("DJPP")),
-    ("DIT-ADUAN", "Direktorat Pengaduan Masyarakat", UnitKind::Direktorat, Some("DJPP")),
-    ("BPSDM", "Badan Pengembangan Sumber Daya Manusia", UnitKind::EselonI, Some("KEMEN")),
-    ("BDK-MDN", "Balai Diklat Medan", UnitKind::Upt, Some("BPSDM")),
-    ("BDK-SBY", "Balai Diklat Surabaya", UnitKind::Upt, Some("BPSDM")),
-    ("BDK-MKS", "Balai Diklat Makassar", UnitKind::Upt, Some("BPSDM")),
+    (
+        "SETJEN",
+        "Sekretariat Jenderal",
+        UnitKind::EselonI,
+        Some("KEMEN"),
+    ),
+    (
+        "ITJEN",
+        "Inspektorat Jenderal",
+        UnitKind::EselonI,
+        Some("KEMEN"),
+    ),
+    (
+        "DJPP",
+        "Direktorat Jenderal Pelayanan Publik",
+        UnitKind::EselonI,
+        Some("KEMEN"),
+    ),
+    (
+        "DIT-IZIN",
+        "Direktorat Pelayanan Perizinan",
+        UnitKind::Direktorat,
+        Some("DJPP"),
+    ),
+    (
+        "DIT-ADUAN",
+        "Direktorat Pengaduan Masyarakat",
+        UnitKind::Direktorat,
+        Some("DJPP"),
+    ),
+    (
+        "BPSDM",
+        "Badan Pengembangan Sumber Daya Manusia",
+        UnitKind::EselonI,
+        Some("KEMEN"),
+    ),
+    (
+        "BDK-MDN",
+        "Balai Diklat Medan",
+        UnitKind::Upt,
+        Some("BPSDM"),
+    ),
+    (
+        "BDK-SBY",
+        "Balai Diklat Surabaya",
+        UnitKind::Upt,
+        Some("BPSDM"),
+    ),
+    (
+        "BDK-MKS",
+        "Balai Diklat Makassar",
+        UnitKind::Upt,
+        Some("BPSDM"),
+    ),
 ];
 
 /// (username, full name, role, unit code)
 pub const USERS: &[(&str, &str, Role, Option<&str>)] = &[
     ("admin", "Administrator Instansi", Role::Admin, None),
-    ("unit", "Rina Anggota Unit", Role::UnitMember, Some("DIT-IZIN")),
+    (
+        "unit",
+        "Rina Anggota Unit",
+        Role::UnitMember,
+        Some("DIT-IZIN"),
+    ),
     ("tpi", "Budi Penilai TPI", Role::Evaluator, None),
     ("pimpinan", "Sri Pimpinan", Role::Leadership, None),
 ];
@@ -43,7 +93,8 @@ pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
     }
     let mut ids: Vec<(&str, UnitId)> = Vec::new();
     for (code, name, kind, parent) in UNITS {
-        let parent = parent.and_then(|p| ids.iter().find(|(c, _)| *c == p).map(|(_, id)| id.clone()));
+        let parent =
+            parent.and_then(|p| ids.iter().find(|(c, _)| *c == p).map(|(_, id)| id.clone()));
         let unit = NewUnit {
             code: UnitCode::parse(code).map_err(|_| AppError::Internal)?,
             name: UnitName::parse(name).map_err(|_| AppError::Internal)?,
@@ -58,7 +109,8 @@ pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
             username: Username::parse(username).map_err(|_| AppError::Internal)?,
             email: None,
             full_name: FullName::parse(full_name).map_err(|_| AppError::Internal)?,
-            password: NewPassword::parse(DEMO_PASSWORD, DEMO_PASSWORD).map_err(|_| AppError::Internal)?,
+            password: NewPassword::parse(DEMO_PASSWORD, DEMO_PASSWORD)
+                .map_err(|_| AppError::Internal)?,
             grants: vec![Grant::new(*role, unit).map_err(|_| AppError::Internal)?],
         };
         let _: UserId = commands::create_user(db, None, account).await?;

@@ -25,7 +25,11 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Serve => {
             let app = Application::build(&settings).await?;
             tracing::info!(port = app.port(), "ZI Tracker listening");
-            println!("ZI Tracker is running at http://{}:{}/", settings.bind.ip(), app.port());
+            println!(
+                "ZI Tracker is running at http://{}:{}/",
+                settings.bind.ip(),
+                app.port()
+            );
             app.run_until_stopped().await?;
         }
         Command::Migrate => {

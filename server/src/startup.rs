@@ -69,12 +69,13 @@ impl Application {
     }
 
     pub async fn with_database(settings: &Settings, db: Db) -> Result<Self, StartupError> {
-        let listener = TcpListener::bind(settings.bind)
-            .await
-            .map_err(|source| StartupError::Bind {
-                addr: settings.bind,
-                source,
-            })?;
+        let listener =
+            TcpListener::bind(settings.bind)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: settings.bind,
+                    source,
+                })?;
         let addr = listener.local_addr().map_err(|source| StartupError::Bind {
             addr: settings.bind,
             source,
@@ -150,7 +151,9 @@ fn router(settings: &Settings, state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
         .layer(from_fn(layers::server_fn_status))
         .layer(sessions)
         .layer(from_fn(layers::same_origin))

@@ -53,9 +53,14 @@ pub async fn change_password(
     let user = auth::authorize(&state.db, &session, Action::ChangeOwnPassword).await?;
     let new_password = NewPassword::parse(&password, &confirm).on(Field::Password)?;
     let id = &user.actor.user_id;
-    let stored = users::password_hash(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let stored = users::password_hash(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !auth::verify_password(stored, current).await {
-        return Err(AppError::field(Field::CurrentPassword, Problem::WrongPassword));
+        return Err(AppError::field(
+            Field::CurrentPassword,
+            Problem::WrongPassword,
+        ));
     }
     let hash = auth::hash_password(new_password.expose().to_owned()).await?;
     let mut tx = state.db.begin().await?;
@@ -81,10 +86,10 @@ pub async fn change_password(
 #[server(endpoint = "language")]
 pub async fn set_language(locale: String) -> Result<(), AppError> {
     use crate::i18n::Locale;
-    use leptos_i18n::Locale as _;
+    use crate::server::local_path;
     use axum::http::{header, HeaderValue};
     use leptos_axum::ResponseOptions;
-    use crate::server::local_path;
+    use leptos_i18n::Locale as _;
 
     let locale: Locale = locale.parse().map_err(|_| AppError::BadRequest)?;
     let cookie = format!(

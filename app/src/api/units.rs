@@ -104,7 +104,11 @@ pub async fn set_unit_active(id: String, active: bool) -> Result<(), AppError> {
         &mut tx,
         audit::AuditEntry {
             actor: Some(user.actor.user_id.as_str()),
-            action: if active { "unit.activate" } else { "unit.deactivate" },
+            action: if active {
+                "unit.activate"
+            } else {
+                "unit.deactivate"
+            },
             entity: "unit",
             entity_id: id.as_str(),
             before: Some(serde_json::json!({ "active": before.active })),

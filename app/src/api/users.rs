@@ -120,7 +120,11 @@ pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
         &mut tx,
         audit::AuditEntry {
             actor: Some(admin.actor.user_id.as_str()),
-            action: if active { "user.activate" } else { "user.deactivate" },
+            action: if active {
+                "user.activate"
+            } else {
+                "user.deactivate"
+            },
             entity: "user",
             entity_id: id.as_str(),
             before: Some(serde_json::json!({ "active": !active })),
@@ -145,7 +149,9 @@ pub async fn grant_role(id: String, role: String, unit: String) -> Result<(), Ap
     let id = UserId::new(id);
     let grant = parse_grant(&role, &unit)?
         .ok_or(AppError::field(Field::Role, Problem::UnknownReference))?;
-    users::get(&state.db, &id).await?.ok_or(AppError::NotFound)?;
+    users::get(&state.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
     ensure_unit_exists(&mut tx, &grant).await?;
     if users::add_grant(&mut tx, &id, &grant).await? {
@@ -175,7 +181,9 @@ pub async fn revoke_role(id: String, grant: String) -> Result<(), AppError> {
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerUsers).await?;
     let id = UserId::new(id);
-    let before = users::get(&state.db, &id).await?.ok_or(AppError::NotFound)?;
+    let before = users::get(&state.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let revoked = before
         .grants
         .iter()

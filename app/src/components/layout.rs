@@ -5,8 +5,8 @@ use crate::api::auth::{Logout, SetLanguage};
 use crate::app::use_current_user;
 use crate::domain::policy::{allows, Action};
 use crate::i18n::*;
-use leptos_i18n::Locale as _;
 use crate::model::SessionUser;
+use leptos_i18n::Locale as _;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {

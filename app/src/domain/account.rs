@@ -185,7 +185,14 @@ mod tests {
             Email::parse("Ani@Kemen.go.id").unwrap().as_str(),
             "ani@kemen.go.id"
         );
-        for bad in ["ani", "@kemen.go.id", "ani@localhost", "a@b@c.id", "a b@c.id", "a@.id"] {
+        for bad in [
+            "ani",
+            "@kemen.go.id",
+            "ani@localhost",
+            "a@b@c.id",
+            "a b@c.id",
+            "a@.id",
+        ] {
             assert_eq!(Email::parse(bad), Err(AccountFieldError::BadEmail), "{bad}");
         }
     }
@@ -202,7 +209,10 @@ mod tests {
         );
         assert!(NewPassword::parse("long enough pass", "long enough pass").is_ok());
         assert_eq!(
-            format!("{:?}", NewPassword::parse("long enough pass", "long enough pass")),
+            format!(
+                "{:?}",
+                NewPassword::parse("long enough pass", "long enough pass")
+            ),
             "Ok(NewPassword(…))"
         );
     }

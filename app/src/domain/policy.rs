@@ -155,12 +155,54 @@ mod tests {
         // One row per actor, one column per action above: true = allowed.
         let expected: Vec<(&str, Option<&Actor>, [bool; 13])> = vec![
             ("anonymous", None, [false; 13]),
-            ("no role", Some(&nobody), [false, false, false, false, false, false, false, false, false, false, false, false, true]),
-            ("admin", Some(&admin), [true, true, true, true, true, true, true, false, false, false, false, true, true]),
-            ("member of a", Some(&member_a), [false, false, false, false, true, false, false, true, false, false, false, false, true]),
-            ("evaluator", Some(&evaluator), [false, false, false, false, false, false, false, false, false, false, true, false, true]),
-            ("leadership, all", Some(&leader_all), [false, false, false, true, true, true, true, false, false, false, false, true, true]),
-            ("leadership of a", Some(&leader_a), [false, false, false, false, true, true, false, false, false, false, false, true, true]),
+            (
+                "no role",
+                Some(&nobody),
+                [
+                    false, false, false, false, false, false, false, false, false, false, false,
+                    false, true,
+                ],
+            ),
+            (
+                "admin",
+                Some(&admin),
+                [
+                    true, true, true, true, true, true, true, false, false, false, false, true,
+                    true,
+                ],
+            ),
+            (
+                "member of a",
+                Some(&member_a),
+                [
+                    false, false, false, false, true, false, false, true, false, false, false,
+                    false, true,
+                ],
+            ),
+            (
+                "evaluator",
+                Some(&evaluator),
+                [
+                    false, false, false, false, false, false, false, false, false, false, true,
+                    false, true,
+                ],
+            ),
+            (
+                "leadership, all",
+                Some(&leader_all),
+                [
+                    false, false, false, true, true, true, true, false, false, false, false, true,
+                    true,
+                ],
+            ),
+            (
+                "leadership of a",
+                Some(&leader_a),
+                [
+                    false, false, false, false, true, true, false, false, false, false, false,
+                    true, true,
+                ],
+            ),
         ];
         for (who, actor, row) in expected {
             for ((what, action), allowed) in actions.iter().zip(row) {
@@ -177,7 +219,10 @@ mod tests {
     #[test]
     fn anonymous_is_told_to_sign_in_and_others_are_forbidden() {
         let t = tree();
-        assert_eq!(can(None, Action::ViewUnit(&t.a)), Err(Denied::Unauthenticated));
+        assert_eq!(
+            can(None, Action::ViewUnit(&t.a)),
+            Err(Denied::Unauthenticated)
+        );
         let member_a = actor(&[(Role::UnitMember, Some("a"))]);
         assert_eq!(
             can(Some(&member_a), Action::WorkOnUnit(&t.b)),

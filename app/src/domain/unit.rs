@@ -203,7 +203,9 @@ mod tests {
     #[test]
     fn names_collapse_whitespace_and_need_two_characters() {
         assert_eq!(
-            UnitName::parse("  Inspektorat   Jenderal ").unwrap().as_str(),
+            UnitName::parse("  Inspektorat   Jenderal ")
+                .unwrap()
+                .as_str(),
             "Inspektorat Jenderal"
         );
         assert_eq!(UnitName::parse(" x "), Err(UnitFieldError::BadName));

@@ -17,7 +17,13 @@ pub fn AdminUnits() -> impl IntoView {
     let update = ServerAction::<UpdateUnit>::new();
     let toggle = ServerAction::<SetUnitActive>::new();
     let units = Resource::new(
-        move || (create.version().get(), update.version().get(), toggle.version().get()),
+        move || {
+            (
+                create.version().get(),
+                update.version().get(),
+                toggle.version().get(),
+            )
+        },
         |_| list_units(),
     );
     view! {
@@ -142,7 +148,10 @@ fn UnitRow(
 }
 
 #[component]
-fn CreateUnitForm(units: StoredValue<Vec<UnitSummary>>, create: ServerAction<CreateUnit>) -> impl IntoView {
+fn CreateUnitForm(
+    units: StoredValue<Vec<UnitSummary>>,
+    create: ServerAction<CreateUnit>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let outcome = create.value();
     view! {
@@ -207,7 +216,12 @@ fn ParentSelect(
         tree_order(all)
             .into_iter()
             .filter(|(_, u)| Some(u.id.as_str()) != exclude.as_deref())
-            .map(|(depth, u)| (u.id.as_str().to_owned(), format!("{}{}", "— ".repeat(depth), u.name)))
+            .map(|(depth, u)| {
+                (
+                    u.id.as_str().to_owned(),
+                    format!("{}{}", "— ".repeat(depth), u.name),
+                )
+            })
             .collect::<Vec<_>>()
     });
     view! {

@@ -13,8 +13,8 @@ use crate::components::labels::role_label;
 use crate::domain::role::Role;
 use crate::error::Field;
 use crate::i18n::*;
-use leptos_i18n::I18nContext;
 use crate::model::{tree_order, GrantView, UnitSummary, UserSummary};
+use leptos_i18n::I18nContext;
 
 #[component]
 pub fn AdminUsers() -> impl IntoView {
@@ -141,7 +141,12 @@ fn GrantFields(
     let options: Vec<(String, String)> = tree_order(&units)
         .into_iter()
         .filter(|(_, u)| u.active)
-        .map(|(depth, u)| (u.id.as_str().to_owned(), format!("{}{}", "— ".repeat(depth), u.name)))
+        .map(|(depth, u)| {
+            (
+                u.id.as_str().to_owned(),
+                format!("{}{}", "— ".repeat(depth), u.name),
+            )
+        })
         .collect();
     view! {
         <div class="field">
@@ -179,7 +184,14 @@ pub fn AdminUser() -> impl IntoView {
     let grant = ServerAction::<GrantRole>::new();
     let revoke = ServerAction::<RevokeRole>::new();
     let user = Resource::new(
-        move || (id(), toggle.version().get(), grant.version().get(), revoke.version().get()),
+        move || {
+            (
+                id(),
+                toggle.version().get(),
+                grant.version().get(),
+                revoke.version().get(),
+            )
+        },
         |(id, ..)| get_user(id),
     );
     let units = Resource::new(|| (), |_| list_units());

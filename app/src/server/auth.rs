@@ -1,6 +1,8 @@
 //! Passwords, sign-in with throttling, and the signed-in user of a request.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use std::sync::OnceLock;
 use tower_sessions::Session;
@@ -31,7 +33,11 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 pub async fn verify_password(hash: String, password: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -75,7 +81,8 @@ pub async fn sign_in(
         let failures = db::login_failures::count_since(db, key, now - window_ms).await?;
         if failures >= i64::from(config.login_max_failures) {
             return Err(AppError::TooManyAttempts {
-                retry_after_minutes: u32::try_from(config.login_window.as_secs() / 60).unwrap_or(15),
+                retry_after_minutes: u32::try_from(config.login_window.as_secs() / 60)
+                    .unwrap_or(15),
             });
         }
     }
@@ -132,11 +139,17 @@ pub async fn current_user(db: &Db, session: &Session) -> Result<Option<SessionUs
 
 /// The signed-in user, or `Unauthenticated`.
 pub async fn require_user(db: &Db, session: &Session) -> Result<SessionUser, AppError> {
-    current_user(db, session).await?.ok_or(AppError::Unauthenticated)
+    current_user(db, session)
+        .await?
+        .ok_or(AppError::Unauthenticated)
 }
 
 /// The signed-in user, checked against the policy for `action`.
-pub async fn authorize(db: &Db, session: &Session, action: Action<'_>) -> Result<SessionUser, AppError> {
+pub async fn authorize(
+    db: &Db,
+    session: &Session,
+    action: Action<'_>,
+) -> Result<SessionUser, AppError> {
     let user = require_user(db, session).await?;
     can(Some(&user.actor), action)?;
     Ok(user)

@@ -18,7 +18,11 @@ pub struct NewAccount {
     pub grants: Vec<Grant>,
 }
 
-pub async fn create_user(db: &Db, actor: Option<&UserId>, account: NewAccount) -> Result<UserId, AppError> {
+pub async fn create_user(
+    db: &Db,
+    actor: Option<&UserId>,
+    account: NewAccount,
+) -> Result<UserId, AppError> {
     let new = users::NewUser {
         username: account.username,
         email: account.email,
@@ -26,11 +30,15 @@ pub async fn create_user(db: &Db, actor: Option<&UserId>, account: NewAccount) -
         password_hash: hash_password(account.password.expose().to_owned()).await?,
     };
     let mut tx = db.begin().await?;
-    let id = users::create(&mut tx, &new).await.map_err(|err| match err {
-        users::UserWriteError::UsernameTaken => AppError::field(Field::Username, Problem::Taken),
-        users::UserWriteError::EmailTaken => AppError::field(Field::Email, Problem::Taken),
-        users::UserWriteError::Db(err) => err.into(),
-    })?;
+    let id = users::create(&mut tx, &new)
+        .await
+        .map_err(|err| match err {
+            users::UserWriteError::UsernameTaken => {
+                AppError::field(Field::Username, Problem::Taken)
+            }
+            users::UserWriteError::EmailTaken => AppError::field(Field::Email, Problem::Taken),
+            users::UserWriteError::Db(err) => err.into(),
+        })?;
     for grant in &account.grants {
         ensure_unit_exists(&mut tx, grant).await?;
         users::add_grant(&mut tx, &id, grant).await?;
@@ -56,17 +64,23 @@ pub async fn create_user(db: &Db, actor: Option<&UserId>, account: NewAccount) -
     Ok(id)
 }
 
-pub async fn create_unit(db: &Db, actor: Option<&UserId>, unit: units::NewUnit) -> Result<UnitId, AppError> {
+pub async fn create_unit(
+    db: &Db,
+    actor: Option<&UserId>,
+    unit: units::NewUnit,
+) -> Result<UnitId, AppError> {
     let mut tx = db.begin().await?;
     if let Some(parent) = &unit.parent {
         units::get(&mut tx, parent)
             .await?
             .ok_or(AppError::field(Field::Parent, Problem::UnknownReference))?;
     }
-    let id = units::create(&mut tx, &unit).await.map_err(|err| match err {
-        units::UnitWriteError::CodeTaken => AppError::field(Field::Code, Problem::Taken),
-        units::UnitWriteError::Db(err) => err.into(),
-    })?;
+    let id = units::create(&mut tx, &unit)
+        .await
+        .map_err(|err| match err {
+            units::UnitWriteError::CodeTaken => AppError::field(Field::Code, Problem::Taken),
+            units::UnitWriteError::Db(err) => err.into(),
+        })?;
     let after = units::get(&mut tx, &id).await?;
     audit::record(
         &mut tx,

@@ -18,10 +18,15 @@ pub fn parse_grant(role: &str, unit: &str) -> Result<Option<Grant>, AppError> {
     let role: Role = role
         .parse()
         .map_err(|_| AppError::field(Field::Role, Problem::UnknownReference))?;
-    Grant::new(role, optional_id(unit)).on(Field::Unit).map(Some)
+    Grant::new(role, optional_id(unit))
+        .on(Field::Unit)
+        .map(Some)
 }
 
-pub async fn ensure_unit_exists(conn: &mut sqlx::AnyConnection, grant: &Grant) -> Result<(), AppError> {
+pub async fn ensure_unit_exists(
+    conn: &mut sqlx::AnyConnection,
+    grant: &Grant,
+) -> Result<(), AppError> {
     if let Some(unit) = &grant.unit {
         super::db::units::get(conn, unit)
             .await?

@@ -50,7 +50,10 @@ mod tests {
 
     #[test]
     fn a_referer_becomes_a_local_path() {
-        assert_eq!(local_path("http://127.0.0.1:3000/admin/units?x=1"), "/admin/units?x=1");
+        assert_eq!(
+            local_path("http://127.0.0.1:3000/admin/units?x=1"),
+            "/admin/units?x=1"
+        );
         assert_eq!(local_path("https://evil.example"), "/");
         assert_eq!(local_path("http://host//evil.example/x"), "/");
         assert_eq!(local_path("/login"), "/login");

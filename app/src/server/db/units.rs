@@ -36,7 +36,10 @@ pub async fn list(db: &Db) -> Result<Vec<UnitSummary>, sqlx::Error> {
     rows.iter().map(from_row).collect()
 }
 
-pub async fn get(conn: &mut AnyConnection, id: &UnitId) -> Result<Option<UnitSummary>, sqlx::Error> {
+pub async fn get(
+    conn: &mut AnyConnection,
+    id: &UnitId,
+) -> Result<Option<UnitSummary>, sqlx::Error> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM units WHERE id = $1"))
         .bind(id.as_str())
         .fetch_optional(conn)
@@ -122,7 +125,11 @@ pub async fn update(
     Ok(())
 }
 
-pub async fn set_active(conn: &mut AnyConnection, id: &UnitId, active: bool) -> Result<(), sqlx::Error> {
+pub async fn set_active(
+    conn: &mut AnyConnection,
+    id: &UnitId,
+    active: bool,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE units SET active = $1 WHERE id = $2")
         .bind(i64::from(active))
         .bind(id.as_str())
@@ -132,5 +139,7 @@ pub async fn set_active(conn: &mut AnyConnection, id: &UnitId, active: bool) -> 
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM units").fetch_one(db).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM units")
+        .fetch_one(db)
+        .await
 }

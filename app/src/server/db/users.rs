@@ -99,21 +99,28 @@ fn grant_from_row(row: &AnyRow) -> Result<(UserId, GrantView), sqlx::Error> {
         GrantView {
             id: row.try_get("id")?,
             role,
-            unit: row.try_get::<Option<String>, _>("unit_id")?.map(UnitId::new),
+            unit: row
+                .try_get::<Option<String>, _>("unit_id")?
+                .map(UnitId::new),
             unit_name: row.try_get("unit_name")?,
         },
     ))
 }
 
-async fn grants_of(db: &Db, user: Option<&UserId>) -> Result<Vec<(UserId, GrantView)>, sqlx::Error> {
+async fn grants_of(
+    db: &Db,
+    user: Option<&UserId>,
+) -> Result<Vec<(UserId, GrantView)>, sqlx::Error> {
     let sql = "SELECT r.id, r.user_id, r.role, r.unit_id, u.name AS unit_name \
                FROM user_roles r LEFT JOIN units u ON u.id = r.unit_id";
     let rows = match user {
         Some(user) => {
-            sqlx::query(&format!("{sql} WHERE r.user_id = $1 ORDER BY r.role, u.name"))
-                .bind(user.as_str())
-                .fetch_all(db)
-                .await?
+            sqlx::query(&format!(
+                "{sql} WHERE r.user_id = $1 ORDER BY r.role, u.name"
+            ))
+            .bind(user.as_str())
+            .fetch_all(db)
+            .await?
         }
         None => {
             sqlx::query(&format!("{sql} ORDER BY r.role, u.name"))
@@ -129,9 +136,10 @@ pub async fn list(db: &Db) -> Result<Vec<UserSummary>, sqlx::Error> {
     for (user, grant) in grants_of(db, None).await? {
         grants.entry(user).or_default().push(grant);
     }
-    let rows = sqlx::query("SELECT id, username, email, full_name, active FROM users ORDER BY username")
-        .fetch_all(db)
-        .await?;
+    let rows =
+        sqlx::query("SELECT id, username, email, full_name, active FROM users ORDER BY username")
+            .fetch_all(db)
+            .await?;
     rows.iter()
         .map(|row| {
             let id = UserId::new(row.try_get::<String, _>("id")?);
@@ -153,7 +161,11 @@ pub async fn get(db: &Db, id: &UserId) -> Result<Option<UserSummary>, sqlx::Erro
         .fetch_optional(db)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let grants = grants_of(db, Some(id)).await?.into_iter().map(|(_, g)| g).collect();
+    let grants = grants_of(db, Some(id))
+        .await?
+        .into_iter()
+        .map(|(_, g)| g)
+        .collect();
     Ok(Some(UserSummary {
         id: id.clone(),
         username: row.try_get("username")?,
@@ -225,7 +237,11 @@ pub async fn set_password_hash(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn set_active(conn: &mut AnyConnection, id: &UserId, active: bool) -> Result<bool, sqlx::Error> {
+pub async fn set_active(
+    conn: &mut AnyConnection,
+    id: &UserId,
+    active: bool,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
         .bind(i64::from(active))
         .bind(id.as_str())
@@ -234,7 +250,11 @@ pub async fn set_active(conn: &mut AnyConnection, id: &UserId, active: bool) -> 
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn add_grant(conn: &mut AnyConnection, user: &UserId, grant: &Grant) -> Result<bool, sqlx::Error> {
+pub async fn add_grant(
+    conn: &mut AnyConnection,
+    user: &UserId,
+    grant: &Grant,
+) -> Result<bool, sqlx::Error> {
     let unit = grant.unit.as_ref().map(|u| u.as_str().to_owned());
     let existing: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM user_roles WHERE user_id = $1 AND role = $2 \
@@ -258,7 +278,11 @@ pub async fn add_grant(conn: &mut AnyConnection, user: &UserId, grant: &Grant) -
     Ok(true)
 }
 
-pub async fn remove_grant(conn: &mut AnyConnection, user: &UserId, grant_id: &str) -> Result<bool, sqlx::Error> {
+pub async fn remove_grant(
+    conn: &mut AnyConnection,
+    user: &UserId,
+    grant_id: &str,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("DELETE FROM user_roles WHERE id = $1 AND user_id = $2")
         .bind(grant_id)
         .bind(user.as_str())
@@ -268,5 +292,7 @@ pub async fn remove_grant(conn: &mut AnyConnection, user: &UserId, grant_id: &st
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db)
+        .await
 }

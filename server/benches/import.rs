@@ -1,0 +1,26 @@
+//! Importing the reference workbook (target: < 50 ms).
+
+use std::hint::black_box;
+
+use app::domain::lke::builtin_90_2021_ref;
+use criterion::{criterion_group, criterion_main, Criterion};
+use server::lke::{read_answers, Limits};
+
+fn bench(c: &mut Criterion) {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/lke-zi-90-2021-filled-example.xlsx"
+    ))
+    .expect("fixture");
+    let r = builtin_90_2021_ref();
+    let limits = Limits::default();
+    let mut g = c.benchmark_group("import");
+    g.sample_size(30);
+    g.bench_function("read_answers(reference workbook)", |b| {
+        b.iter(|| black_box(read_answers(black_box(&bytes), r, &limits).unwrap()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
