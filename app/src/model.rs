@@ -45,6 +45,18 @@ pub struct UserSummary {
     pub grants: Vec<GrantView>,
 }
 
+/// A stored rubric version, as the administrator's list shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RubricSummary {
+    pub key: String,
+    pub title: String,
+    pub legal_basis: String,
+    pub scored_items: usize,
+    pub builtin: bool,
+    /// Periods that score against this version (it can no longer change).
+    pub periods: i64,
+}
+
 /// Orders units depth-first under their parents, each with its depth, for an indented tree.
 /// Units whose parent is missing from the list are shown as roots.
 pub fn tree_order(units: &[UnitSummary]) -> Vec<(usize, &UnitSummary)> {

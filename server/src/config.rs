@@ -24,6 +24,34 @@ pub enum Command {
     User(UserCommand),
     /// Seed demo data (an instansi, units, one user per role, a period) into an empty database.
     Demo,
+    /// Work with LKE workbooks (.xlsx in the official PermenPANRB 90/2021 layout).
+    #[command(subcommand)]
+    Lke(LkeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LkeCommand {
+    /// Score a filled workbook against the built-in rubric, without touching the database.
+    Score {
+        file: PathBuf,
+        /// Print the JSON contract documented in the README instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a workbook's structure (weights, texts, answer types) as a new rubric version.
+    Import {
+        file: PathBuf,
+        /// Key of the new version, e.g. `permenpanrb-90-2021-instansi`.
+        #[arg(long)]
+        key: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "PermenPANRB Nomor 90 Tahun 2021")]
+        legal_basis: String,
+        /// First year the version applies to.
+        #[arg(long)]
+        from_year: u16,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,7 +2,9 @@ use clap::Parser;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use server::config::{Cli, Command, UserCommand};
+use app::domain::lke::YearRange;
+use server::config::{Cli, Command, LkeCommand, UserCommand};
+use server::lke::rubric_import::RubricMeta;
 use server::startup::{open_database, Application};
 use server::{cli, demo, telemetry};
 
@@ -55,6 +57,31 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
             print!("{}", demo::logins_text());
+        }
+        Command::Lke(LkeCommand::Score { file, json }) => {
+            println!("{}", cli::lke::score(&file, json)?);
+        }
+        Command::Lke(LkeCommand::Import {
+            file,
+            key,
+            title,
+            legal_basis,
+            from_year,
+        }) => {
+            let db = open_database(&settings).await?;
+            let meta = RubricMeta {
+                key: key.clone(),
+                title,
+                legal_basis,
+                years: YearRange {
+                    from: from_year,
+                    to: None,
+                },
+            };
+            for problem in cli::lke::import_rubric(&db, &file, meta).await? {
+                println!("{problem}");
+            }
+            println!("Imported rubric version {key}.");
         }
     }
     Ok(())

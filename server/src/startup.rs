@@ -33,6 +33,8 @@ pub enum StartupError {
     },
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error("cannot store the built-in rubric: {0}")]
+    Rubric(#[from] db::rubrics::RubricWriteError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -59,6 +61,7 @@ pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
     }
     let db = db::connect(&url, 10).await?;
     db::migrate(&db).await?;
+    db::rubrics::ensure_builtin(&db).await?;
     Ok(db)
 }
 

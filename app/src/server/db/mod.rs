@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod login_failures;
 pub mod periods;
+pub mod rubrics;
 pub mod sessions;
 pub mod units;
 pub mod users;

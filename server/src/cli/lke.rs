@@ -1,0 +1,107 @@
+//! `zi lke score` and `zi lke import`: the workbook in and out of the command line.
+
+use app::domain::lke::gates::GateSetData;
+use app::domain::lke::{builtin_gates_90_2021, format_id};
+use app::domain::lke::{GateSet, Predicate};
+use app::server::db::{rubrics, Db};
+use std::path::Path;
+
+use crate::lke::rubric_import::{read_rubric_from_path, RubricMeta};
+use crate::lke::{score_workbook, Limits, Problem, ScoreReport};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LkeCliError {
+    #[error("{0}")]
+    Import(#[from] crate::lke::ImportError),
+    #[error("{0}")]
+    Store(#[from] rubrics::RubricWriteError),
+    #[error("cannot print JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the gates of the built-in rubric do not fit the imported one: {0}")]
+    Gates(String),
+}
+
+/// Scores a filled workbook against the built-in rubric; touches no database.
+pub fn score(path: &Path, json: bool) -> Result<String, LkeCliError> {
+    let report = score_workbook(path)?;
+    if json {
+        return Ok(serde_json::to_string_pretty(&report)?);
+    }
+    Ok(human_report(&report))
+}
+
+fn human_report(report: &ScoreReport) -> String {
+    let n = |v: f64| format_id(v, 2);
+    let mut out = vec![
+        format!("Rubric      {}", report.rubric),
+        format!(
+            "Total       {}  (conservative {})",
+            n(report.total),
+            n(report.conservative_total)
+        ),
+        format!(
+            "Pengungkit  {}  = Pemenuhan {} + Reform {}",
+            n(report.pengungkit),
+            n(report.pemenuhan),
+            n(report.reform)
+        ),
+        format!("Hasil       {}", n(report.hasil)),
+        String::new(),
+    ];
+    for area in &report.areas {
+        out.push(format!(
+            "{:<10} {} {:<45} {:>6} / {}",
+            format!("{:?}", area.part).to_lowercase(),
+            area.area.number(),
+            area.name,
+            n(area.score),
+            n(area.weight)
+        ));
+    }
+    out.push(String::new());
+    for (name, verdict) in [("WBK", &report.gates.wbk), ("WBBM", &report.gates.wbbm)] {
+        let failing = verdict.gates.iter().filter(|g| !g.pass).count()
+            + verdict.preconditions.iter().filter(|p| !p.pass).count();
+        out.push(format!(
+            "{name:<5} {}  ({failing} requirement(s) not met)",
+            if verdict.pass {
+                "memenuhi"
+            } else {
+                "belum memenuhi"
+            }
+        ));
+    }
+    out.extend(report.problems.iter().map(problem_line));
+    out.join("\n")
+}
+
+pub fn problem_line(problem: &Problem) -> String {
+    let place = match (problem.row, problem.column) {
+        (Some(row), Some(col)) => format!("{}!{col}{row}", problem.sheet),
+        (Some(row), None) => format!("{} row {row}", problem.sheet),
+        _ => problem.sheet.clone(),
+    };
+    let kind = serde_json::to_string(&problem.kind).unwrap_or_default();
+    format!("problem at {place}: {kind}")
+}
+
+/// Reads a workbook in the official layout as a new rubric version and stores
+/// it with the gates of the built-in version, all or nothing.
+pub async fn import_rubric(
+    db: &Db,
+    path: &Path,
+    meta: RubricMeta,
+) -> Result<Vec<String>, LkeCliError> {
+    let imported = read_rubric_from_path(path, &meta, &Limits::default())?;
+    let builtin = builtin_gates_90_2021();
+    let gates = GateSet::new(GateSetData {
+        rubric_key: meta.key.clone(),
+        wbk: builtin.rules(Predicate::Wbk).clone(),
+        wbbm: builtin.rules(Predicate::Wbbm).clone(),
+    })
+    .map_err(|e| LkeCliError::Gates(e.to_string()))?;
+    let mut tx = db.begin().await.map_err(rubrics::RubricWriteError::from)?;
+    rubrics::insert(&mut tx, &imported.rubric, &gates, false).await?;
+    tx.commit().await.map_err(rubrics::RubricWriteError::from)?;
+    Ok(imported.problems.iter().map(problem_line).collect())
+}

@@ -1,0 +1,6 @@
+//! The `zi` subcommands other than `serve`.
+
+pub mod lke;
+pub mod user;
+
+pub use user::{create_user, read_password, CliError};

@@ -1,0 +1,366 @@
+//! Signing in and out, sessions, throttling, deactivation and own passwords.
+
+use crate::db_test;
+use crate::helpers::*;
+use reqwest::StatusCode;
+
+db_test!(
+    signing_in_by_username_starts_a_session_that_me_reports,
+    |app| async move {
+        let client = app.client();
+        assert_eq!(client.me().await, None, "nobody is signed in yet");
+
+        let reply = client.login("admin", PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+        assert_eq!(
+            reply.header("location"),
+            Some("/"),
+            "the app is told to go home"
+        );
+
+        let me = client.me().await.expect("signed in");
+        assert_eq!(me["username"], "admin");
+        assert_eq!(me["full_name"], "Administrator Instansi");
+        assert_eq!(me["actor"]["user_id"], app.user_id("admin").await.as_str());
+        assert_eq!(me["grants"][0]["role"], "admin");
+    }
+);
+
+db_test!(
+    signing_in_by_email_works_whatever_the_case,
+    |app| async move {
+        let admin = app.signed_in("admin").await;
+        let reply = admin
+            .call(
+                "users/create",
+                &[
+                    ("username", "ani"),
+                    ("email", "ani@kemen.go.id"),
+                    ("full_name", "Ani Wijaya"),
+                    ("password", "ani-password-1"),
+                    ("confirm", "ani-password-1"),
+                    ("role", "evaluator"),
+                    ("unit", ""),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+
+        let client = app.client();
+        let reply = client.login(" Ani@Kemen.go.id ", "ani-password-1").await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+        assert_eq!(client.whoami().await.as_deref(), Some("ani"));
+    }
+);
+
+db_test!(
+    a_wrong_password_and_an_unknown_user_get_the_same_401,
+    |app| async move {
+        let client = app.client();
+        let wrong_password = client.login("admin", "not-the-password").await;
+        let unknown_user = client.login("nobody-here", PASSWORD).await;
+        let unknown_email = client.login("nobody@kemen.go.id", PASSWORD).await;
+
+        for reply in [&wrong_password, &unknown_user, &unknown_email] {
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{reply}");
+            assert_eq!(reply.error(), "invalid_credentials", "{reply}");
+        }
+        assert_eq!(wrong_password.body, unknown_user.body);
+        assert_eq!(wrong_password.body, unknown_email.body);
+        assert!(wrong_password.set_cookie(SESSION_COOKIE).is_none());
+        assert_eq!(client.me().await, None);
+    }
+);
+
+db_test!(
+    logging_out_ends_the_session_and_the_old_cookie_stops_working,
+    |app| async move {
+        let client = app.signed_in("unit").await;
+        let cookie = client.session_cookie().expect("a session cookie");
+        assert_eq!(
+            app.whoami_with_cookie(&cookie).await.as_deref(),
+            Some("unit"),
+            "the cookie works before logout"
+        );
+
+        let reply = client.logout().await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+        assert_eq!(client.me().await, None, "signed out");
+        assert_eq!(client.session_cookie(), None, "the cookie was removed");
+        assert_eq!(
+            app.whoami_with_cookie(&cookie).await,
+            None,
+            "a copy of the old cookie is worthless after logout"
+        );
+        assert_eq!(app.count("SELECT COUNT(*) FROM sessions", &[]).await, 0);
+    }
+);
+
+db_test!(
+    signing_in_issues_a_new_session_id_and_the_old_one_dies,
+    |app| async move {
+        // A session the visitor already had (signed in as someone else) …
+        let client = app.signed_in("tpi").await;
+        let before = client.session_cookie().expect("session cookie before");
+
+        // … is replaced, not reused, when they sign in again.
+        let reply = client.login("admin", PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+        let after = client.session_cookie().expect("session cookie after");
+        assert_ne!(before, after, "login must issue a fresh session id");
+        assert_eq!(client.whoami().await.as_deref(), Some("admin"));
+
+        assert_eq!(
+            app.whoami_with_cookie(&before).await,
+            None,
+            "the pre-login session id is no longer valid"
+        );
+        assert_eq!(
+            app.whoami_with_cookie(&after).await.as_deref(),
+            Some("admin")
+        );
+
+        // A session id planted by someone else is not adopted either.
+        let planted = "AAAAAAAAAAAAAAAAAAAAAA";
+        let reply = app
+            .client()
+            .http
+            .post(app.url("/api/login"))
+            .header("cookie", format!("{SESSION_COOKIE}={planted}"))
+            .form(&[("identifier", "unit"), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(reply.status(), StatusCode::OK);
+        let issued = reply
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(&format!("{SESSION_COOKIE}=")))
+            .expect("a session cookie is set at login")
+            .to_owned();
+        assert!(
+            !issued.starts_with(&format!("{SESSION_COOKIE}={planted};")),
+            "planted id adopted: {issued}"
+        );
+        assert_eq!(app.whoami_with_cookie(planted).await, None);
+    }
+);
+
+db_test!(
+    a_session_that_expired_from_inactivity_is_anonymous,
+    |app| async move {
+        let client = app.signed_in("pimpinan").await;
+        assert_eq!(client.whoami().await.as_deref(), Some("pimpinan"));
+
+        // The idle limit is in minutes; move the expiry into the past instead of waiting.
+        let past = app::server::db::now_ms() - 1_000;
+        sqlx::query("UPDATE sessions SET expires_at = $1")
+            .bind(past)
+            .execute(&app.db)
+            .await
+            .expect("expire sessions");
+
+        assert_eq!(
+            client.me().await,
+            None,
+            "an expired session signs nobody in"
+        );
+        let reply = client.call("users/list", &[]).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{reply}");
+    }
+);
+
+db_test!(
+    an_active_session_is_extended_on_every_request,
+    |app| async move {
+        let client = app.signed_in("unit").await;
+        let expiry = || async {
+            sqlx::query_scalar::<_, i64>("SELECT MAX(expires_at) FROM sessions")
+                .fetch_one(&app.db)
+                .await
+                .expect("expiry")
+        };
+        let first = expiry().await;
+        let idle_ms = i64::try_from(app.settings.session_idle_minutes).unwrap() * 60_000;
+        let now = app::server::db::now_ms();
+        assert!(
+            first > now + idle_ms - 60_000 && first <= now + idle_ms + 1_000,
+            "the session lasts the idle time: expires in {} ms",
+            first - now
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        client.me().await.expect("still signed in");
+        assert!(expiry().await > first, "activity pushes the expiry back");
+    }
+);
+
+db_test!(
+    five_failures_for_one_account_pause_it_even_for_the_right_password,
+    |app| async move {
+        let client = app.client();
+        for attempt in 1..=5 {
+            let reply = client.login("admin", "wrong-password").await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNAUTHORIZED,
+                "attempt {attempt}: {reply}"
+            );
+        }
+        let reply = client.login("admin", PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{reply}");
+        assert_eq!(reply.header("retry-after"), Some("900"), "15 minutes");
+        let body = reply.json();
+        assert_eq!(body["error"], "too_many_attempts", "{reply}");
+        assert_eq!(body["retry_after_minutes"], 15, "{reply}");
+        assert!(reply.set_cookie(SESSION_COOKIE).is_none());
+        assert_eq!(client.me().await, None, "not signed in");
+
+        // Upper case names the same account.
+        let reply = app.client().login("ADMIN", PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{reply}");
+    }
+);
+
+db_test!(
+    failures_from_one_address_across_accounts_also_pause_sign_in,
+    |app| async move {
+        let client = app.client();
+        for account in ["unit", "tpi", "pimpinan", "ghost", "ghost@kemen.go.id"] {
+            let reply = client.login(account, "wrong-password").await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{account}: {reply}");
+        }
+        // `admin` never failed, but the address did five times.
+        let reply = app.client().login("admin", PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{reply}");
+        assert_eq!(reply.error(), "too_many_attempts");
+        assert!(reply.header("retry-after").is_some());
+    }
+);
+
+db_test!(
+    a_successful_sign_in_forgets_earlier_failures_of_the_account,
+    |app| async move {
+        let client = app.client();
+        for _ in 0..4 {
+            let reply = client.login("tpi", "wrong-password").await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{reply}");
+        }
+        let reply = client.login("tpi", PASSWORD).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "the 5th attempt is still allowed: {reply}"
+        );
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM login_failures WHERE throttle_key = $1",
+                &["account:tpi"]
+            )
+            .await,
+            0
+        );
+    }
+);
+
+db_test!(
+    deactivating_a_user_ends_their_session_and_bars_sign_in,
+    |app| async move {
+        let admin = app.signed_in("admin").await;
+        let member = app.signed_in("unit").await;
+        assert_eq!(member.whoami().await.as_deref(), Some("unit"));
+        let id = app.user_id("unit").await;
+
+        let reply = admin
+            .call("users/active", &[("id", &id), ("active", "false")])
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+
+        assert_eq!(member.me().await, None, "the open session ended at once");
+        let reply = member.call("account/password", &[]).await;
+        assert!(reply.status.is_client_error(), "{reply}");
+        let reply = app.client().login("unit", PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{reply}");
+        assert_eq!(
+            reply.error(),
+            "invalid_credentials",
+            "a deactivated account looks like a wrong password"
+        );
+
+        // Reactivated, the account works again.
+        let reply = admin
+            .call("users/active", &[("id", &id), ("active", "true")])
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+        let reply = app.client().login("unit", PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+    }
+);
+
+db_test!(
+    changing_ones_password_requires_the_current_one,
+    |app| async move {
+        let client = app.signed_in("tpi").await;
+        let new = "a-new-long-password";
+
+        let reply = client
+            .call(
+                "account/password",
+                &[
+                    ("current", "not-my-password"),
+                    ("password", new),
+                    ("confirm", new),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{reply}");
+        assert_eq!(reply.field(), "current_password", "{reply}");
+        assert_eq!(
+            reply.json()["problem"]["problem"],
+            "wrong_password",
+            "{reply}"
+        );
+
+        let reply = client
+            .call(
+                "account/password",
+                &[
+                    ("current", PASSWORD),
+                    ("password", "short"),
+                    ("confirm", "short"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{reply}");
+        assert_eq!(reply.field(), "password", "{reply}");
+
+        let reply = client
+            .call(
+                "account/password",
+                &[("current", PASSWORD), ("password", new), ("confirm", new)],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+        assert_eq!(
+            client.whoami().await.as_deref(),
+            Some("tpi"),
+            "still signed in"
+        );
+        let id = app.user_id("tpi").await;
+        assert_eq!(
+            app.audit_rows("user", &id).await,
+            2,
+            "create + password change"
+        );
+
+        let reply = app.client().login("tpi", PASSWORD).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "old password: {reply}"
+        );
+        let reply = app.client().login("tpi", new).await;
+        assert_eq!(reply.status, StatusCode::OK, "new password: {reply}");
+    }
+);

@@ -1,0 +1,653 @@
+//! The harness: every test gets its own database (a temporary SQLite file or a
+//! fresh PostgreSQL database), the demo data, and the real server on a random
+//! port; it talks to it over HTTP like any client would.
+
+use std::fmt;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use app::server::db::Db;
+use app::server::state::AppState;
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::StatusCode;
+use serde_json::Value;
+use server::config::Settings;
+use server::startup::{open_database, Application};
+use sqlx::Connection;
+
+/// The password of every demo user.
+pub const PASSWORD: &str = server::demo::DEMO_PASSWORD;
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "zi_session";
+
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// Generates one test per database backend, so a failure names its backend:
+/// `db_test!(name, |app| async move { … })` gives `name::sqlite` and `name::postgres`.
+/// `db_test!(name, settings = |s| { … }, |app| async move { … })` adjusts the server settings first.
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, settings = $configure:expr, $body:expr $(,)?) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                $crate::helpers::run(
+                    $crate::helpers::Backend::Sqlite,
+                    module_path!(),
+                    $configure,
+                    $body,
+                )
+                .await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                $crate::helpers::run(
+                    $crate::helpers::Backend::Postgres,
+                    module_path!(),
+                    $configure,
+                    $body,
+                )
+                .await;
+            }
+        }
+    };
+    ($name:ident, $body:expr $(,)?) => {
+        $crate::db_test!(
+            $name,
+            settings = |_: &mut server::config::Settings| {},
+            $body
+        );
+    };
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Sets up a database and a server for `backend`, runs `body` against it, and
+/// removes the database afterwards, whether or not `body` panicked.
+pub async fn run<C, F, Fut>(backend: Backend, test: &str, configure: C, body: F)
+where
+    C: FnOnce(&mut Settings),
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(database) = TestDatabase::create(backend, test).await else {
+        return;
+    };
+    let (app, server) = TestApp::spawn(backend, &database.url, configure).await;
+    let db = app.db.clone();
+    let outcome = tokio::spawn(body(app)).await;
+    server.abort();
+    db.close().await;
+    database.remove().await;
+    if let Err(err) = outcome {
+        match err.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(err) => panic!("{test}: the test task did not finish: {err}"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Databases
+
+struct TestDatabase {
+    url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteFile(PathBuf),
+    Postgres { server_url: String, name: String },
+}
+
+impl TestDatabase {
+    /// `None` when PostgreSQL is unreachable outside CI (the test is skipped, loudly).
+    async fn create(backend: Backend, test: &str) -> Option<Self> {
+        sqlx::any::install_default_drivers();
+        match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("zi_test_{}.db", unique()));
+                Some(TestDatabase {
+                    url: format!("sqlite://{}", path.display()),
+                    cleanup: Cleanup::SqliteFile(path),
+                })
+            }
+            Backend::Postgres => {
+                let server_url = std::env::var("TEST_DATABASE_URL")
+                    .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
+                let mut conn = match postgres_admin(&server_url).await {
+                    Ok(conn) => conn,
+                    Err(err) => {
+                        let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+                        if in_ci {
+                            panic!(
+                                "PostgreSQL at {server_url} is unreachable ({err}) and CI=true: \
+                                 the PostgreSQL variant of every API test must run in CI"
+                            );
+                        }
+                        eprintln!(
+                            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+                             !! SKIPPED {test}::postgres: PostgreSQL at {server_url} is unreachable\n\
+                             !! ({err}).\n\
+                             !! Start PostgreSQL or set TEST_DATABASE_URL; with CI=true this fails.\n\
+                             !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+                        );
+                        return None;
+                    }
+                };
+                sweep_old_databases(&mut conn).await;
+                let name = format!("zi_test_{}_{}", unix_seconds(), unique());
+                let mut attempts = 0;
+                loop {
+                    // Two CREATE DATABASE at once can collide on the template; retry briefly.
+                    match sqlx::query(&format!(r#"CREATE DATABASE "{name}""#))
+                        .execute(&mut conn)
+                        .await
+                    {
+                        Ok(_) => break,
+                        Err(err) if attempts < 5 => {
+                            attempts += 1;
+                            eprintln!("CREATE DATABASE {name} failed ({err}); retrying");
+                            tokio::time::sleep(Duration::from_millis(200 * attempts)).await;
+                        }
+                        Err(err) => panic!("cannot create the test database {name}: {err}"),
+                    }
+                }
+                let _ = conn.close().await;
+                Some(TestDatabase {
+                    url: with_database_name(&server_url, &name),
+                    cleanup: Cleanup::Postgres { server_url, name },
+                })
+            }
+        }
+    }
+
+    /// Best effort: a database left behind is swept by a later run.
+    async fn remove(self) {
+        match self.cleanup {
+            Cleanup::SqliteFile(path) => {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            Cleanup::Postgres { server_url, name } => {
+                if let Ok(mut conn) = postgres_admin(&server_url).await {
+                    let dropped =
+                        sqlx::query(&format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#))
+                            .execute(&mut conn)
+                            .await;
+                    if let Err(err) = dropped {
+                        eprintln!("could not drop the test database {name}: {err}");
+                    }
+                    let _ = conn.close().await;
+                }
+            }
+        }
+    }
+}
+
+async fn postgres_admin(url: &str) -> Result<sqlx::PgConnection, String> {
+    match tokio::time::timeout(Duration::from_secs(5), sqlx::PgConnection::connect(url)).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(err)) => Err(err.to_string()),
+        Err(_) => Err("no answer within 5 s".to_owned()),
+    }
+}
+
+/// Drops the databases of earlier runs that were killed before they could clean
+/// up: those named `zi_test_<unix seconds>_…` and older than an hour.
+async fn sweep_old_databases(conn: &mut sqlx::PgConnection) {
+    static SWEPT: AtomicBool = AtomicBool::new(false);
+    if SWEPT.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let Ok(names) = sqlx::query_scalar::<_, String>(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'zi\\_test\\_%'",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    else {
+        return;
+    };
+    let cutoff = unix_seconds().saturating_sub(3600);
+    for name in names {
+        let created = name
+            .strip_prefix("zi_test_")
+            .and_then(|rest| rest.split('_').next())
+            .and_then(|secs| secs.parse::<u64>().ok());
+        if created.is_some_and(|secs| secs < cutoff) {
+            let _ = sqlx::query(&format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#))
+                .execute(&mut *conn)
+                .await;
+        }
+    }
+}
+
+/// The same server URL with another database: `postgres://u@h:5432/test?x` → `…/name?x`.
+fn with_database_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let root = match base[authority_start..].find('/') {
+        Some(i) => &base[..authority_start + i],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{root}/{name}?{query}"),
+        None => format!("{root}/{name}"),
+    }
+}
+
+fn unique() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+fn unix_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+// ---------------------------------------------------------------------------
+// The application under test
+
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`
+    pub address: String,
+    pub port: u16,
+    pub backend: Backend,
+    /// The server's own pool, for looking behind its back.
+    pub db: Db,
+    pub state: AppState,
+    pub settings: Settings,
+}
+
+impl TestApp {
+    async fn spawn(
+        backend: Backend,
+        database_url: &str,
+        configure: impl FnOnce(&mut Settings),
+    ) -> (TestApp, tokio::task::JoinHandle<()>) {
+        let mut settings = Settings::defaults();
+        // Pin what the tests rely on, whatever ZI_* variables the environment has.
+        settings.bind = "127.0.0.1:0".parse().expect("bind address");
+        settings.database_url = Some(database_url.to_owned());
+        settings.public_url = None;
+        settings.body_limit_kb = 256;
+        settings.session_idle_minutes = 60;
+        settings.login_max_failures = 5;
+        settings.login_window_minutes = 15;
+
+        settings.data_dir = std::env::temp_dir();
+        configure(&mut settings);
+
+        // Connects and migrates exactly as `zi serve` does.
+        let db = open_database(&settings)
+            .await
+            .unwrap_or_else(|err| panic!("{backend:?}: cannot open {database_url}: {err}"));
+        server::demo::seed(&db, 2026)
+            .await
+            .unwrap_or_else(|err| panic!("{backend:?}: demo seed failed: {err}"));
+
+        let application = Application::with_database(&settings, db.clone())
+            .await
+            .expect("the server starts");
+        let port = application.port();
+        let state = application.state().clone();
+        let server = tokio::spawn(async move {
+            if let Err(err) = application.run_until_stopped().await {
+                eprintln!("server stopped with an error: {err}");
+            }
+        });
+        let app = TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            port,
+            backend,
+            db,
+            state,
+            settings,
+        };
+        (app, server)
+    }
+
+    /// A new client with its own, empty cookie jar: an anonymous visitor.
+    pub fn client(&self) -> Client {
+        Client::new(&self.address)
+    }
+
+    /// A new client signed in as `username` with the demo password.
+    pub async fn signed_in(&self, username: &str) -> Client {
+        self.signed_in_with(username, PASSWORD).await
+    }
+
+    pub async fn signed_in_with(&self, identifier: &str, password: &str) -> Client {
+        let client = self.client();
+        let reply = client.login(identifier, password).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{:?}: login as {identifier} failed: {reply}",
+            self.backend
+        );
+        client
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// The username `me` reports to a request carrying only `zi_session=<cookie>`
+    /// (a copied or planted cookie), from a client without a cookie jar.
+    pub async fn whoami_with_cookie(&self, cookie: &str) -> Option<String> {
+        let response = reqwest::Client::new()
+            .post(self.url("/api/me"))
+            .header("cookie", format!("{SESSION_COOKIE}={cookie}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("")
+            .send()
+            .await
+            .expect("POST /api/me");
+        let reply = Reply::read(response).await;
+        assert_eq!(reply.status, StatusCode::OK, "me: {reply}");
+        reply.json()["username"].as_str().map(str::to_owned)
+    }
+
+    pub async fn unit_id(&self, code: &str) -> String {
+        sqlx::query_scalar::<_, String>("SELECT id FROM units WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.db)
+            .await
+            .expect("query units")
+            .unwrap_or_else(|| panic!("no unit {code}"))
+    }
+
+    pub async fn user_id(&self, username: &str) -> String {
+        sqlx::query_scalar::<_, String>("SELECT id FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&self.db)
+            .await
+            .expect("query users")
+            .unwrap_or_else(|| panic!("no user {username}"))
+    }
+
+    /// `SELECT COUNT(*) …` with text parameters.
+    pub async fn count(&self, sql: &str, params: &[&str]) -> i64 {
+        let mut query = sqlx::query_scalar::<_, i64>(sql);
+        for param in params {
+            query = query.bind(param.to_string());
+        }
+        query
+            .fetch_one(&self.db)
+            .await
+            .unwrap_or_else(|err| panic!("{sql}: {err}"))
+    }
+
+    pub async fn audit_rows(&self, entity: &str, entity_id: &str) -> i64 {
+        self.count(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = $1 AND entity_id = $2",
+            &[entity, entity_id],
+        )
+        .await
+    }
+
+    /// Rows of every table a request could write to, to show a refused request wrote nothing.
+    pub async fn table_counts(&self) -> Vec<(&'static str, i64)> {
+        let mut counts = Vec::new();
+        for table in ["units", "users", "user_roles", "audit_log", "periods"] {
+            let n = self
+                .count(&format!("SELECT COUNT(*) FROM {table}"), &[])
+                .await;
+            counts.push((table, n));
+        }
+        counts
+    }
+}
+
+// ---------------------------------------------------------------------------
+// HTTP clients
+
+/// One browser-like visitor: its own cookies, redirects not followed.
+#[derive(Clone)]
+pub struct Client {
+    pub http: reqwest::Client,
+    jar: Arc<Jar>,
+    base: String,
+}
+
+impl Client {
+    fn new(base: &str) -> Self {
+        let jar = Arc::new(Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("reqwest client");
+        Client {
+            http,
+            jar,
+            base: base.to_owned(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Calls the server function at `/api/<endpoint>` with a form body.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Reply {
+        let response = self
+            .http
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("POST /api/{endpoint}: {err}"));
+        Reply::read(response).await
+    }
+
+    /// Posts raw bytes as a form body.
+    pub async fn call_raw(&self, endpoint: &str, body: Vec<u8>) -> Reply {
+        let response = self
+            .http
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("POST /api/{endpoint}: {err}"));
+        Reply::read(response).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        let response = self
+            .http
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("GET {path}: {err}"));
+        Reply::read(response).await
+    }
+
+    pub async fn login(&self, identifier: &str, password: &str) -> Reply {
+        self.call(
+            "login",
+            &[("identifier", identifier), ("password", password)],
+        )
+        .await
+    }
+
+    pub async fn logout(&self) -> Reply {
+        self.call("logout", &[]).await
+    }
+
+    /// The signed-in user as `me` reports it (`None` when anonymous).
+    pub async fn me(&self) -> Option<Value> {
+        let reply = self.call("me", &[]).await;
+        assert_eq!(reply.status, StatusCode::OK, "me: {reply}");
+        match reply.json() {
+            Value::Null => None,
+            user => Some(user),
+        }
+    }
+
+    /// The username `me` reports, if signed in.
+    pub async fn whoami(&self) -> Option<String> {
+        self.me()
+            .await
+            .map(|user| user["username"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// The value of the session cookie in this client's jar.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookie(SESSION_COOKIE)
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let url = reqwest::Url::parse(&self.base).expect("base url");
+        let header = self.jar.cookies(&url)?;
+        header.to_str().ok()?.split(';').find_map(|pair| {
+            let (key, value) = pair.trim().split_once('=')?;
+            (key == name).then(|| value.to_owned())
+        })
+    }
+}
+
+/// A response read to the end, easy to assert on and to print.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    async fn read(response: reqwest::Response) -> Self {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|err| panic!("not JSON ({err}): {self}"))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Every `Set-Cookie` line of the response.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v: &HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The `Set-Cookie` line that sets `name`.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.set_cookies()
+            .into_iter()
+            .find(|line| line.starts_with(&format!("{name}=")))
+    }
+
+    /// The `error` tag of an `AppError` body (`invalid_credentials`, `forbidden`, …).
+    pub fn error(&self) -> String {
+        self.json()["error"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The `field` of an `AppError::Invalid` body.
+    pub fn field(&self) -> String {
+        self.json()["field"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+impl fmt::Display for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 600;
+        let body = if self.body.len() > SHOWN {
+            let mut end = SHOWN;
+            while !self.body.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!("{}…", &self.body[..end])
+        } else {
+            self.body.clone()
+        };
+        write!(f, "HTTP {} {body}", self.status.as_u16())
+    }
+}
+
+/// Decodes `%XX` escapes and `+` of a URL query value.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(byte) => {
+                        out.push(byte);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Decodes URL-safe base64, with or without padding.
+pub fn base64_url_decode(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::new();
+    let mut buffer = 0u32;
+    let mut bits = 0;
+    for &c in text.trim_end_matches('=').as_bytes() {
+        buffer = (buffer << 6) | value(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}

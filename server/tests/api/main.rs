@@ -1,0 +1,17 @@
+//! HTTP integration tests: the real server on a random port, over a fresh
+//! SQLite file and a fresh PostgreSQL database per test (`db_test!` makes both).
+//!
+//! PostgreSQL comes from `TEST_DATABASE_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`); when it is unreachable the
+//! PostgreSQL variants are skipped with a notice, or fail when `CI=true`.
+
+mod helpers;
+
+mod auth;
+mod authorization;
+mod bad_input;
+mod health;
+mod pages;
+mod security;
+mod units;
+mod users;
