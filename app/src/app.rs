@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/units") view=pages::admin_units::AdminUnits />
                         <Route path=path!("/admin/users") view=pages::admin_users::AdminUsers />
                         <Route path=path!("/admin/users/:id") view=pages::admin_users::AdminUser />
+                        <Route path=path!("/admin/rubrics") view=pages::admin_rubrics::AdminRubrics />
                     </Routes>
                 </Layout>
             </Router>

@@ -26,6 +26,7 @@ pub enum Field {
     Parent,
     Role,
     Unit,
+    Threshold,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +38,8 @@ pub enum Problem {
     Taken,
     UnknownReference,
     WrongPassword,
+    /// Not a number in range (decimal comma or point).
+    Number,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

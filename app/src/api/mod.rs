@@ -2,5 +2,6 @@
 //! makes one data-access call. They are the app's public HTTP API under `/api`.
 
 pub mod auth;
+pub mod rubrics;
 pub mod units;
 pub mod users;

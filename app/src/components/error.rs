@@ -28,6 +28,7 @@ fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> &'static str {
         Problem::Taken => t_string!(i18n, errors.taken),
         Problem::UnknownReference => t_string!(i18n, errors.unknown_reference),
         Problem::WrongPassword => t_string!(i18n, errors.wrong_password),
+        Problem::Number => t_string!(i18n, errors.number),
         Problem::Account(AccountFieldError::BadUsername) => t_string!(i18n, errors.bad_username),
         Problem::Account(AccountFieldError::BadEmail) => t_string!(i18n, errors.bad_email),
         Problem::Account(AccountFieldError::BadFullName) => t_string!(i18n, errors.bad_full_name),

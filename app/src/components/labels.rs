@@ -1,3 +1,4 @@
+use crate::domain::lke::{AreaId, GateScope, Part};
 use crate::domain::role::Role;
 use crate::domain::unit::UnitKind;
 use crate::i18n::*;
@@ -22,5 +23,44 @@ pub fn kind_label(i18n: I18nContext<Locale>, kind: UnitKind) -> &'static str {
         UnitKind::KantorWilayah => t_string!(i18n, kinds.kantor_wilayah),
         UnitKind::Upt => t_string!(i18n, kinds.upt),
         UnitKind::Other => t_string!(i18n, kinds.other),
+    }
+}
+
+pub fn area_label(i18n: I18nContext<Locale>, area: AreaId) -> &'static str {
+    match area {
+        AreaId::ManajemenPerubahan => t_string!(i18n, areas.mp),
+        AreaId::PenataanTatalaksana => t_string!(i18n, areas.tt),
+        AreaId::PenataanSdm => t_string!(i18n, areas.sdm),
+        AreaId::PenguatanAkuntabilitas => t_string!(i18n, areas.ak),
+        AreaId::PenguatanPengawasan => t_string!(i18n, areas.pw),
+        AreaId::PelayananPublik => t_string!(i18n, areas.pp),
+    }
+}
+
+pub fn part_label(i18n: I18nContext<Locale>, part: Part) -> &'static str {
+    match part {
+        Part::Pemenuhan => t_string!(i18n, gates.pemenuhan),
+        Part::Reform => t_string!(i18n, gates.reform),
+    }
+}
+
+/// What a WBK/WBBM gate rule looks at, in words.
+pub fn gate_scope_label(i18n: I18nContext<Locale>, scope: GateScope) -> String {
+    let with_part = |base: &str, part: Option<Part>| match part {
+        Some(part) => format!("{base} ({})", part_label(i18n, part)),
+        None => base.to_owned(),
+    };
+    match scope {
+        GateScope::Total => t_string!(i18n, gates.total).to_owned(),
+        GateScope::Pengungkit => t_string!(i18n, gates.pengungkit).to_owned(),
+        GateScope::Part { part } => part_label(i18n, part).to_owned(),
+        GateScope::EachArea { part } => with_part(t_string!(i18n, gates.each_area), part),
+        GateScope::Area { part, area } => with_part(area_label(i18n, area), part),
+        GateScope::Hasil => t_string!(i18n, gates.hasil).to_owned(),
+        GateScope::HasilBersih => t_string!(i18n, gates.hasil_bersih).to_owned(),
+        GateScope::HasilPrima => t_string!(i18n, gates.hasil_prima).to_owned(),
+        GateScope::Ipak => t_string!(i18n, gates.ipak).to_owned(),
+        GateScope::Capaian => t_string!(i18n, gates.capaian).to_owned(),
+        GateScope::Ipkp => t_string!(i18n, gates.ipkp).to_owned(),
     }
 }

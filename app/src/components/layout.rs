@@ -35,6 +35,7 @@ fn Navigation(user: SessionUser) -> impl IntoView {
     let actor = Some(&user.actor);
     let admin_units = allows(actor, Action::AdministerUnits);
     let admin_users = allows(actor, Action::AdministerUsers);
+    let admin_rubrics = allows(actor, Action::AdministerPeriods);
     let logout = ServerAction::<Logout>::new();
     view! {
         <nav class="nav" aria-label=move || t_string!(i18n, nav.label)>
@@ -42,6 +43,7 @@ fn Navigation(user: SessionUser) -> impl IntoView {
                 <li><A href="/">{t!(i18n, nav.home)}</A></li>
                 {admin_units.then(|| view! { <li><A href="/admin/units">{t!(i18n, nav.units)}</A></li> })}
                 {admin_users.then(|| view! { <li><A href="/admin/users">{t!(i18n, nav.users)}</A></li> })}
+                {admin_rubrics.then(|| view! { <li><A href="/admin/rubrics">{t!(i18n, nav.rubrics)}</A></li> })}
                 <li><A href="/account/password">{t!(i18n, nav.password)}</A></li>
             </ul>
         </nav>

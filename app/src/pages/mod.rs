@@ -1,4 +1,5 @@
 pub mod account;
+pub mod admin_rubrics;
 pub mod admin_units;
 pub mod admin_users;
 pub mod home;

@@ -89,6 +89,22 @@ impl Threshold {
             Threshold::AtLeastShareOfWeight(s) => s * weight,
         }
     }
+
+    /// The number an administrator edits: points, or a share as a percentage.
+    pub fn display_value(self) -> f64 {
+        match self {
+            Threshold::AtLeast(p) => p,
+            Threshold::AtLeastShareOfWeight(s) => s * 100.0,
+        }
+    }
+
+    /// The same kind of threshold with an edited display value.
+    pub fn with_display_value(self, value: f64) -> Threshold {
+        match self {
+            Threshold::AtLeast(_) => Threshold::AtLeast(value),
+            Threshold::AtLeastShareOfWeight(_) => Threshold::AtLeastShareOfWeight(value / 100.0),
+        }
+    }
 }
 
 /// Non-numeric condition of a predicate.
@@ -120,6 +136,8 @@ pub enum GateError {
     InvalidPoints(f64),
     #[error("share {0} is not within 0..=1")]
     InvalidShare(f64),
+    #[error("expected {expected} thresholds, got {found}")]
+    RuleCount { expected: usize, found: usize },
 }
 
 /// Unvalidated form of a [`GateSet`].
@@ -156,6 +174,37 @@ impl GateSet {
             rubric_key: data.rubric_key,
             wbk: data.wbk,
             wbbm: data.wbbm,
+        })
+    }
+
+    /// The same rules with new thresholds (display values, in rule order);
+    /// refused when a count differs or a value is out of range.
+    pub fn with_thresholds(&self, wbk: &[f64], wbbm: &[f64]) -> Result<GateSet, GateError> {
+        let edit = |rules: &PredicateRules, values: &[f64]| -> Result<PredicateRules, GateError> {
+            if rules.gates.len() != values.len() {
+                return Err(GateError::RuleCount {
+                    expected: rules.gates.len(),
+                    found: values.len(),
+                });
+            }
+            let gates = rules
+                .gates
+                .iter()
+                .zip(values)
+                .map(|(rule, value)| GateRule {
+                    scope: rule.scope,
+                    threshold: rule.threshold.with_display_value(*value),
+                })
+                .collect();
+            Ok(PredicateRules {
+                gates,
+                preconditions: rules.preconditions.clone(),
+            })
+        };
+        GateSet::new(GateSetData {
+            rubric_key: self.rubric_key.clone(),
+            wbk: edit(&self.wbk, wbk)?,
+            wbbm: edit(&self.wbbm, wbbm)?,
         })
     }
 
@@ -408,5 +457,50 @@ mod tests {
         assert!(gate_result(&s, GateTarget::Total, rule).pass);
         s.total.score = 75.0 - 1e-6;
         assert!(!gate_result(&s, GateTarget::Total, rule).pass);
+    }
+
+    #[test]
+    fn an_administrator_can_make_the_gates_stricter_but_not_invalid() {
+        let gates = crate::domain::lke::builtin_gates_90_2021();
+        let wbk: Vec<f64> = gates
+            .rules(Predicate::Wbk)
+            .gates
+            .iter()
+            .map(|g| g.threshold.display_value())
+            .collect();
+        let wbbm: Vec<f64> = gates
+            .rules(Predicate::Wbbm)
+            .gates
+            .iter()
+            .map(|g| g.threshold.display_value())
+            .collect();
+        assert_eq!(gates.with_thresholds(&wbk, &wbbm).unwrap(), gates);
+
+        let stricter: Vec<f64> = wbk.iter().map(|v| v + 1.0).collect();
+        let edited = gates.with_thresholds(&stricter, &wbbm).unwrap();
+        let area_rule = edited
+            .rules(Predicate::Wbk)
+            .gates
+            .iter()
+            .find(|g| matches!(g.scope, GateScope::EachArea { .. }))
+            .unwrap();
+        assert_eq!(area_rule.threshold, Threshold::AtLeastShareOfWeight(0.61));
+
+        let mut too_much = wbk.clone();
+        let share_index = gates
+            .rules(Predicate::Wbk)
+            .gates
+            .iter()
+            .position(|g| matches!(g.threshold, Threshold::AtLeastShareOfWeight(_)))
+            .unwrap();
+        too_much[share_index] = 150.0;
+        assert!(matches!(
+            gates.with_thresholds(&too_much, &wbbm),
+            Err(GateError::InvalidShare(_))
+        ));
+        assert!(matches!(
+            gates.with_thresholds(&wbk[1..], &wbbm),
+            Err(GateError::RuleCount { .. })
+        ));
     }
 }
