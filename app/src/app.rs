@@ -3,6 +3,7 @@ use leptos_i18n::context::UseLocalesOptions;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use leptos_router::SsrMode;
 
 use crate::api::auth::me;
 use crate::components::layout::Layout;
@@ -32,38 +33,73 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The signed-in user, loaded once per page and shared through context.
+/// The signed-in user, shared through context and reloaded whenever the
+/// session changes (login or logout) without a full page load.
 pub type CurrentUser = Resource<Option<SessionUser>>;
 
 pub fn use_current_user() -> CurrentUser {
     expect_context::<CurrentUser>()
 }
 
+/// Bumped whenever a login or logout completes, so the current user reloads.
+#[derive(Clone, Copy)]
+struct SessionChanges(RwSignal<u32>);
+
+/// Reloads the current user each time `action` completes (in the browser;
+/// without JavaScript every action ends in a full page load anyway).
+pub fn reload_user_after<S>(action: ServerAction<S>)
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    let changes = expect_context::<SessionChanges>().0;
+    Effect::new(move |_| {
+        if action.version().get() > 0 {
+            changes.update(|n| *n += 1);
+        }
+    });
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let user: CurrentUser = Resource::new(|| (), |_| async { me().await.ok().flatten() });
-    provide_context(user);
 
     view! {
         <I18nContextProvider ssr_lang_header_getter=indonesian_unless_chosen()>
             <Stylesheet id="leptos" href="/pkg/zi.css" />
             <AppTitle />
             <Router>
+                <SessionProvider>
                 <Layout>
+                    // Async: every page arrives complete, so it reads and works without JavaScript.
                     <Routes fallback=pages::not_found::NotFound>
-                        <Route path=path!("/") view=pages::home::Home />
-                        <Route path=path!("/login") view=pages::login::Login />
-                        <Route path=path!("/account/password") view=pages::account::ChangePassword />
-                        <Route path=path!("/admin/units") view=pages::admin_units::AdminUnits />
-                        <Route path=path!("/admin/users") view=pages::admin_users::AdminUsers />
-                        <Route path=path!("/admin/users/:id") view=pages::admin_users::AdminUser />
-                        <Route path=path!("/admin/rubrics") view=pages::admin_rubrics::AdminRubrics />
+                        <Route path=path!("/") ssr=SsrMode::Async view=pages::home::Home />
+                        <Route path=path!("/login") ssr=SsrMode::Async view=pages::login::Login />
+                        <Route path=path!("/account/password") ssr=SsrMode::Async view=pages::account::ChangePassword />
+                        <Route path=path!("/admin/units") ssr=SsrMode::Async view=pages::admin_units::AdminUnits />
+                        <Route path=path!("/admin/users") ssr=SsrMode::Async view=pages::admin_users::AdminUsers />
+                        <Route path=path!("/admin/users/:id") ssr=SsrMode::Async view=pages::admin_users::AdminUser />
+                        <Route path=path!("/admin/rubrics") ssr=SsrMode::Async view=pages::admin_rubrics::AdminRubrics />
                     </Routes>
                 </Layout>
+                </SessionProvider>
             </Router>
         </I18nContextProvider>
     }
+}
+
+/// Provides the current user, reloaded after every login and logout.
+#[component]
+fn SessionProvider(children: Children) -> impl IntoView {
+    let changes = RwSignal::new(0_u32);
+    provide_context(SessionChanges(changes));
+    let user: CurrentUser = Resource::new(
+        move || changes.get(),
+        |_| async { me().await.ok().flatten() },
+    );
+    provide_context(user);
+    children()
 }
 
 /// Bahasa Indonesia is the default for everyone; English is a choice the

@@ -45,14 +45,17 @@ test.describe('each demo role', () => {
       await expect(nav.getByRole('link', { name: 'Ubah kata sandi', exact: true })).toBeVisible();
       const unitsLink = nav.getByRole('link', { name: 'Unit kerja', exact: true });
       const usersLink = nav.getByRole('link', { name: 'Pengguna', exact: true });
+      const rubricsLink = nav.getByRole('link', { name: 'Rubrik LKE', exact: true });
       if (admin) {
         await expect(unitsLink).toBeVisible();
         await expect(unitsLink).toHaveAttribute('href', '/admin/units');
         await expect(usersLink).toBeVisible();
         await expect(usersLink).toHaveAttribute('href', '/admin/users');
+        await expect(rubricsLink).toHaveAttribute('href', '/admin/rubrics');
       } else {
         await expect(unitsLink).toHaveCount(0);
         await expect(usersLink).toHaveCount(0);
+        await expect(rubricsLink).toHaveCount(0);
       }
       await expect(page.getByRole('banner')).toContainText(user.fullName);
 

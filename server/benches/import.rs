@@ -3,13 +3,13 @@
 use std::hint::black_box;
 
 use app::domain::lke::builtin_90_2021_ref;
+use app::server::lke::{read_answers, Limits};
 use criterion::{criterion_group, criterion_main, Criterion};
-use server::lke::{read_answers, Limits};
 
 fn bench(c: &mut Criterion) {
     let bytes = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/lke-zi-90-2021-filled-example.xlsx"
+        "/../app/tests/fixtures/lke-zi-90-2021-filled-example.xlsx"
     ))
     .expect("fixture");
     let r = builtin_90_2021_ref();

@@ -5,7 +5,6 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod layers;
-pub mod lke;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -3,8 +3,8 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use app::domain::lke::YearRange;
+use app::server::lke::rubric_import::RubricMeta;
 use server::config::{Cli, Command, LkeCommand, UserCommand};
-use server::lke::rubric_import::RubricMeta;
 use server::startup::{open_database, Application};
 use server::{cli, demo, telemetry};
 

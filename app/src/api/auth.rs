@@ -17,7 +17,6 @@ pub async fn login(identifier: String, password: String) -> Result<(), AppError>
         password,
     )
     .await?;
-    leptos_axum::redirect("/");
     Ok(())
 }
 

@@ -74,3 +74,19 @@ pub fn FormStatus<T: Clone + Send + Sync + 'static>(
         })
     }
 }
+
+/// A form reference that empties the form after each successful submission,
+/// so the next entry starts clean (with JavaScript; without it the page reloads).
+pub fn cleared_on_success<T: Send + Sync + 'static>(
+    outcome: Outcome<T>,
+) -> NodeRef<leptos::html::Form> {
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if outcome.with(|latest| matches!(latest, Some(Ok(_)))) {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
+    form
+}

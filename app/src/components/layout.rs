@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::auth::{Logout, SetLanguage};
-use crate::app::use_current_user;
+use crate::api::auth::Logout;
+use crate::app::{reload_user_after, use_current_user};
 use crate::domain::policy::{allows, Action};
 use crate::i18n::*;
 use crate::model::SessionUser;
@@ -37,6 +37,7 @@ fn Navigation(user: SessionUser) -> impl IntoView {
     let admin_users = allows(actor, Action::AdministerUsers);
     let admin_rubrics = allows(actor, Action::AdministerPeriods);
     let logout = ServerAction::<Logout>::new();
+    reload_user_after(logout);
     view! {
         <nav class="nav" aria-label=move || t_string!(i18n, nav.label)>
             <ul>
@@ -59,13 +60,13 @@ fn Navigation(user: SessionUser) -> impl IntoView {
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let switch = ServerAction::<SetLanguage>::new();
     let other = move || match i18n.get_locale() {
         Locale::id => Locale::en,
         Locale::en => Locale::id,
     };
     view! {
-        <ActionForm action=switch attr:class="inline-form lang-switch">
+        // A plain form on purpose: the whole page reloads in the chosen language.
+        <form method="post" action="/api/language" class="inline-form lang-switch">
             <input type="hidden" name="locale" value=move || other().as_str() />
             <button
                 type="submit"
@@ -78,6 +79,6 @@ fn LanguageSwitch() -> impl IntoView {
                     Locale::en => "English",
                 }}
             </button>
-        </ActionForm>
+        </form>
     }
 }

@@ -107,6 +107,7 @@ impl From<UnitName> for String {
 pub enum UnitKind {
     Instansi,
     EselonI,
+    #[serde(rename = "eselon_ii")]
     EselonII,
     Direktorat,
     Biro,

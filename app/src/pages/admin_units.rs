@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::api::units::{list_units, CreateUnit, SetUnitActive, UpdateUnit};
 use crate::components::error::ErrorAlert;
-use crate::components::form::{field_error, FormStatus, TextField};
+use crate::components::form::{cleared_on_success, field_error, FormStatus, TextField};
 use crate::components::labels::kind_label;
 use crate::domain::unit::UnitKind;
 use crate::error::Field;
@@ -154,11 +154,12 @@ fn CreateUnitForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let outcome = create.value();
+    let form = cleared_on_success(outcome);
     view! {
         <section class="card" aria-labelledby="new-unit">
             <h2 id="new-unit">{t!(i18n, units.create_title)}</h2>
             <FormStatus outcome success=Signal::derive(move || t_string!(i18n, units.created).to_string()) />
-            <ActionForm action=create attr:class="grid-form">
+            <ActionForm action=create node_ref=form attr:class="grid-form">
                 <TextField
                     id="unit-code"
                     name="code"

@@ -8,7 +8,7 @@ use crate::api::users::{
     get_user, list_users, CreateUser, GrantRole, ResetPassword, RevokeRole, SetUserActive,
 };
 use crate::components::error::ErrorAlert;
-use crate::components::form::{field_error, FormStatus, TextField};
+use crate::components::form::{cleared_on_success, field_error, FormStatus, TextField};
 use crate::components::labels::role_label;
 use crate::domain::role::Role;
 use crate::error::Field;
@@ -101,11 +101,12 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
 fn CreateUserForm(units: Vec<UnitSummary>, create: ServerAction<CreateUser>) -> impl IntoView {
     let i18n = use_i18n();
     let outcome = create.value();
+    let form = cleared_on_success(outcome);
     view! {
         <section class="card" aria-labelledby="new-user">
             <h2 id="new-user">{t!(i18n, users.create_title)}</h2>
             <FormStatus outcome success=Signal::derive(move || t_string!(i18n, users.created).to_string()) />
-            <ActionForm action=create attr:class="grid-form">
+            <ActionForm action=create node_ref=form attr:class="grid-form">
                 <TextField id="user-username" name="username" required=true
                     label=Signal::derive(move || t_string!(i18n, users.username).to_string())
                     error=field_error(outcome, Field::Username) />

@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use leptos_router::components::Redirect;
+
 use crate::api::auth::Login as LoginAction;
+use crate::app::{reload_user_after, use_current_user};
 use crate::components::form::{FormStatus, TextField};
 use crate::i18n::*;
 
@@ -9,8 +12,18 @@ use crate::i18n::*;
 pub fn Login() -> impl IntoView {
     let i18n = use_i18n();
     let login = ServerAction::<LoginAction>::new();
+    reload_user_after(login);
+    // Signed in (just now, or already): go home. On the server this is a 302,
+    // which is also how a login without JavaScript ends.
+    let signed_in = move || {
+        use_current_user()
+            .get()
+            .flatten()
+            .map(|_| view! { <Redirect path="/" /> })
+    };
     view! {
         <Title text=move || t_string!(i18n, login.title).to_string() />
+        <Suspense fallback=|| ()>{signed_in}</Suspense>
         <section class="card narrow">
             <h1>{t!(i18n, login.title)}</h1>
             <p class="muted">{t!(i18n, login.intro)}</p>

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod csp;
 pub mod db;
 pub mod forms;
+pub mod lke;
 pub mod session_store;
 pub mod state;
 

@@ -6,13 +6,13 @@ use app::domain::lke::{GateSet, Predicate};
 use app::server::db::{rubrics, Db};
 use std::path::Path;
 
-use crate::lke::rubric_import::{read_rubric_from_path, RubricMeta};
-use crate::lke::{score_workbook, Limits, Problem, ScoreReport};
+use app::server::lke::rubric_import::{read_rubric_from_path, RubricMeta};
+use app::server::lke::{score_workbook, Limits, Problem, ScoreReport};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LkeCliError {
     #[error("{0}")]
-    Import(#[from] crate::lke::ImportError),
+    Import(#[from] app::server::lke::ImportError),
     #[error("{0}")]
     Store(#[from] rubrics::RubricWriteError),
     #[error("cannot print JSON: {0}")]

@@ -38,6 +38,21 @@ fn expected(access: Access, actor: Actor) -> StatusCode {
 
 const NO_ROLE_PASSWORD: &str = "no-role-password";
 
+/// A form as (name, value) pairs.
+type Form = Vec<(&'static str, String)>;
+
+/// One row of the table: who calls what, and whom the endpoint is for.
+struct Row<'a> {
+    actor: Actor,
+    /// `None` for an anonymous visitor.
+    credentials: Option<(&'a str, &'a str)>,
+    endpoint: String,
+    /// What sets this row apart from another with the same actor and endpoint.
+    note: &'static str,
+    access: Access,
+    form: Form,
+}
+
 db_test!(
     every_role_gets_exactly_the_server_functions_it_is_meant_to,
     |app| async move {
@@ -88,7 +103,6 @@ db_test!(
 
         // Valid arguments for each server function; only an administrator's call succeeds
         // where it changes anything, so one row's success cannot disturb another row.
-        type Form = Vec<(&'static str, String)>;
         let s = |v: &str| v.to_owned();
         let endpoints: Vec<(&str, Access, Form)> = vec![
             ("me", Access::Anyone, vec![]),
@@ -174,25 +188,34 @@ db_test!(
             (Actor::NoRole, Some(("tanpa.peran", NO_ROLE_PASSWORD))),
         ];
 
-        let mut rows: Vec<(Actor, Option<(&str, &str)>, String, Access, Form)> = Vec::new();
+        let mut rows: Vec<Row> = Vec::new();
         for (actor, credentials) in actors {
             let (username, password) = credentials.unwrap_or(("admin", PASSWORD));
             // Signing in again as oneself is a valid login for everyone.
-            rows.push((
+            rows.push(Row {
                 actor,
                 credentials,
-                s("login"),
-                Access::Anyone,
-                vec![("identifier", s(username)), ("password", s(password))],
-            ));
+                endpoint: s("login"),
+                note: "",
+                access: Access::Anyone,
+                form: vec![("identifier", s(username)), ("password", s(password))],
+            });
             for (endpoint, access, form) in &endpoints {
-                rows.push((actor, credentials, s(endpoint), *access, form.clone()));
+                rows.push(Row {
+                    actor,
+                    credentials,
+                    endpoint: s(endpoint),
+                    note: "",
+                    access: *access,
+                    form: form.clone(),
+                });
             }
             if actor == Actor::UnitMember {
                 // A member of unit A acting on unit B, or on their own roles.
-                for (endpoint, form) in [
+                for (endpoint, note, form) in [
                     (
                         "units/update",
+                        " of unit B",
                         vec![
                             ("id", unit_b.clone()),
                             ("name", s("Direktorat Pengaduan Masyarakat")),
@@ -202,10 +225,12 @@ db_test!(
                     ),
                     (
                         "units/active",
+                        " of unit B",
                         vec![("id", unit_b.clone()), ("active", s("false"))],
                     ),
                     (
                         "users/grant",
+                        " of unit B to themself",
                         vec![
                             ("id", member_id.clone()),
                             ("role", s("unit_member")),
@@ -214,6 +239,7 @@ db_test!(
                     ),
                     (
                         "users/grant",
+                        " of admin to themself",
                         vec![
                             ("id", member_id.clone()),
                             ("role", s("admin")),
@@ -221,28 +247,51 @@ db_test!(
                         ],
                     ),
                 ] {
-                    rows.push((actor, credentials, s(endpoint), Access::AdminOnly, form));
+                    rows.push(Row {
+                        actor,
+                        credentials,
+                        endpoint: s(endpoint),
+                        note,
+                        access: Access::AdminOnly,
+                        form,
+                    });
                 }
             }
             // Keeping one's own password is a valid change; it comes late so the
             // login row above still used the password it knew.
-            rows.push((
+            rows.push(Row {
                 actor,
                 credentials,
-                s("account/password"),
-                Access::SignedIn,
-                vec![
+                endpoint: s("account/password"),
+                note: "",
+                access: Access::SignedIn,
+                form: vec![
                     ("current", s(password)),
                     ("password", s(password)),
                     ("confirm", s(password)),
                 ],
-            ));
-            rows.push((actor, credentials, s("logout"), Access::Anyone, vec![]));
+            });
+            rows.push(Row {
+                actor,
+                credentials,
+                endpoint: s("logout"),
+                note: "",
+                access: Access::Anyone,
+                form: vec![],
+            });
         }
 
         let mut failures = Vec::new();
         let mut current: Option<(Actor, Client)> = None;
-        for (actor, credentials, endpoint, access, form) in &rows {
+        for Row {
+            actor,
+            credentials,
+            endpoint,
+            note,
+            access,
+            form,
+        } in &rows
+        {
             // One session per signed-in actor; a fresh anonymous visitor for every anonymous row.
             let client = match (&current, credentials) {
                 (Some((who, client)), Some(_)) if who == actor => client.clone(),
@@ -257,7 +306,7 @@ db_test!(
             let before = app.table_counts().await;
             let reply = client.call(endpoint, &form).await;
             let want = expected(*access, *actor);
-            let row = format!("{actor:?} → {endpoint}");
+            let row = format!("{actor:?} → {endpoint}{note}");
             if reply.status != want {
                 failures.push(format!("{row}: expected {}, got {reply}", want.as_u16()));
                 continue;

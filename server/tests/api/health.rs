@@ -1,7 +1,6 @@
 //! Liveness and readiness, as a load balancer or orchestrator sees them.
 
 use crate::db_test;
-use crate::helpers::*;
 use reqwest::StatusCode;
 
 db_test!(healthz_answers_ok, |app| async move {

@@ -60,11 +60,7 @@ macro_rules! db_test {
         }
     };
     ($name:ident, $body:expr $(,)?) => {
-        $crate::db_test!(
-            $name,
-            settings = |_: &mut server::config::Settings| {},
-            $body
-        );
+        $crate::db_test!($name, settings = |_| {}, $body);
     };
 }
 
@@ -137,13 +133,7 @@ impl TestDatabase {
                                  the PostgreSQL variant of every API test must run in CI"
                             );
                         }
-                        eprintln!(
-                            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-                             !! SKIPPED {test}::postgres: PostgreSQL at {server_url} is unreachable\n\
-                             !! ({err}).\n\
-                             !! Start PostgreSQL or set TEST_DATABASE_URL; with CI=true this fails.\n\
-                             !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-                        );
+                        skip_notice(test, &server_url, &err);
                         return None;
                     }
                 };
@@ -200,11 +190,39 @@ impl TestDatabase {
     }
 }
 
+/// Tells the person running the tests, past libtest's output capture, that the
+/// PostgreSQL half did not run: a banner once, then one line per skipped test.
+fn skip_notice(test: &str, server_url: &str, err: &str) {
+    use std::io::Write;
+    static BANNER: AtomicBool = AtomicBool::new(false);
+    let mut stderr = std::io::stderr().lock();
+    if !BANNER.swap(true, Ordering::SeqCst) {
+        let _ = writeln!(
+            stderr,
+            "\n{bar}\n!! PostgreSQL at {server_url} is unreachable ({err}).\n\
+             !! The PostgreSQL variants of the API tests are SKIPPED (they pass without running).\n\
+             !! Start PostgreSQL or set TEST_DATABASE_URL; with CI=true they fail instead.\n{bar}",
+            bar = "!".repeat(78)
+        );
+    }
+    let _ = writeln!(stderr, "!! SKIPPED {test}::postgres");
+}
+
+/// A connection to the server's own database. Once the server was found
+/// unreachable, later tests do not wait for it again.
 async fn postgres_admin(url: &str) -> Result<sqlx::PgConnection, String> {
-    match tokio::time::timeout(Duration::from_secs(5), sqlx::PgConnection::connect(url)).await {
+    static UNREACHABLE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(err) = UNREACHABLE.get() {
+        return Err(err.clone());
+    }
+    let connect = tokio::time::timeout(Duration::from_secs(5), sqlx::PgConnection::connect(url));
+    match connect.await {
         Ok(Ok(conn)) => Ok(conn),
-        Ok(Err(err)) => Err(err.to_string()),
-        Err(_) => Err("no answer within 5 s".to_owned()),
+        Ok(Err(sqlx::Error::Database(err))) => Err(err.to_string()),
+        Ok(Err(err)) => Err(UNREACHABLE.get_or_init(|| err.to_string()).clone()),
+        Err(_) => Err(UNREACHABLE
+            .get_or_init(|| "no answer within 5 s".to_owned())
+            .clone()),
     }
 }
 
@@ -270,7 +288,6 @@ fn unix_seconds() -> u64 {
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`
     pub address: String,
-    pub port: u16,
     pub backend: Backend,
     /// The server's own pool, for looking behind its back.
     pub db: Db,
@@ -317,7 +334,6 @@ impl TestApp {
         });
         let app = TestApp {
             address: format!("http://127.0.0.1:{port}"),
-            port,
             backend,
             db,
             state,
@@ -328,7 +344,16 @@ impl TestApp {
 
     /// A new client with its own, empty cookie jar: an anonymous visitor.
     pub fn client(&self) -> Client {
-        Client::new(&self.address)
+        Client::new(&self.address, None)
+    }
+
+    /// A new anonymous client whose connections come from loopback address
+    /// `127.0.0.<n>`, so login throttling sees a different client address.
+    /// Only Linux routes all of 127/8 to loopback; elsewhere this is `client()`
+    /// and `distinct_addresses()` is false.
+    pub fn client_from(&self, n: u8) -> Client {
+        let address = distinct_addresses().then(|| std::net::IpAddr::from([127, 0, 0, n]));
+        Client::new(&self.address, address)
     }
 
     /// A new client signed in as `username` with the demo password.
@@ -422,6 +447,11 @@ impl TestApp {
 // ---------------------------------------------------------------------------
 // HTTP clients
 
+/// Whether clients can connect from addresses other than 127.0.0.1.
+pub fn distinct_addresses() -> bool {
+    cfg!(target_os = "linux")
+}
+
 /// One browser-like visitor: its own cookies, redirects not followed.
 #[derive(Clone)]
 pub struct Client {
@@ -431,9 +461,10 @@ pub struct Client {
 }
 
 impl Client {
-    fn new(base: &str) -> Self {
+    fn new(base: &str, local_address: Option<std::net::IpAddr>) -> Self {
         let jar = Arc::new(Jar::default());
         let http = reqwest::Client::builder()
+            .local_address(local_address)
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(30))

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use app::domain::lke::number::parse_decimal;
-use app::domain::lke::scoring::question_value;
-use app::domain::lke::{
+use crate::domain::lke::number::parse_decimal;
+use crate::domain::lke::scoring::question_value;
+use crate::domain::lke::{
     Answer, AnswerType, Answers, AreaRubric, HasilItemId, Indicator, InputKind, InputValue,
     ItemCode, Part, Question, RubricVersion, SurveyIndex,
 };

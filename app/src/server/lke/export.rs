@@ -3,7 +3,7 @@
 //! spreadsheet program shows — and on recalculation reproduces — the engine's scores.
 //!
 //! The formulas follow the official sheet, with three deliberate differences that keep
-//! a partial assessment computable exactly like [`app::domain::lke::score`] does:
+//! a partial assessment computable exactly like [`crate::domain::lke::score`] does:
 //! * an indicator with nothing answered is 0 (`IFERROR(AVERAGE(…),0)`), not `#DIV/0!`;
 //! * a % with a zero denominator is 0 (the engine flags it as a formula error);
 //! * an empty Hasil item scores 0, not `#VALUE!`.
@@ -14,8 +14,8 @@ use rust_xlsxwriter::{
     DataValidation, DataValidationRule, Format, FormatAlign, Formula, Workbook, Worksheet,
 };
 
-use app::domain::lke::scoring::{HasilItemScore, ScoreSheet};
-use app::domain::lke::{
+use crate::domain::lke::scoring::{HasilItemScore, ScoreSheet};
+use crate::domain::lke::{
     score, AnswerType, Answers, HasilItemId, Indicator, InputKind, ItemCode, NumericInput,
     PercentFormula, Question, QuestionValue, RubricVersion,
 };
@@ -295,12 +295,12 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    fn part(&mut self, part: app::domain::lke::Part) -> Result<u32, ExportError> {
+    fn part(&mut self, part: crate::domain::lke::Part) -> Result<u32, ExportError> {
         let row = self.next_row()?;
         let p = self.rubric.part(part);
         let label = match part {
-            app::domain::lke::Part::Pemenuhan => "I.",
-            app::domain::lke::Part::Reform => "II.",
+            crate::domain::lke::Part::Pemenuhan => "I.",
+            crate::domain::lke::Part::Reform => "II.",
         };
         self.bold(row, col::C, label)?;
         self.bold(row, col::D, &p.name.to_uppercase())?;
@@ -328,7 +328,7 @@ impl<'a> Writer<'a> {
 
     fn indicator(&mut self, ind: &Indicator) -> Result<u32, ExportError> {
         let row = self.next_row()?;
-        let roman = app::domain::lke::codes::roman(ind.code.number()).unwrap_or("?");
+        let roman = crate::domain::lke::codes::roman(ind.code.number()).unwrap_or("?");
         self.text(row, col::E, &format!("{roman}."))?;
         self.text(row, col::F, &ind.name)?;
         let first = self.row;
@@ -350,7 +350,7 @@ impl<'a> Writer<'a> {
 
     fn question(&mut self, q: &Question) -> Result<(), ExportError> {
         let row = self.next_row()?;
-        let letter = app::domain::lke::codes::letter(q.code.number()).unwrap_or('?');
+        let letter = crate::domain::lke::codes::letter(q.code.number()).unwrap_or('?');
         self.text(row, col::F, &format!("{letter}."))?;
         self.wrapped(row, col::G, &q.text)?;
         self.wrapped(row, col::I, &q.criteria)?;
@@ -518,14 +518,14 @@ impl<'a> Writer<'a> {
 }
 
 /// Sheet row of an input of `q`, given the rows of its inputs in order.
-fn row_of(q: &Question, code: app::domain::lke::InputCode, rows: &[u32]) -> u32 {
+fn row_of(q: &Question, code: crate::domain::lke::InputCode, rows: &[u32]) -> u32 {
     let pos = q.inputs.iter().position(|i| i.code == code).unwrap_or(0);
     rows.get(pos).copied().unwrap_or(0)
 }
 
 /// Column K formula of a % question.
 fn percent_formula(q: &Question, formula: &PercentFormula, rows: &[u32]) -> String {
-    let k = |c: &app::domain::lke::InputCode| format!("K{}", r1(row_of(q, *c, rows)));
+    let k = |c: &crate::domain::lke::InputCode| format!("K{}", r1(row_of(q, *c, rows)));
     // Guard on the entered inputs (a derived total is checked through its parts, so the
     // ratio never meets its "Blm Diisi" text).
     let guard: Vec<String> = formula
@@ -565,7 +565,7 @@ mod tests {
     use super::super::import::read_answers;
     use super::super::outline::parse_outline;
     use super::*;
-    use app::domain::lke::builtin_90_2021_ref;
+    use crate::domain::lke::builtin_90_2021_ref;
 
     const FIXTURE: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -620,28 +620,28 @@ mod tests {
         a.set_choice(
             r,
             "P.TT.ii.c".parse().unwrap(),
-            Some(app::domain::lke::Answer::B),
+            Some(crate::domain::lke::Answer::B),
         )
         .unwrap();
         a.set_input(
             r,
             "R.PW.iii.a.2".parse().unwrap(),
-            app::domain::lke::InputValue::new(2.0).ok(),
+            crate::domain::lke::InputValue::new(2.0).ok(),
         )
         .unwrap();
         a.set_input(
             r,
             "R.AK.i.a.1".parse().unwrap(),
-            app::domain::lke::InputValue::new(0.0).ok(),
+            crate::domain::lke::InputValue::new(0.0).ok(),
         )
         .unwrap();
         a.set_input(
             r,
             "R.AK.i.a.2".parse().unwrap(),
-            app::domain::lke::InputValue::new(0.0).ok(),
+            crate::domain::lke::InputValue::new(0.0).ok(),
         )
         .unwrap();
-        a.set_capaian(Some(app::domain::lke::Answer::D)).unwrap();
+        a.set_capaian(Some(crate::domain::lke::Answer::D)).unwrap();
         let mut notes = Notes::new();
         notes.insert(ItemCode::Hasil(HasilItemId::Ipak), "belum survei".into());
         let bytes = export_workbook(r, &a, &notes).unwrap();

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use app::domain::lke::rubric::split_options;
-use app::domain::lke::{
+use crate::domain::lke::rubric::split_options;
+use crate::domain::lke::{
     AnswerType, AreaRubric, HasilItem, HasilItemId, HasilRubric, Indicator, IndicatorCode,
     InputCode, InputKind, NumericInput, Part, PartRubric, PercentFormula, Question, QuestionCode,
     RubricVersion, RubricVersionData, Weight, YearRange,
@@ -134,7 +134,7 @@ impl Builder<'_> {
     fn indicators(
         &mut self,
         part: Part,
-        area: app::domain::lke::AreaId,
+        area: crate::domain::lke::AreaId,
         a: &OutlineArea,
     ) -> Vec<Indicator> {
         let mut out: Vec<Indicator> = Vec::new();
@@ -530,7 +530,7 @@ pub fn parse_sum(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::domain::lke::builtin_90_2021_ref;
+    use crate::domain::lke::builtin_90_2021_ref;
 
     const FIXTURE: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -2,9 +2,9 @@
 //! workbook's own cached values, except where the documented Reform 5.iii slip applies.
 
 use app::domain::lke::{builtin_90_2021_ref, score, AreaId, IndicatorCode, Part, QuestionValue};
-use server::lke::grid::{read_lke_sheet, CellValue};
-use server::lke::outline::{parse_outline, Outline};
-use server::lke::{read_answers, Limits, ProblemKind, Severity};
+use app::server::lke::grid::{read_lke_sheet, CellValue};
+use app::server::lke::outline::{parse_outline, Outline};
+use app::server::lke::{read_answers, Limits, ProblemKind, Severity};
 
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use app::domain::lke::{InputCode, QuestionCode, RubricError};
+use crate::domain::lke::{InputCode, QuestionCode, RubricError};
 
 /// Why a zip container looks like a decompression bomb.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,8 +86,8 @@ pub enum ProblemKind {
     },
     /// An area of the rubric is not in the sheet.
     MissingArea {
-        part: app::domain::lke::Part,
-        area: app::domain::lke::AreaId,
+        part: crate::domain::lke::Part,
+        area: crate::domain::lke::AreaId,
     },
     /// Indicator label in column E not understood or not in the rubric.
     UnknownIndicator {
@@ -95,7 +95,7 @@ pub enum ProblemKind {
     },
     /// An indicator of the rubric is not in the sheet.
     MissingIndicator {
-        code: app::domain::lke::IndicatorCode,
+        code: crate::domain::lke::IndicatorCode,
     },
     /// A question row that matches no rubric question.
     UnexpectedQuestion {
@@ -112,7 +112,7 @@ pub enum ProblemKind {
     },
     /// A Hasil item of the rubric not found in the sheet.
     MissingHasilItem {
-        item: app::domain::lke::HasilItemId,
+        item: crate::domain::lke::HasilItemId,
     },
     /// A `Jumlah` row that belongs to no % question, or one too many.
     UnexpectedInput {
@@ -197,7 +197,7 @@ pub enum Assumption {
     /// An indicator label that does not follow the sequence was numbered by position.
     IndicatorByPosition {
         label: String,
-        code: app::domain::lke::IndicatorCode,
+        code: crate::domain::lke::IndicatorCode,
     },
     /// An unreadable % formula was taken as last input / first input.
     RatioOfLastToFirstInput { question: QuestionCode },

@@ -7,7 +7,7 @@
 //! LHKASN blocks of Reform 5.iii), blank rows, duplicate or missing row numbers in
 //! column A (column A is never read).
 
-use app::domain::lke::{codes, number::parse_decimal, AreaId, Part};
+use crate::domain::lke::{codes, number::parse_decimal, AreaId, Part};
 
 use super::error::{Problem, ProblemKind};
 use super::grid::{CellValue, Row, SheetGrid};

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use app::domain::lke::{
+use crate::domain::lke::{
     builtin_90_2021_ref, builtin_gates_90_2021, evaluate, score, Answer, AreaId, GateSet,
     GateTarget, IndicatorCode, Part, Precondition, PredicateVerdict, RubricVersion, ScoreSheet,
     Verdicts,
@@ -176,7 +176,7 @@ impl ScoreReport {
                 questions: i.completeness.total,
             })
             .collect();
-        let item = |x: &app::domain::lke::scoring::HasilItemScore| HasilItemReport {
+        let item = |x: &crate::domain::lke::scoring::HasilItemScore| HasilItemReport {
             value: x.value,
             answer: x.answer,
             score: x.score,
