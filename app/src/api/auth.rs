@@ -45,7 +45,7 @@ pub async fn change_password(
     use crate::domain::account::NewPassword;
     use crate::domain::policy::Action;
     use crate::error::{Field, OnField, Problem};
-    use crate::server::db::{audit, users};
+    use crate::server::db::{audit, sessions, users};
     use crate::server::{auth, request};
 
     let (state, session) = request().await?;
@@ -64,6 +64,8 @@ pub async fn change_password(
     let hash = auth::hash_password(new_password.expose().to_owned()).await?;
     let mut tx = state.db.begin().await?;
     users::set_password_hash(&mut tx, id, &hash).await?;
+    // Every other session of this user ends; this one continues under a new id.
+    sessions::delete_for_user(&mut tx, id.as_str()).await?;
     audit::record(
         &mut tx,
         audit::AuditEntry {
@@ -77,6 +79,7 @@ pub async fn change_password(
     )
     .await?;
     tx.commit().await?;
+    auth::renew_session(&session).await?;
     Ok(())
 }
 

@@ -109,10 +109,14 @@ pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
     if id == admin.actor.user_id && !active {
         return Err(AppError::Forbidden);
     }
-    let mut tx = state.db.begin().await?;
-    if !users::set_active(&mut tx, &id, active).await? {
-        return Err(AppError::NotFound);
+    let before = users::get(&state.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if before.active == active {
+        return Ok(());
     }
+    let mut tx = state.db.begin().await?;
+    users::set_active(&mut tx, &id, active).await?;
     if !active {
         sessions::delete_for_user(&mut tx, id.as_str()).await?;
     }
@@ -127,7 +131,7 @@ pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
             },
             entity: "user",
             entity_id: id.as_str(),
-            before: Some(serde_json::json!({ "active": !active })),
+            before: Some(serde_json::json!({ "active": before.active })),
             after: Some(serde_json::json!({ "active": active })),
         },
     )

@@ -30,7 +30,7 @@ pub fn ChangePassword() -> impl IntoView {
                     id="password"
                     name="password"
                     kind="password"
-                    label=Signal::derive(move || t_string!(i18n, account.new).to_string())
+                    label=Signal::derive(move || t_string!(i18n, account.new_password).to_string())
                     error=field_error(outcome, Field::Password)
                     required=true
                     autocomplete="new-password"

@@ -89,7 +89,13 @@ pub async fn sign_in(
     let credentials = db::users::find_credentials(db, &identifier).await?;
     let (hash, user) = match credentials {
         Some(c) => (c.password_hash, Some((c.id, c.active))),
-        None => (decoy_hash().to_owned(), None),
+        None => (
+            tokio::task::spawn_blocking(decoy_hash)
+                .await
+                .map_err(|_| AppError::Internal)?
+                .to_owned(),
+            None,
+        ),
     };
     let password_ok = verify_password(hash, password).await;
     match user {
@@ -109,6 +115,11 @@ pub async fn sign_in(
             Err(AppError::InvalidCredentials)
         }
     }
+}
+
+/// Gives the current session a new id and stores it again (after its rows were deleted).
+pub async fn renew_session(session: &Session) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)
 }
 
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {

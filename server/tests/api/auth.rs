@@ -376,3 +376,27 @@ db_test!(
         assert_eq!(reply.status, StatusCode::OK, "new password: {reply}");
     }
 );
+
+db_test!(
+    changing_ones_password_ends_the_other_sessions_but_not_this_one,
+    |app| async move {
+        let here = app.signed_in("tpi").await;
+        let elsewhere = app.signed_in("tpi").await;
+        let before = here.session_cookie();
+        let new = "a-new-long-password";
+        let reply = here
+            .call(
+                "account/password",
+                &[("current", PASSWORD), ("password", new), ("confirm", new)],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+        assert_eq!(
+            here.whoami().await.as_deref(),
+            Some("tpi"),
+            "this session goes on"
+        );
+        assert_ne!(here.session_cookie(), before, "under a new session id");
+        assert_eq!(elsewhere.whoami().await, None, "the other session ended");
+    }
+);
