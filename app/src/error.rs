@@ -27,6 +27,10 @@ pub enum Field {
     Role,
     Unit,
     Threshold,
+    Key,
+    Title,
+    Year,
+    File,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +44,25 @@ pub enum Problem {
     WrongPassword,
     /// Not a number in range (decimal comma or point).
     Number,
+    Required,
+    /// A key is 3 to 64 lower-case letters, digits and dashes.
+    BadKey,
+    Workbook(WorkbookProblem),
+}
+
+/// Why an uploaded LKE workbook could not be read at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkbookProblem {
+    TooLarge,
+    NotXlsx,
+    Encrypted,
+    LegacyXls,
+    ZipBomb,
+    Damaged,
+    SheetMissing,
+    TooManyRows,
+    NotARubric,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -57,6 +57,22 @@ pub struct RubricSummary {
     pub periods: i64,
 }
 
+/// A line the importer could not fully understand, by sheet, row and column.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SheetNote {
+    pub sheet: String,
+    pub row: Option<u32>,
+    pub column: Option<char>,
+    /// The importer's own code for the problem, e.g. `label_out_of_order`.
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RubricImported {
+    pub key: String,
+    pub notes: Vec<SheetNote>,
+}
+
 /// Orders units depth-first under their parents, each with its depth, for an indented tree.
 /// Units whose parent is missing from the list are shown as roots.
 pub fn tree_order(units: &[UnitSummary]) -> Vec<(usize, &UnitSummary)> {

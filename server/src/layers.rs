@@ -1,13 +1,17 @@
 //! HTTP middleware of our own: the status mapping of server-function errors,
 //! the cross-site request check, and the security headers.
 
+use app::api::rubrics::ImportRubric;
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use http_body_util::Limited;
+use leptos::server_fn::ServerFn;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
@@ -41,6 +45,38 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The largest bodies accepted: forms and API calls, and workbook uploads.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimits {
+    pub default: usize,
+    pub upload: usize,
+}
+
+/// Caps every request body: an announced size over the limit is a 413 before
+/// anything is read, and a body that runs past it mid-stream is cut off.
+pub async fn limit_body(
+    State(limits): State<BodyLimits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let limit = if path == <ImportRubric as ServerFn>::PATH {
+        limits.upload
+    } else {
+        limits.default
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|size| size > limit) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+    }
+    next.run(request.map(|body| Body::new(Limited::new(body, limit))))
+        .await
 }
 
 /// Refuses state-changing requests that a browser sent from another site.

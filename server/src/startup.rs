@@ -2,7 +2,7 @@ use app::app::{shell, App};
 use app::server::db::{self, Db, DbError};
 use app::server::session_store::DbSessionStore;
 use app::server::state::{AppConfig, AppState};
-use axum::middleware::from_fn;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
@@ -41,6 +40,9 @@ pub enum StartupError {
         source: std::io::Error,
     },
 }
+
+/// A 20 MB workbook plus the form fields around it.
+const WORKBOOK_UPLOAD_LIMIT: usize = 20 * 1024 * 1024 + 64 * 1024;
 
 /// The server, bound to its port and ready to run: `main`, the integration
 /// tests and the end-to-end runner all start it the same way.
@@ -169,7 +171,13 @@ fn router(settings: &Settings, state: AppState) -> Router {
         .with_state(state)
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br())
         .merge(app)
-        .layer(RequestBodyLimitLayer::new(body_limit));
+        .layer(from_fn_with_state(
+            layers::BodyLimits {
+                default: body_limit,
+                upload: WORKBOOK_UPLOAD_LIMIT,
+            },
+            layers::limit_body,
+        ));
     layers::with_security_headers(routes)
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -1,8 +1,9 @@
 use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
 use crate::domain::lke::GateSet;
 use crate::error::AppError;
-use crate::model::RubricSummary;
+use crate::model::{RubricImported, RubricSummary};
 
 #[server(endpoint = "rubrics/list")]
 pub async fn list_rubrics() -> Result<Vec<RubricSummary>, AppError> {
@@ -76,4 +77,109 @@ pub async fn update_gates(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Reads an uploaded workbook in the official layout as a new rubric version
+/// (structure, weights, texts, answer types), with the built-in thresholds;
+/// all or nothing. Plain multipart form post without JavaScript.
+#[server(input = MultipartFormData, endpoint = "rubrics/import")]
+pub async fn import_rubric(data: MultipartData) -> Result<RubricImported, AppError> {
+    use crate::domain::lke::gates::GateSetData;
+    use crate::domain::lke::{builtin_gates_90_2021, GateSet, Predicate, YearRange};
+    use crate::domain::policy::Action;
+    use crate::error::{Field, Problem};
+    use crate::model::SheetNote;
+    use crate::server::db::{audit, rubrics};
+    use crate::server::lke::rubric_import::{read_rubric, RubricMeta};
+    use crate::server::lke::Limits;
+    use crate::server::{auth, request, upload};
+
+    let (state, session) = request().await?;
+    let admin = auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
+    let limits = Limits::default();
+    let max_file = usize::try_from(limits.max_file_bytes).unwrap_or(usize::MAX);
+    let form = upload::read_form(data, "file", max_file).await?;
+    let text = |name: &str, field: Field| -> Result<String, AppError> {
+        let value = form.fields.get(name).map(|v| v.trim()).unwrap_or_default();
+        if value.is_empty() {
+            Err(AppError::field(field, Problem::Required))
+        } else {
+            Ok(value.to_owned())
+        }
+    };
+    let key = text("key", Field::Key)?;
+    let key_ok = (3..=64).contains(&key.len())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !key_ok {
+        return Err(AppError::field(Field::Key, Problem::BadKey));
+    }
+    let meta = RubricMeta {
+        key: key.clone(),
+        title: text("title", Field::Title)?,
+        legal_basis: text("legal_basis", Field::Title)?,
+        years: YearRange {
+            from: text("from_year", Field::Year)?
+                .parse::<u16>()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y))
+                .ok_or(AppError::field(Field::Year, Problem::Number))?,
+            to: None,
+        },
+    };
+    let bytes = form
+        .file
+        .ok_or(AppError::field(Field::File, Problem::Required))?;
+    let imported = tokio::task::spawn_blocking(move || read_rubric(&bytes, &meta, &limits))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|err| {
+            tracing::info!(%err, "rubric workbook refused");
+            AppError::field(Field::File, Problem::Workbook(err.workbook_problem()))
+        })?;
+    let builtin = builtin_gates_90_2021();
+    let gates = GateSet::new(GateSetData {
+        rubric_key: key.clone(),
+        wbk: builtin.rules(Predicate::Wbk).clone(),
+        wbbm: builtin.rules(Predicate::Wbbm).clone(),
+    })
+    .map_err(|_| AppError::Internal)?;
+    let mut tx = state.db.begin().await?;
+    rubrics::insert(&mut tx, &imported.rubric, &gates, false)
+        .await
+        .map_err(|err| match err {
+            rubrics::RubricWriteError::KeyTaken => AppError::field(Field::Key, Problem::Taken),
+            other => {
+                tracing::error!(%other, "storing an imported rubric failed");
+                AppError::Internal
+            }
+        })?;
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(admin.actor.user_id.as_str()),
+            action: "rubric.import",
+            entity: "rubric_version",
+            entity_id: &key,
+            before: None,
+            after: Some(serde_json::json!({ "title": imported.rubric.title(), "problems": imported.problems.len() })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let notes = imported
+        .problems
+        .iter()
+        .map(|p| SheetNote {
+            sheet: p.sheet.clone(),
+            row: p.row,
+            column: p.column,
+            kind: serde_json::to_value(&p.kind)
+                .ok()
+                .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
+                .unwrap_or_default(),
+        })
+        .collect();
+    Ok(RubricImported { key, notes })
 }

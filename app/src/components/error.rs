@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::domain::account::AccountFieldError;
 use crate::domain::role::GrantError;
 use crate::domain::unit::UnitFieldError;
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, Problem, WorkbookProblem};
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
 
@@ -29,6 +29,9 @@ fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> &'static str {
         Problem::UnknownReference => t_string!(i18n, errors.unknown_reference),
         Problem::WrongPassword => t_string!(i18n, errors.wrong_password),
         Problem::Number => t_string!(i18n, errors.number),
+        Problem::Required => t_string!(i18n, errors.required),
+        Problem::BadKey => t_string!(i18n, errors.bad_key),
+        Problem::Workbook(problem) => workbook_text(i18n, *problem),
         Problem::Account(AccountFieldError::BadUsername) => t_string!(i18n, errors.bad_username),
         Problem::Account(AccountFieldError::BadEmail) => t_string!(i18n, errors.bad_email),
         Problem::Account(AccountFieldError::BadFullName) => t_string!(i18n, errors.bad_full_name),
@@ -42,6 +45,20 @@ fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> &'static str {
         Problem::Unit(UnitFieldError::Cycle) => t_string!(i18n, errors.cycle),
         Problem::Grant(GrantError::UnitRequired) => t_string!(i18n, errors.unit_required),
         Problem::Grant(GrantError::UnitNotAllowed) => t_string!(i18n, errors.unit_not_allowed),
+    }
+}
+
+fn workbook_text(i18n: I18nContext<Locale>, problem: WorkbookProblem) -> &'static str {
+    match problem {
+        WorkbookProblem::TooLarge => t_string!(i18n, workbook.too_large),
+        WorkbookProblem::NotXlsx => t_string!(i18n, workbook.not_xlsx),
+        WorkbookProblem::Encrypted => t_string!(i18n, workbook.encrypted),
+        WorkbookProblem::LegacyXls => t_string!(i18n, workbook.legacy_xls),
+        WorkbookProblem::ZipBomb => t_string!(i18n, workbook.zip_bomb),
+        WorkbookProblem::Damaged => t_string!(i18n, workbook.damaged),
+        WorkbookProblem::SheetMissing => t_string!(i18n, workbook.sheet_missing),
+        WorkbookProblem::TooManyRows => t_string!(i18n, workbook.too_many_rows),
+        WorkbookProblem::NotARubric => t_string!(i18n, workbook.not_a_rubric),
     }
 }
 

@@ -1,19 +1,27 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::rubrics::{get_gates, list_rubrics, UpdateGates};
+use leptos::server::ServerActionError;
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos::server_fn::ServerFn;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::{FormData, HtmlFormElement, SubmitEvent};
+
+use crate::api::rubrics::{get_gates, import_rubric, list_rubrics, ImportRubric, UpdateGates};
 use crate::components::error::ErrorAlert;
-use crate::components::form::{field_error, FormStatus};
+use crate::components::form::{cleared_on_success, field_error, FormStatus, TextField};
 use crate::components::labels::gate_scope_label;
 use crate::domain::lke::{format_id, GateSet, Predicate, Threshold};
-use crate::error::Field;
+use crate::error::{AppError, Field};
 use crate::i18n::*;
-use crate::model::RubricSummary;
+use crate::model::{RubricImported, RubricSummary};
 
 #[component]
 pub fn AdminRubrics() -> impl IntoView {
     let i18n = use_i18n();
-    let rubrics = Resource::new(|| (), |_| list_rubrics());
+    let import: ImportAction =
+        Action::new_local(|data: &FormData| import_rubric(data.clone().into()));
+    let rubrics = Resource::new(move || import.version().get(), |_| list_rubrics());
     view! {
         <Title text=move || t_string!(i18n, rubrics.title).to_string() />
         <h1>{t!(i18n, rubrics.title)}</h1>
@@ -32,6 +40,85 @@ pub fn AdminRubrics() -> impl IntoView {
                     })
             }}
         </Transition>
+        <ImportForm import />
+    }
+}
+
+type ImportAction = Action<FormData, Result<RubricImported, AppError>>;
+
+/// The error a failed upload without JavaScript brings back in the URL.
+fn error_from_url() -> Option<AppError> {
+    use_context::<ServerActionError>()
+        .filter(|error| error.path() == ImportRubric::PATH)
+        .map(|error| ServerFnUrlError::<AppError>::decode_err(error.err()))
+}
+
+#[component]
+fn ImportForm(import: ImportAction) -> impl IntoView {
+    let i18n = use_i18n();
+    let outcome = import.value();
+    let form = cleared_on_success(outcome);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let data = ev
+            .target()
+            .map(|target| target.unchecked_into::<HtmlFormElement>())
+            .and_then(|form| FormData::new_with_form(&form).ok());
+        if let Some(data) = data {
+            import.dispatch_local(data);
+        }
+    };
+    let label = |text: &'static str| Signal::derive(move || text.to_owned());
+    view! {
+        <section class="card" aria-labelledby="import-title">
+            <h2 id="import-title">{t!(i18n, rubrics.import_title)}</h2>
+            <p class="hint">{t!(i18n, rubrics.import_help)}</p>
+            {error_from_url().map(|error| view! { <ErrorAlert error /> })}
+            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, rubrics.imported).to_string()) />
+            <form
+                node_ref=form
+                method="post"
+                action=ImportRubric::url()
+                enctype="multipart/form-data"
+                class="grid-form"
+                on:submit=submit
+            >
+                <TextField id="import-key" name="key" required=true
+                    label=label(t_string!(i18n, rubrics.key)) error=field_error(outcome, Field::Key) />
+                <TextField id="import-title-field" name="title" required=true
+                    label=label(t_string!(i18n, rubrics.version_title)) error=field_error(outcome, Field::Title) />
+                <TextField id="import-legal-basis" name="legal_basis" required=true
+                    value="PermenPANRB Nomor 90 Tahun 2021".to_owned()
+                    label=label(t_string!(i18n, rubrics.legal_basis)) />
+                <TextField id="import-year" name="from_year" kind="number" required=true
+                    label=label(t_string!(i18n, rubrics.from_year)) error=field_error(outcome, Field::Year) />
+                <div class="field">
+                    <label for="import-file">{t!(i18n, rubrics.file)}</label>
+                    <input id="import-file" name="file" type="file" required accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                        aria-describedby="import-file-error" />
+                    <p class="field-error" id="import-file-error" aria-live="polite">{move || field_error(outcome, Field::File).get()}</p>
+                </div>
+                <button type="submit" class="button primary" disabled=move || import.pending().get()>
+                    {move || if import.pending().get() { t_string!(i18n, rubrics.importing) } else { t_string!(i18n, rubrics.import) }}
+                </button>
+            </form>
+            {move || outcome.with(|latest| match latest {
+                Some(Ok(imported)) if !imported.notes.is_empty() => Some(view! {
+                    <p>{t!(i18n, rubrics.notes)}</p>
+                    <ul class="notes">
+                        {imported.notes.iter().map(|note| {
+                            let place = match (note.row, note.column) {
+                                (Some(row), Some(col)) => format!("{}!{col}{row}", note.sheet),
+                                (Some(row), None) => format!("{} {row}", note.sheet),
+                                _ => note.sheet.clone(),
+                            };
+                            view! { <li><code>{place}</code> " " {note.kind.replace('_', " ")}</li> }
+                        }).collect_view()}
+                    </ul>
+                }),
+                _ => None,
+            })}
+        </section>
     }
 }
 

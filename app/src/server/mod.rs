@@ -8,6 +8,7 @@ pub mod forms;
 pub mod lke;
 pub mod session_store;
 pub mod state;
+pub mod upload;
 
 use axum::extract::ConnectInfo;
 use std::net::SocketAddr;

@@ -108,6 +108,12 @@ db_test!(
             ("me", Access::Anyone, vec![]),
             ("language", Access::Anyone, vec![("locale", s("id"))]),
             ("units/list", Access::AdminOnly, vec![]),
+            ("rubrics/list", Access::AdminOnly, vec![]),
+            (
+                "rubrics/gates",
+                Access::AdminOnly,
+                vec![("key", s("permenpanrb-90-2021"))],
+            ),
             (
                 "units/create",
                 Access::AdminOnly,

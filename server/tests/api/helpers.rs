@@ -506,6 +506,32 @@ impl Client {
         Reply::read(response).await
     }
 
+    /// Posts a multipart form: text fields and one file.
+    pub async fn call_multipart(
+        &self,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        file: (&str, Vec<u8>),
+    ) -> Reply {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        let (file_name, bytes) = file;
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+        );
+        let response = self
+            .http
+            .post(self.url(&format!("/api/{endpoint}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("POST /api/{endpoint}: {err}"));
+        Reply::read(response).await
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         let response = self
             .http

@@ -12,6 +12,7 @@ mod authorization;
 mod bad_input;
 mod health;
 mod pages;
+mod rubrics;
 mod security;
 mod units;
 mod users;

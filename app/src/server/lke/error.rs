@@ -236,3 +236,23 @@ pub enum ExportError {
     #[error("the sheet would exceed {0} rows")]
     TooManyRows(u32),
 }
+
+impl ImportError {
+    /// What the uploader is told; the detail goes to the log.
+    pub fn workbook_problem(&self) -> crate::error::WorkbookProblem {
+        use crate::error::WorkbookProblem as W;
+        match self {
+            ImportError::TooLarge { .. } => W::TooLarge,
+            ImportError::NotXlsx => W::NotXlsx,
+            ImportError::Encrypted => W::Encrypted,
+            ImportError::LegacyXls => W::LegacyXls,
+            ImportError::ZipBomb(_) => W::ZipBomb,
+            ImportError::Io { .. } | ImportError::Corrupt { .. } => W::Damaged,
+            ImportError::SheetMissing { .. } => W::SheetMissing,
+            ImportError::TooManyRows { .. } => W::TooManyRows,
+            ImportError::IncompleteRubric { .. } | ImportError::InvalidRubric { .. } => {
+                W::NotARubric
+            }
+        }
+    }
+}
