@@ -84,8 +84,7 @@ pub async fn update_gates(
 /// all or nothing. Plain multipart form post without JavaScript.
 #[server(input = MultipartFormData, endpoint = "rubrics/import")]
 pub async fn import_rubric(data: MultipartData) -> Result<RubricImported, AppError> {
-    use crate::domain::lke::gates::GateSetData;
-    use crate::domain::lke::{builtin_gates_90_2021, GateSet, Predicate, YearRange};
+    use crate::domain::lke::{builtin_gates_90_2021, YearRange};
     use crate::domain::policy::Action;
     use crate::error::{Field, Problem};
     use crate::model::SheetNote;
@@ -138,13 +137,7 @@ pub async fn import_rubric(data: MultipartData) -> Result<RubricImported, AppErr
             tracing::info!(%err, "rubric workbook refused");
             AppError::field(Field::File, Problem::Workbook(err.workbook_problem()))
         })?;
-    let builtin = builtin_gates_90_2021();
-    let gates = GateSet::new(GateSetData {
-        rubric_key: key.clone(),
-        wbk: builtin.rules(Predicate::Wbk).clone(),
-        wbbm: builtin.rules(Predicate::Wbbm).clone(),
-    })
-    .map_err(|_| AppError::Internal)?;
+    let gates = builtin_gates_90_2021().for_rubric(&key);
     let mut tx = state.db.begin().await?;
     rubrics::insert(&mut tx, &imported.rubric, &gates, false)
         .await

@@ -74,10 +74,7 @@ fn LanguageSwitch() -> impl IntoView {
                 lang=move || other().as_str()
                 aria-label=move || t_string!(i18n, nav.switch_language)
             >
-                {move || match other() {
-                    Locale::id => "Bahasa Indonesia",
-                    Locale::en => "English",
-                }}
+                {t!(i18n, nav.other_language)}
             </button>
         </form>
     }

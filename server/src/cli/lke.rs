@@ -1,8 +1,6 @@
 //! `zi lke score` and `zi lke import`: the workbook in and out of the command line.
 
-use app::domain::lke::gates::GateSetData;
 use app::domain::lke::{builtin_gates_90_2021, format_id};
-use app::domain::lke::{GateSet, Predicate};
 use app::server::db::{rubrics, Db};
 use std::path::Path;
 
@@ -17,8 +15,6 @@ pub enum LkeCliError {
     Store(#[from] rubrics::RubricWriteError),
     #[error("cannot print JSON: {0}")]
     Json(#[from] serde_json::Error),
-    #[error("the gates of the built-in rubric do not fit the imported one: {0}")]
-    Gates(String),
 }
 
 /// Scores a filled workbook against the built-in rubric; touches no database.
@@ -93,13 +89,7 @@ pub async fn import_rubric(
     meta: RubricMeta,
 ) -> Result<Vec<String>, LkeCliError> {
     let imported = read_rubric_from_path(path, &meta, &Limits::default())?;
-    let builtin = builtin_gates_90_2021();
-    let gates = GateSet::new(GateSetData {
-        rubric_key: meta.key.clone(),
-        wbk: builtin.rules(Predicate::Wbk).clone(),
-        wbbm: builtin.rules(Predicate::Wbbm).clone(),
-    })
-    .map_err(|e| LkeCliError::Gates(e.to_string()))?;
+    let gates = builtin_gates_90_2021().for_rubric(&meta.key);
     let mut tx = db.begin().await.map_err(rubrics::RubricWriteError::from)?;
     rubrics::insert(&mut tx, &imported.rubric, &gates, false).await?;
     tx.commit().await.map_err(rubrics::RubricWriteError::from)?;

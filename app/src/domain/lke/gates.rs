@@ -177,6 +177,14 @@ impl GateSet {
         })
     }
 
+    /// The same rules for another rubric version (a new version starts from the built-in gates).
+    pub fn for_rubric(&self, rubric_key: &str) -> GateSet {
+        GateSet {
+            rubric_key: rubric_key.to_owned(),
+            ..self.clone()
+        }
+    }
+
     /// The same rules with new thresholds (display values, in rule order);
     /// refused when a count differs or a value is out of range.
     pub fn with_thresholds(&self, wbk: &[f64], wbbm: &[f64]) -> Result<GateSet, GateError> {
