@@ -62,6 +62,8 @@ fn Welcome(user: SessionUser) -> impl IntoView {
                                 <a class="button" href="/admin/units">{t!(i18n, nav.units)}</a>
                                 " "
                                 <a class="button" href="/admin/users">{t!(i18n, nav.users)}</a>
+                                " "
+                                <a class="button" href="/admin/rubrics">{t!(i18n, nav.rubrics)}</a>
                             </p>
                         </section>
                     }
