@@ -1,6 +1,6 @@
 //! `zi lke score` and `zi lke import`: the workbook in and out of the command line.
 
-use app::domain::lke::{builtin_gates_90_2021, format_id};
+use app::domain::lke::{builtin_gates_90_2021, format_id, GateTarget, Precondition};
 use app::server::db::{rubrics, Db};
 use std::path::Path;
 
@@ -56,19 +56,58 @@ fn human_report(report: &ScoreReport) -> String {
     }
     out.push(String::new());
     for (name, verdict) in [("WBK", &report.gates.wbk), ("WBBM", &report.gates.wbbm)] {
-        let failing = verdict.gates.iter().filter(|g| !g.pass).count()
-            + verdict.preconditions.iter().filter(|p| !p.pass).count();
         out.push(format!(
-            "{name:<5} {}  ({failing} requirement(s) not met)",
+            "{name:<5} {}",
             if verdict.pass {
                 "memenuhi"
             } else {
                 "belum memenuhi"
             }
         ));
+        for gate in verdict.gates.iter().filter(|g| !g.pass) {
+            out.push(format!(
+                "      kurang {} poin pada {} ({} dari minimum {})",
+                n(-gate.margin),
+                target_name(report, gate.target),
+                n(gate.value),
+                n(gate.threshold)
+            ));
+        }
+        for precondition in verdict.preconditions.iter().filter(|p| !p.pass) {
+            let text = match precondition.precondition {
+                Precondition::HoldsWbk => "unit sudah berpredikat WBK",
+            };
+            out.push(format!("      syarat belum terpenuhi: {text}"));
+        }
     }
     out.extend(report.problems.iter().map(problem_line));
     out.join("\n")
+}
+
+/// A gate's target as the LKE names it.
+fn target_name(report: &ScoreReport, target: GateTarget) -> String {
+    match target {
+        GateTarget::Total => "nilai total".to_owned(),
+        GateTarget::Pengungkit => "komponen pengungkit".to_owned(),
+        GateTarget::Part { part } => format!("{part:?}").to_lowercase(),
+        GateTarget::Area { part, area } => {
+            let name = report
+                .areas
+                .iter()
+                .find(|a| a.area == area)
+                .map_or_else(|| format!("area {}", area.number()), |a| a.name.clone());
+            match part {
+                Some(part) => format!("{name} ({})", format!("{part:?}").to_lowercase()),
+                None => name,
+            }
+        }
+        GateTarget::Hasil => "komponen hasil".to_owned(),
+        GateTarget::HasilBersih => "birokrasi yang bersih dan akuntabel".to_owned(),
+        GateTarget::HasilPrima => "pelayanan publik yang prima".to_owned(),
+        GateTarget::Ipak => "nilai IPAK".to_owned(),
+        GateTarget::Capaian => "capaian kinerja".to_owned(),
+        GateTarget::Ipkp => "nilai IPKP".to_owned(),
+    }
 }
 
 pub fn problem_line(problem: &Problem) -> String {
