@@ -30,13 +30,14 @@ const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 /// `db_test!(name, |app| async move { … })` gives `name::sqlite` and `name::postgres`.
 /// `db_test!(name, settings = |s| { … }, |app| async move { … })` adjusts the server settings first.
 #[macro_export]
+// Multi-threaded like `zi serve` itself, so the server is exercised the way it runs.
 macro_rules! db_test {
     ($name:ident, settings = $configure:expr, $body:expr $(,)?) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
-            #[tokio::test]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 $crate::helpers::run(
                     $crate::helpers::Backend::Sqlite,
@@ -47,7 +48,7 @@ macro_rules! db_test {
                 .await;
             }
 
-            #[tokio::test]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 $crate::helpers::run(
                     $crate::helpers::Backend::Postgres,
