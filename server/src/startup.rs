@@ -89,7 +89,6 @@ impl Application {
             db,
             leptos_options: leptos_options(settings, addr),
             config: Arc::new(AppConfig {
-                session_idle: settings.session_idle(),
                 login_max_failures: settings.login_max_failures,
                 login_window: settings.login_window(),
             }),

@@ -57,12 +57,7 @@ pub async fn update_gates(
         .with_thresholds(&wbk, &wbbm)
         .map_err(|_| AppError::field(Field::Threshold, Problem::Number))?;
     let mut tx = state.db.begin().await?;
-    rubrics::set_gates(&mut tx, &key, &after)
-        .await
-        .map_err(|err| {
-            tracing::error!(%err, "storing gates failed");
-            AppError::Internal
-        })?;
+    rubrics::set_gates(&mut tx, &key, &after).await?;
     audit::record(
         &mut tx,
         audit::AuditEntry {
@@ -139,15 +134,7 @@ pub async fn import_rubric(data: MultipartData) -> Result<RubricImported, AppErr
         })?;
     let gates = builtin_gates_90_2021().for_rubric(&key);
     let mut tx = state.db.begin().await?;
-    rubrics::insert(&mut tx, &imported.rubric, &gates, false)
-        .await
-        .map_err(|err| match err {
-            rubrics::RubricWriteError::KeyTaken => AppError::field(Field::Key, Problem::Taken),
-            other => {
-                tracing::error!(%other, "storing an imported rubric failed");
-                AppError::Internal
-            }
-        })?;
+    rubrics::insert(&mut tx, &imported.rubric, &gates, false).await?;
     audit::record(
         &mut tx,
         audit::AuditEntry {

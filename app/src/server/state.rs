@@ -10,7 +10,6 @@ use crate::server::db::Db;
 /// Settings the app half needs at request time; the server crate builds them from its config.
 #[derive(Clone, Debug)]
 pub struct AppConfig {
-    pub session_idle: Duration,
     pub login_max_failures: u32,
     pub login_window: Duration,
 }

@@ -31,15 +31,3 @@ pub async fn record(conn: &mut AnyConnection, entry: AuditEntry<'_>) -> Result<(
     .await?;
     Ok(())
 }
-
-pub async fn count_for(
-    conn: &mut AnyConnection,
-    entity: &str,
-    entity_id: &str,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = $1 AND entity_id = $2")
-        .bind(entity)
-        .bind(entity_id)
-        .fetch_one(conn)
-        .await
-}

@@ -11,9 +11,3 @@ pub async fn create(db: &Db, year: i64, rubric_key: &str) -> Result<String, sqlx
         .await?;
     Ok(id)
 }
-
-pub async fn years(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT year FROM periods ORDER BY year DESC")
-        .fetch_all(db)
-        .await
-}

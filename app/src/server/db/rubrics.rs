@@ -14,6 +14,19 @@ pub enum RubricWriteError {
     Db(#[from] sqlx::Error),
 }
 
+impl From<RubricWriteError> for crate::error::AppError {
+    fn from(err: RubricWriteError) -> Self {
+        use crate::error::{AppError, Field, Problem};
+        match err {
+            RubricWriteError::KeyTaken => AppError::field(Field::Key, Problem::Taken),
+            other => {
+                tracing::error!(%other, "storing a rubric version failed");
+                AppError::Internal
+            }
+        }
+    }
+}
+
 /// Stores the built-in PermenPANRB 90/2021 version on first start.
 pub async fn ensure_builtin(db: &Db) -> Result<(), RubricWriteError> {
     let rubric = builtin_90_2021();
