@@ -1,7 +1,10 @@
 //! The pure domain: no IO, no framework, compiled for the server and for wasm.
 
 pub mod account;
+pub mod assessment;
+pub mod evidence;
 pub mod lke;
+pub mod period;
 pub mod policy;
 pub mod role;
 pub mod unit;

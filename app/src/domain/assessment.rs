@@ -1,0 +1,463 @@
+//! One unit's assessment in one period: what it aims for, how a typed answer
+//! becomes a checked value, and what submission requires.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use super::lke::{
+    is_locked_for_unit, parse_decimal, scoring::question_value, transition, Answer, AnswerError,
+    Answers, AssessmentState, HasilItemId, InputValue, ItemCode, Predicate, RefusalReason,
+    RubricVersion, SurveyIndex, WorkflowEvent,
+};
+use super::period::Window;
+
+/// The predicate an assessment aims for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    Wbk,
+    Wbbm,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("the target is WBK or WBBM")]
+pub struct BadTarget;
+
+impl Target {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Wbk => "wbk",
+            Target::Wbbm => "wbbm",
+        }
+    }
+
+    pub fn predicate(self) -> Predicate {
+        match self {
+            Target::Wbk => Predicate::Wbk,
+            Target::Wbbm => Predicate::Wbbm,
+        }
+    }
+}
+
+impl FromStr for Target {
+    type Err = BadTarget;
+    fn from_str(s: &str) -> Result<Target, BadTarget> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "wbk" => Ok(Target::Wbk),
+            "wbbm" => Ok(Target::Wbbm),
+            _ => Err(BadTarget),
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A checked value for one LKE item, as stored.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum ItemValue {
+    Choice(Answer),
+    Number(InputValue),
+    Index(SurveyIndex),
+}
+
+impl ItemValue {
+    /// The stored spelling: the sheet's letter, or a number with a decimal point.
+    pub fn to_stored(self) -> String {
+        match self {
+            ItemValue::Choice(answer) => answer.as_str().to_owned(),
+            ItemValue::Number(n) => n.value().to_string(),
+            ItemValue::Index(i) => i.value().to_string(),
+        }
+    }
+}
+
+/// Why a typed answer was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueProblem {
+    #[error("not an item of this LKE")]
+    UnknownItem,
+    #[error("not one of the question's options")]
+    NotAnOption,
+    #[error("not a number")]
+    NotANumber,
+    #[error("outside the allowed range")]
+    OutOfRange,
+    #[error("computed from its inputs")]
+    Computed,
+}
+
+/// Parses what a user typed or picked for `item`; an empty string clears it.
+pub fn parse_item_value(
+    rubric: &RubricVersion,
+    item: ItemCode,
+    raw: &str,
+) -> Result<Option<ItemValue>, ValueProblem> {
+    let raw = raw.trim();
+    let mut probe = Answers::new();
+    match item {
+        ItemCode::Question(code) => {
+            let question = rubric.question(code).ok_or(ValueProblem::UnknownItem)?;
+            if !question.answer_type.is_choice() {
+                return Err(ValueProblem::Computed);
+            }
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            let answer = Answer::parse_lenient(raw).ok_or(ValueProblem::NotAnOption)?;
+            probe
+                .set_choice(rubric, code, Some(answer))
+                .map_err(answer_problem)?;
+            Ok(Some(ItemValue::Choice(answer)))
+        }
+        ItemCode::Input(code) => {
+            if raw.is_empty() {
+                probe
+                    .set_input(rubric, code, None)
+                    .map_err(answer_problem)?;
+                return Ok(None);
+            }
+            let number = parse_decimal(raw).map_err(|_| ValueProblem::NotANumber)?;
+            let value = InputValue::new(number).map_err(|_| ValueProblem::OutOfRange)?;
+            probe
+                .set_input(rubric, code, Some(value))
+                .map_err(answer_problem)?;
+            Ok(Some(ItemValue::Number(value)))
+        }
+        ItemCode::Hasil(HasilItemId::Capaian) => {
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            let answer = Answer::parse_lenient(raw).ok_or(ValueProblem::NotAnOption)?;
+            probe
+                .set_capaian(Some(answer))
+                .map_err(|_| ValueProblem::NotAnOption)?;
+            Ok(Some(ItemValue::Choice(answer)))
+        }
+        ItemCode::Hasil(HasilItemId::Ipak | HasilItemId::Ipkp) => {
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            let number = parse_decimal(raw).map_err(|_| ValueProblem::NotANumber)?;
+            SurveyIndex::new(number)
+                .map(|index| Some(ItemValue::Index(index)))
+                .map_err(|_| ValueProblem::OutOfRange)
+        }
+    }
+}
+
+fn answer_problem(err: AnswerError) -> ValueProblem {
+    match err {
+        AnswerError::UnknownQuestion(_) | AnswerError::UnknownInput(_) => ValueProblem::UnknownItem,
+        AnswerError::ComputedQuestion(_) | AnswerError::DerivedInput(_) => ValueProblem::Computed,
+        AnswerError::NotAnOption { .. } | AnswerError::InvalidCapaian(_) => {
+            ValueProblem::NotAnOption
+        }
+    }
+}
+
+/// Puts a checked value (or its absence) into the answers the engine scores.
+pub fn apply(
+    answers: &mut Answers,
+    rubric: &RubricVersion,
+    item: ItemCode,
+    value: Option<ItemValue>,
+) {
+    let ignored = match (item, value) {
+        (ItemCode::Question(code), Some(ItemValue::Choice(a))) => {
+            answers.set_choice(rubric, code, Some(a)).err()
+        }
+        (ItemCode::Question(code), None) => answers.set_choice(rubric, code, None).err(),
+        (ItemCode::Input(code), Some(ItemValue::Number(n))) => {
+            answers.set_input(rubric, code, Some(n)).err()
+        }
+        (ItemCode::Input(code), None) => answers.set_input(rubric, code, None).err(),
+        (ItemCode::Hasil(HasilItemId::Capaian), Some(ItemValue::Choice(a))) => {
+            answers.set_capaian(Some(a)).err()
+        }
+        (ItemCode::Hasil(HasilItemId::Capaian), None) => answers.set_capaian(None).err(),
+        (ItemCode::Hasil(HasilItemId::Ipak), Some(ItemValue::Index(i))) => {
+            answers.set_ipak(Some(i));
+            None
+        }
+        (ItemCode::Hasil(HasilItemId::Ipak), None) => {
+            answers.set_ipak(None);
+            None
+        }
+        (ItemCode::Hasil(HasilItemId::Ipkp), Some(ItemValue::Index(i))) => {
+            answers.set_ipkp(Some(i));
+            None
+        }
+        (ItemCode::Hasil(HasilItemId::Ipkp), None) => {
+            answers.set_ipkp(None);
+            None
+        }
+        _ => None,
+    };
+    debug_assert!(
+        ignored.is_none(),
+        "apply got an unchecked value: {ignored:?}"
+    );
+}
+
+/// Rebuilds the answers from stored `(item, value)` pairs; a value the rubric
+/// no longer accepts counts as not filled, as in the sheet.
+pub fn answers_from_stored<'a>(
+    rubric: &RubricVersion,
+    stored: impl IntoIterator<Item = (ItemCode, &'a str)>,
+) -> Answers {
+    let mut answers = Answers::new();
+    for (item, raw) in stored {
+        if let Ok(value) = parse_item_value(rubric, item, raw) {
+            apply(&mut answers, rubric, item, value);
+        }
+    }
+    answers
+}
+
+/// The items a submission is judged on: every question and the Hasil items.
+pub fn scored_items(rubric: &RubricVersion) -> impl Iterator<Item = ItemCode> + '_ {
+    rubric
+        .questions()
+        .map(|q| ItemCode::Question(q.code))
+        .chain(HasilItemId::ALL.into_iter().map(ItemCode::Hasil))
+}
+
+fn is_answered(rubric: &RubricVersion, answers: &Answers, item: ItemCode) -> bool {
+    match item {
+        ItemCode::Question(code) => rubric
+            .question(code)
+            .is_some_and(|q| question_value(q, answers).is_answered()),
+        ItemCode::Input(code) => answers.input(code).is_some(),
+        ItemCode::Hasil(HasilItemId::Ipak) => answers.hasil().ipak.is_some(),
+        ItemCode::Hasil(HasilItemId::Capaian) => answers.hasil().capaian.is_some(),
+        ItemCode::Hasil(HasilItemId::Ipkp) => answers.hasil().ipkp.is_some(),
+    }
+}
+
+/// What is still missing before a submission, in LKE order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gaps {
+    pub unanswered: Vec<ItemCode>,
+    pub without_evidence: Vec<ItemCode>,
+}
+
+impl Gaps {
+    pub fn is_empty(&self) -> bool {
+        self.unanswered.is_empty() && self.without_evidence.is_empty()
+    }
+}
+
+pub fn gaps(rubric: &RubricVersion, answers: &Answers, evidenced: &BTreeSet<ItemCode>) -> Gaps {
+    let mut gaps = Gaps::default();
+    for item in scored_items(rubric) {
+        if !is_answered(rubric, answers, item) {
+            gaps.unanswered.push(item);
+        }
+        if !evidenced.contains(&item) {
+            gaps.without_evidence.push(item);
+        }
+    }
+    gaps
+}
+
+/// Share of scored items with at least one evidence file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub with_evidence: u32,
+    pub total: u32,
+}
+
+pub fn coverage(
+    items: impl IntoIterator<Item = ItemCode>,
+    evidenced: &BTreeSet<ItemCode>,
+) -> Coverage {
+    let mut out = Coverage {
+        with_evidence: 0,
+        total: 0,
+    };
+    for item in items {
+        out.total += 1;
+        if evidenced.contains(&item) {
+            out.with_evidence += 1;
+        }
+    }
+    out
+}
+
+/// Why the unit may not submit now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum SubmitRefusal {
+    #[error("the self-assessment window is not open")]
+    WindowClosed,
+    #[error("the LKE has gaps and the unit did not confirm")]
+    Unconfirmed,
+    #[error("refused by the workflow: {0:?}")]
+    Workflow(RefusalReason),
+}
+
+/// Decides a submission: the state must allow it, the window must be open, and
+/// gaps need the unit's explicit confirmation.
+pub fn submit(
+    state: AssessmentState,
+    window: Window,
+    gaps: &Gaps,
+    confirmed: bool,
+) -> Result<AssessmentState, SubmitRefusal> {
+    let next = transition(state, WorkflowEvent::Submit)
+        .map_err(|err| SubmitRefusal::Workflow(err.reason))?;
+    if !window.is_open() {
+        return Err(SubmitRefusal::WindowClosed);
+    }
+    if !gaps.is_empty() && !confirmed {
+        return Err(SubmitRefusal::Unconfirmed);
+    }
+    Ok(next)
+}
+
+/// Whether the unit may change answers and evidence in this state.
+pub fn unit_may_edit(state: AssessmentState) -> bool {
+    !is_locked_for_unit(state)
+}
+
+/// Longest note the unit may write on one item.
+pub const MAX_NOTE_CHARS: usize = 4000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::lke::builtin_90_2021_ref;
+    use crate::domain::period::Day;
+
+    fn item(code: &str) -> ItemCode {
+        code.parse().unwrap()
+    }
+
+    #[test]
+    fn typed_answers_are_parsed_against_the_rubric() {
+        let r = builtin_90_2021_ref();
+        assert_eq!(
+            parse_item_value(r, item("P.MP.i.b"), " b "),
+            Ok(Some(ItemValue::Choice(Answer::B)))
+        );
+        assert_eq!(parse_item_value(r, item("P.MP.i.b"), ""), Ok(None));
+        assert_eq!(
+            parse_item_value(r, item("P.MP.i.b"), "Ya"),
+            Err(ValueProblem::NotAnOption)
+        );
+        assert_eq!(
+            parse_item_value(r, item("R.MP.i.a"), "A"),
+            Err(ValueProblem::Computed)
+        );
+        assert_eq!(
+            parse_item_value(r, item("R.MP.i.a.1"), "12,5")
+                .unwrap()
+                .map(ItemValue::to_stored),
+            Some("12.5".to_owned())
+        );
+        assert_eq!(
+            parse_item_value(r, item("R.MP.i.a.1"), "-1"),
+            Err(ValueProblem::OutOfRange)
+        );
+        assert_eq!(
+            parse_item_value(r, item("R.MP.i.a.1"), "dua"),
+            Err(ValueProblem::NotANumber)
+        );
+        assert_eq!(
+            parse_item_value(r, item("H.I.a"), "3,45")
+                .unwrap()
+                .map(ItemValue::to_stored),
+            Some("3.45".to_owned())
+        );
+        assert_eq!(
+            parse_item_value(r, item("H.I.a"), "4.5"),
+            Err(ValueProblem::OutOfRange)
+        );
+        assert_eq!(
+            parse_item_value(r, item("H.I.b"), "Ya"),
+            Err(ValueProblem::NotAnOption)
+        );
+        assert_eq!(
+            parse_item_value(r, item("P.MP.i.z"), "A"),
+            Err(ValueProblem::UnknownItem)
+        );
+    }
+
+    #[test]
+    fn stored_answers_score_like_typed_ones() {
+        let r = builtin_90_2021_ref();
+        let answers = answers_from_stored(
+            r,
+            [
+                (item("P.MP.i.b"), "A"),
+                (item("H.I.a"), "3.5"),
+                (item("H.I.b"), "B"),
+                (item("R.MP.i.a"), "A"),
+                (item("P.MP.i.c"), "Z"),
+            ],
+        );
+        assert_eq!(answers.choice("P.MP.i.b".parse().unwrap()), Some(Answer::A));
+        assert_eq!(answers.hasil().ipak.map(SurveyIndex::value), Some(3.5));
+        assert_eq!(answers.hasil().capaian, Some(Answer::B));
+        assert_eq!(answers.choices().len(), 1);
+    }
+
+    #[test]
+    fn gaps_list_unanswered_and_unproven_items() {
+        let r = builtin_90_2021_ref();
+        let total = scored_items(r).count();
+        assert_eq!(total, r.scored_item_count());
+        let mut answers = Answers::new();
+        let first = item("P.MP.i.b");
+        apply(&mut answers, r, first, Some(ItemValue::Choice(Answer::A)));
+        let evidenced = BTreeSet::from([first]);
+        let gaps = gaps(r, &answers, &evidenced);
+        assert_eq!(gaps.unanswered.len(), total - 1);
+        assert!(!gaps.unanswered.contains(&first));
+        assert_eq!(gaps.without_evidence.len(), total - 1);
+        assert_eq!(
+            coverage(scored_items(r), &evidenced),
+            Coverage {
+                with_evidence: 1,
+                total: u32::try_from(total).unwrap()
+            }
+        );
+    }
+
+    #[test]
+    fn submission_needs_an_open_window_and_confirmed_gaps() {
+        let day = |s: &str| s.parse::<Day>().unwrap();
+        let (start, end) = (day("2026-01-01"), day("2026-03-31"));
+        let open = Window::at(day("2026-02-01"), start, end);
+        let closed = Window::at(day("2026-04-01"), start, end);
+        let gaps = Gaps {
+            unanswered: vec![item("P.MP.i.b")],
+            without_evidence: vec![],
+        };
+        let none = Gaps::default();
+        use AssessmentState as S;
+        assert_eq!(submit(S::Draft, open, &none, false), Ok(S::Submitted));
+        assert_eq!(submit(S::Returned, open, &gaps, true), Ok(S::Submitted));
+        assert_eq!(
+            submit(S::Draft, open, &gaps, false),
+            Err(SubmitRefusal::Unconfirmed)
+        );
+        assert_eq!(
+            submit(S::Draft, closed, &none, true),
+            Err(SubmitRefusal::WindowClosed)
+        );
+        assert_eq!(
+            submit(S::Submitted, open, &none, true),
+            Err(SubmitRefusal::Workflow(RefusalReason::AlreadySubmitted))
+        );
+        assert!(unit_may_edit(S::Returned) && !unit_may_edit(S::Submitted));
+    }
+}
