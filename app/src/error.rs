@@ -7,6 +7,9 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::account::AccountFieldError;
+use crate::domain::assessment::ValueProblem;
+use crate::domain::lke::RefusalReason;
+use crate::domain::period::DatesError;
 use crate::domain::policy::Denied;
 use crate::domain::role::GrantError;
 use crate::domain::unit::UnitFieldError;
@@ -31,6 +34,15 @@ pub enum Field {
     Title,
     Year,
     File,
+    Target,
+    Period,
+    SelfStart,
+    SelfEnd,
+    ReviewStart,
+    ReviewEnd,
+    ProposalDeadline,
+    Until,
+    Note,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +60,12 @@ pub enum Problem {
     /// A key is 3 to 64 lower-case letters, digits and dashes.
     BadKey,
     Workbook(WorkbookProblem),
+    /// Not a date (`YYYY-MM-DD`).
+    Date,
+    Dates(DatesError),
+    /// Not WBK or WBBM.
+    Target,
+    TooLong,
 }
 
 /// Why an uploaded LKE workbook could not be read at all.
@@ -65,6 +83,50 @@ pub enum WorkbookProblem {
     NotARubric,
 }
 
+/// Why a change was refused although the request itself was well formed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "refusal")]
+pub enum Refusal {
+    /// Submitted (or further): the unit can no longer change it.
+    Locked,
+    /// Outside the self-assessment window.
+    WindowClosed,
+    /// Gaps remain and the unit did not confirm the submission.
+    Unconfirmed {
+        unanswered: u32,
+        without_evidence: u32,
+    },
+    /// The workflow does not allow this step now.
+    Workflow { reason: RefusalReason },
+    /// Already exists (e.g. an assessment of this unit in this period).
+    Duplicate,
+}
+
+/// Why an uploaded evidence file was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceProblem {
+    /// Larger than the configured maximum (in MB).
+    TooLarge {
+        max_mb: u32,
+    },
+    /// The content is not one of the allowed types, whatever its name says.
+    TypeNotAllowed,
+    Empty,
+    /// No item of the LKE was named.
+    NoItem,
+}
+
+impl EvidenceProblem {
+    fn status(self) -> u16 {
+        match self {
+            EvidenceProblem::TooLarge { .. } => 413,
+            EvidenceProblem::TypeNotAllowed => 415,
+            EvidenceProblem::Empty | EvidenceProblem::NoItem => 422,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(rename_all = "snake_case", tag = "error")]
 pub enum AppError {
@@ -80,6 +142,12 @@ pub enum AppError {
     TooManyAttempts { retry_after_minutes: u32 },
     #[error("invalid field {field:?}: {problem:?}")]
     Invalid { field: Field, problem: Problem },
+    #[error("answer to {item} refused: {problem:?}")]
+    Answer { item: String, problem: ValueProblem },
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    #[error("evidence file refused: {problem:?}")]
+    Evidence { problem: EvidenceProblem },
     #[error("malformed request")]
     BadRequest,
     #[error("the server could not be reached")]
@@ -102,7 +170,9 @@ impl AppError {
                 problem: Problem::Taken,
                 ..
             } => 409,
-            AppError::Invalid { .. } => 422,
+            AppError::Invalid { .. } | AppError::Answer { .. } => 422,
+            AppError::Refused(_) => 409,
+            AppError::Evidence { problem } => problem.status(),
             AppError::TooManyAttempts { .. } => 429,
             AppError::BadRequest => 400,
             AppError::Network => 503,
@@ -163,6 +233,12 @@ impl<T, E: Into<Problem>> OnField<T> for Result<T, E> {
     }
 }
 
+impl From<DatesError> for Problem {
+    fn from(err: DatesError) -> Self {
+        Problem::Dates(err)
+    }
+}
+
 impl From<Denied> for AppError {
     fn from(denied: Denied) -> Self {
         match denied {
@@ -187,6 +263,20 @@ mod tests {
                 Field::Password,
                 Problem::Account(AccountFieldError::WeakPassword),
             ),
+            AppError::Refused(Refusal::Unconfirmed {
+                unanswered: 3,
+                without_evidence: 4,
+            }),
+            AppError::Refused(Refusal::Workflow {
+                reason: RefusalReason::AlreadySubmitted,
+            }),
+            AppError::Evidence {
+                problem: EvidenceProblem::TooLarge { max_mb: 25 },
+            },
+            AppError::Answer {
+                item: "P.MP.i.b".into(),
+                problem: ValueProblem::NotAnOption,
+            },
         ];
         for err in errors {
             let json = serde_json::to_string(&err).unwrap();

@@ -3,9 +3,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::account::UserId;
+use crate::domain::assessment::Target;
+use crate::domain::lke::{
+    builtin_90_2021_ref, Answers, AssessmentState, GateSet, ItemCode, RubricVersion,
+};
+use crate::domain::period::{Day, PeriodDates, Window, Year};
 use crate::domain::policy::Actor;
 use crate::domain::role::Role;
 use crate::domain::unit::{UnitId, UnitKind};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The signed-in person as the interface sees them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,6 +79,127 @@ pub struct RubricImported {
     pub notes: Vec<SheetNote>,
 }
 
+/// A period as the administrator's list shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeriodView {
+    pub id: String,
+    pub year: Year,
+    pub rubric_key: String,
+    pub rubric_title: String,
+    pub dates: PeriodDates,
+    pub assessments: i64,
+}
+
+/// One assessment in a list (admin, home).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentSummary {
+    pub id: String,
+    pub unit_id: UnitId,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub year: Year,
+    pub target: Target,
+    pub state: AssessmentState,
+}
+
+/// Everything about an assessment except its answers and files.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentHeader {
+    pub summary: AssessmentSummary,
+    pub rubric_key: String,
+    pub dates: PeriodDates,
+    /// The end of this unit's self-assessment window, after any extension.
+    pub self_end: Day,
+    pub self_window: Window,
+    pub today: Day,
+}
+
+/// The caller's rights on an assessment, decided by the server's policy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rights {
+    /// May answer, upload and submit now (member of the unit, and not locked).
+    pub edit: bool,
+    /// A member of the unit (sees the submit form even while locked).
+    pub member: bool,
+    pub administer: bool,
+}
+
+/// One stored answer row, for the history and the "last changed" line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredAnswer {
+    pub item: ItemCode,
+    pub value: Option<String>,
+    pub note: String,
+    pub updated_at: i64,
+}
+
+/// An evidence file as the unit sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceView {
+    pub id: String,
+    pub name: String,
+    pub size: i64,
+    pub mime: String,
+    pub sha256: String,
+    pub uploaded_by: Option<String>,
+    pub uploaded_at: i64,
+    pub items: Vec<ItemCode>,
+    pub replaces: Option<String>,
+    pub replaced_by: Option<String>,
+    pub deleted: bool,
+}
+
+impl EvidenceView {
+    pub fn is_current(&self) -> bool {
+        !self.deleted && self.replaced_by.is_none()
+    }
+
+    /// PDFs and images open in the page.
+    pub fn previewable(&self) -> bool {
+        self.mime == "application/pdf" || self.mime.starts_with("image/")
+    }
+}
+
+/// What the assessment pages need: the rubric (absent when it is the built-in
+/// one the browser already has), gates, answers, notes and evidence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentData {
+    pub header: AssessmentHeader,
+    pub rights: Rights,
+    pub rubric: Option<RubricVersion>,
+    pub gates: GateSet,
+    pub answers: Answers,
+    pub notes: BTreeMap<ItemCode, String>,
+    pub evidence: Vec<EvidenceView>,
+}
+
+impl AssessmentData {
+    pub fn rubric(&self) -> RubricVersion {
+        self.rubric
+            .clone()
+            .unwrap_or_else(|| builtin_90_2021_ref().clone())
+    }
+
+    /// The items with at least one current evidence file.
+    pub fn evidenced(&self) -> BTreeSet<ItemCode> {
+        self.evidence
+            .iter()
+            .filter(|e| e.is_current())
+            .flat_map(|e| e.items.iter().copied())
+            .collect()
+    }
+}
+
+/// One line of an item's history, from the audit log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryLine {
+    pub at: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
 /// Orders units depth-first under their parents, each with its depth, for an indented tree.
 /// Units whose parent is missing from the list are shown as roots.
 pub fn tree_order(units: &[UnitSummary]) -> Vec<(usize, &UnitSummary)> {
@@ -92,6 +219,22 @@ pub fn tree_order(units: &[UnitSummary]) -> Vec<(usize, &UnitSummary)> {
             .rev()
             .map(|u| (depth + 1, u));
         stack.extend(children);
+    }
+    out
+}
+
+/// A unit and every unit below it, in tree order.
+pub fn subtree<'a>(units: &'a [UnitSummary], root: &UnitId) -> Vec<&'a UnitSummary> {
+    let mut inside: Vec<&UnitId> = vec![root];
+    let mut out = Vec::new();
+    for (_, unit) in tree_order(units) {
+        let within = &unit.id == root || unit.parent.as_ref().is_some_and(|p| inside.contains(&p));
+        if within {
+            if &unit.id != root {
+                inside.push(&unit.id);
+            }
+            out.push(unit);
+        }
     }
     out
 }
@@ -128,5 +271,11 @@ mod tests {
             order,
             vec![(0, "root"), (1, "b"), (1, "a"), (2, "a1"), (0, "orphan")]
         );
+        let below_a: Vec<&str> = subtree(&units, &UnitId::new("a"))
+            .into_iter()
+            .map(|u| u.id.as_str())
+            .collect();
+        assert_eq!(below_a, vec!["a", "a1"]);
+        assert_eq!(subtree(&units, &UnitId::new("root")).len(), 4);
     }
 }

@@ -1,12 +1,17 @@
 //! Demo data for a first look: an instansi with a small unit tree, one user
-//! per role and a period for the current year.
+//! per role, a period for the current year, and draft WBK assessments for the
+//! Direktorat Jenderal Pelayanan Publik and its directorates.
 
 use app::domain::account::{FullName, NewPassword, UserId, Username};
+use app::domain::assessment::Target;
+use app::domain::lke::KEY_90_2021;
+use app::domain::period::{Day, PeriodDates, Year};
 use app::domain::role::{Grant, Role};
 use app::domain::unit::{UnitCode, UnitId, UnitKind, UnitName};
 use app::error::AppError;
 use app::server::commands::{self, NewAccount};
 use app::server::db::{self, units::NewUnit, Db};
+use app::server::periods;
 
 pub const DEMO_PASSWORD: &str = "zi-demo-2026";
 
@@ -115,8 +120,26 @@ pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
         };
         let _: UserId = commands::create_user(db, None, account).await?;
     }
-    db::periods::create(db, year, "permenpanrb-90-2021").await?;
+    let year = Year::new(year).map_err(|_| AppError::Internal)?;
+    let period = periods::create(db, None, year, KEY_90_2021, demo_calendar(year)?).await?;
+    if let Some((_, djpp)) = ids.iter().find(|(code, _)| *code == "DJPP") {
+        periods::create_assessments(db, None, &period, djpp, Target::Wbk, true).await?;
+    }
     Ok(Seeded::Created)
+}
+
+/// The whole year open, so a first look can go from answering to submitting
+/// whatever the date (real periods use the usual January–May calendar).
+fn demo_calendar(year: Year) -> Result<PeriodDates, AppError> {
+    let day = |month, day| Day::new(year.value(), month, day).map_err(|_| AppError::Internal);
+    PeriodDates::new(
+        day(1, 1)?,
+        day(12, 31)?,
+        day(1, 1)?,
+        day(12, 31)?,
+        day(12, 31)?,
+    )
+    .map_err(|_| AppError::Internal)
 }
 
 pub fn logins_text() -> String {

@@ -47,11 +47,12 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// The largest bodies accepted: forms and API calls, and workbook uploads.
+/// The largest bodies accepted: forms and API calls, workbook uploads, evidence uploads.
 #[derive(Clone, Copy, Debug)]
 pub struct BodyLimits {
     pub default: usize,
     pub upload: usize,
+    pub evidence: usize,
 }
 
 /// Caps every request body: an announced size over the limit is a 413 before
@@ -64,6 +65,8 @@ pub async fn limit_body(
     let path = request.uri().path();
     let limit = if path == <ImportRubric as ServerFn>::PATH {
         limits.upload
+    } else if crate::evidence::is_upload_path(path) {
+        limits.evidence
     } else {
         limits.default
     };
@@ -119,7 +122,7 @@ pub fn with_security_headers(router: Router) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))

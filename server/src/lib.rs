@@ -4,7 +4,10 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod evidence;
 pub mod layers;
 pub mod routes;
 pub mod startup;
+pub mod storage;
 pub mod telemetry;
+pub mod zip_export;

@@ -20,8 +20,11 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Settings;
+use crate::evidence::{self, EvidenceState};
 use crate::layers;
 use crate::routes;
+use crate::storage::LocalStore;
+use app::domain::evidence::MaxFileSize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -93,7 +96,22 @@ impl Application {
                 login_window: settings.login_window(),
             }),
         };
-        let router = router(settings, state.clone());
+        let evidence_dir = settings.data_dir.join("evidence");
+        let store =
+            LocalStore::new(&evidence_dir)
+                .await
+                .map_err(|source| StartupError::DataDir {
+                    path: evidence_dir.display().to_string(),
+                    source,
+                })?;
+        let evidence = EvidenceState {
+            app: state.clone(),
+            store: Arc::new(store),
+            max_file: MaxFileSize::from_mb(
+                u32::try_from(settings.upload_limit_mb).unwrap_or(u32::MAX),
+            ),
+        };
+        let router = router(settings, state.clone(), evidence);
         Ok(Application {
             listener,
             router,
@@ -132,7 +150,9 @@ fn leptos_options(settings: &Settings, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-fn router(settings: &Settings, state: AppState) -> Router {
+fn router(settings: &Settings, state: AppState, evidence: EvidenceState) -> Router {
+    let evidence_limit =
+        usize::try_from(evidence.max_file.bytes()).unwrap_or(usize::MAX) + 64 * 1024;
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("zi_session")
         .with_http_only(true)
@@ -155,6 +175,7 @@ fn router(settings: &Settings, state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
+        .merge(evidence::routes(evidence))
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
@@ -174,6 +195,7 @@ fn router(settings: &Settings, state: AppState) -> Router {
             layers::BodyLimits {
                 default: body_limit,
                 upload: WORKBOOK_UPLOAD_LIMIT,
+                evidence: evidence_limit,
             },
             layers::limit_body,
         ));

@@ -1,7 +1,10 @@
 //! Server functions: thin, each one authenticates, parses, authorizes, then
 //! makes one data-access call. They are the app's public HTTP API under `/api`.
 
+pub mod assessments;
 pub mod auth;
+pub mod evidence;
+pub mod periods;
 pub mod rubrics;
 pub mod units;
 pub mod users;

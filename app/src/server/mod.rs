@@ -1,11 +1,14 @@
 //! Server-only half of the app: state, the data-access layer, sessions.
 
+pub mod assessments;
 pub mod auth;
 pub mod commands;
 pub mod csp;
 pub mod db;
+pub mod evidence;
 pub mod forms;
 pub mod lke;
+pub mod periods;
 pub mod session_store;
 pub mod state;
 pub mod upload;

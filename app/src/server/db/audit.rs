@@ -31,3 +31,43 @@ pub async fn record(conn: &mut AnyConnection, entry: AuditEntry<'_>) -> Result<(
     .await?;
     Ok(())
 }
+
+/// The entity id of one item of one assessment in the audit log.
+pub fn item_entity_id(assessment: &str, item: crate::domain::lke::ItemCode) -> String {
+    format!("{assessment}/{item}")
+}
+
+/// The history of one item: its answer and note changes, and the changes of
+/// every evidence file linked to it, oldest first.
+pub async fn item_history(
+    conn: &mut AnyConnection,
+    assessment: &str,
+    item: crate::domain::lke::ItemCode,
+) -> Result<Vec<crate::model::HistoryLine>, sqlx::Error> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT l.at, u.full_name, l.action, l.before_json, l.after_json FROM audit_log l \
+         LEFT JOIN users u ON u.id = l.actor_id \
+         WHERE (l.entity = 'answer' AND l.entity_id = $1) \
+            OR (l.entity = 'evidence' AND l.entity_id IN ( \
+                SELECT k.evidence_id FROM evidence_links k JOIN evidence e ON e.id = k.evidence_id \
+                WHERE k.item_code = $2 AND e.assessment_id = $3)) \
+         ORDER BY l.at, l.id",
+    )
+    .bind(item_entity_id(assessment, item))
+    .bind(item.to_string())
+    .bind(assessment)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(crate::model::HistoryLine {
+                at: row.try_get("at")?,
+                actor: row.try_get("full_name")?,
+                action: row.try_get("action")?,
+                before: row.try_get("before_json")?,
+                after: row.try_get("after_json")?,
+            })
+        })
+        .collect()
+}

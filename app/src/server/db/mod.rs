@@ -1,7 +1,10 @@
 //! The data-access layer: all SQL lives below this module, one file per
 //! resource, written once for SQLite and PostgreSQL through `sqlx::Any`.
 
+pub mod answers;
+pub mod assessments;
 pub mod audit;
+pub mod evidence;
 pub mod login_failures;
 pub mod periods;
 pub mod rubrics;

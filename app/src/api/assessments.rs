@@ -1,0 +1,79 @@
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+use crate::domain::lke::AssessmentState;
+use crate::error::AppError;
+use crate::model::{AssessmentData, AssessmentSummary, HistoryLine};
+
+/// The assessments of the units the caller works in, newest period first.
+#[server(endpoint = "assessments/mine")]
+pub async fn my_assessments() -> Result<Vec<AssessmentSummary>, AppError> {
+    use crate::server::{auth, db, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    let units: Vec<_> = user.actor.member_units().cloned().collect();
+    Ok(db::assessments::list_for_units(&state.db, &units).await?)
+}
+
+#[server(endpoint = "assessments/get")]
+pub async fn load_assessment(id: String) -> Result<AssessmentData, AppError> {
+    use crate::server::{assessments, auth, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    let mut conn = state.db.acquire().await?;
+    let access = assessments::open(&mut conn, &user, &id).await?;
+    drop(conn);
+    assessments::data(&state.db, access).await
+}
+
+/// Saves answers and notes: `value[CODE]` and `note[CODE]` for each item that
+/// changed (the whole area without JavaScript, one question with it). An empty
+/// value clears the answer. Returns how many items changed.
+#[server(endpoint = "assessments/answers")]
+pub async fn save_answers(
+    assessment: String,
+    #[server(default)] value: BTreeMap<String, String>,
+    #[server(default)] note: BTreeMap<String, String>,
+) -> Result<u32, AppError> {
+    use crate::server::assessments::{save, Changes};
+    use crate::server::{auth, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    save(
+        &state.db,
+        &user,
+        &assessment,
+        Changes {
+            values: value,
+            notes: note,
+        },
+    )
+    .await
+}
+
+/// Sends the assessment to the evaluators. With unanswered questions or
+/// questions without evidence, `confirm` must be set.
+#[server(endpoint = "assessments/submit")]
+pub async fn submit_assessment(
+    assessment: String,
+    #[server(default)] confirm: Option<String>,
+) -> Result<AssessmentState, AppError> {
+    use crate::server::{assessments, auth, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    assessments::submit(&state.db, &user, &assessment, confirm.is_some()).await
+}
+
+/// Every change to one item: answers, notes and its evidence files.
+#[server(endpoint = "assessments/history")]
+pub async fn item_history(assessment: String, item: String) -> Result<Vec<HistoryLine>, AppError> {
+    use crate::domain::lke::ItemCode;
+    use crate::server::db::audit;
+    use crate::server::{assessments, auth, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    let item: ItemCode = item.parse().map_err(|_| AppError::NotFound)?;
+    let mut conn = state.db.acquire().await?;
+    assessments::open(&mut conn, &user, &assessment).await?;
+    Ok(audit::item_history(&mut conn, &assessment, item).await?)
+}

@@ -1,0 +1,277 @@
+//! The self-assessment on the server: who may see and change an assessment,
+//! loading it for the pages, saving answers and submitting, each change with
+//! its audit line in the same transaction.
+
+use serde_json::json;
+use sqlx::AnyConnection;
+use std::collections::BTreeMap;
+
+use super::db::assessments::{self, Assessment};
+use super::db::{answers, audit, evidence, now_ms, rubrics, units, Db};
+use crate::domain::assessment::{
+    self as rules, answers_from_stored, parse_item_value, unit_may_edit, SubmitRefusal,
+    MAX_NOTE_CHARS,
+};
+use crate::domain::lke::{
+    builtin_90_2021_ref, Answers, AssessmentState, GateSet, ItemCode, RubricVersion, KEY_90_2021,
+};
+use crate::domain::period::{Day, Window};
+use crate::domain::policy::{can, Action};
+use crate::error::{AppError, Field, Problem, Refusal};
+use crate::model::{AssessmentData, AssessmentHeader, Rights, SessionUser, StoredAnswer};
+
+/// An assessment the caller may at least read, with what else they may do.
+pub struct Access {
+    pub assessment: Assessment,
+    pub rights: Rights,
+}
+
+/// Loads an assessment for `user`: 404 when it does not exist, 403 when the
+/// user may not see its unit.
+pub async fn open(
+    conn: &mut AnyConnection,
+    user: &SessionUser,
+    id: &str,
+) -> Result<Access, AppError> {
+    let assessment = assessments::get(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let path = units::path(conn, &assessment.summary.unit_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let actor = Some(&user.actor);
+    can(actor, Action::ViewUnit(&path))?;
+    let member = can(actor, Action::WorkOnUnit(&path)).is_ok();
+    let rights = Rights {
+        member,
+        edit: member && unit_may_edit(assessment.state()),
+        administer: can(actor, Action::AdministerPeriods).is_ok(),
+    };
+    Ok(Access { assessment, rights })
+}
+
+/// Like [`open`], but the caller must be a member of the unit and the
+/// assessment must be open for changes.
+pub async fn open_for_change(
+    conn: &mut AnyConnection,
+    user: &SessionUser,
+    id: &str,
+) -> Result<Access, AppError> {
+    let access = open(conn, user, id).await?;
+    if !access.rights.member {
+        return Err(AppError::Forbidden);
+    }
+    if !access.rights.edit {
+        return Err(AppError::Refused(Refusal::Locked));
+    }
+    assessments::lock(conn, id).await?;
+    Ok(access)
+}
+
+pub fn today() -> Day {
+    Day::from_unix_ms(now_ms())
+}
+
+pub fn self_window(assessment: &Assessment, today: Day) -> Window {
+    Window::at(today, assessment.dates.self_start, assessment.self_end())
+}
+
+pub async fn rubric(db: &Db, key: &str) -> Result<(RubricVersion, GateSet), AppError> {
+    rubrics::get(db, key).await?.ok_or_else(|| {
+        tracing::error!(key, "assessment refers to a missing rubric version");
+        AppError::Internal
+    })
+}
+
+pub async fn data(db: &Db, access: Access) -> Result<AssessmentData, AppError> {
+    let Access { assessment, rights } = access;
+    let (rubric, gates) = rubric(db, &assessment.rubric_key).await?;
+    let mut conn = db.acquire().await?;
+    let stored = answers::list(&mut conn, assessment.id()).await?;
+    let files = evidence::list(&mut conn, assessment.id()).await?;
+    let answers = stored_answers(&rubric, &stored);
+    let notes = stored
+        .iter()
+        .filter(|s| !s.note.is_empty())
+        .map(|s| (s.item, s.note.clone()))
+        .collect();
+    let today = today();
+    let shipped =
+        (rubric.key() != KEY_90_2021 || &rubric != builtin_90_2021_ref()).then_some(rubric);
+    Ok(AssessmentData {
+        header: AssessmentHeader {
+            self_end: assessment.self_end(),
+            self_window: self_window(&assessment, today),
+            today,
+            rubric_key: assessment.rubric_key.clone(),
+            dates: assessment.dates,
+            summary: assessment.summary,
+        },
+        rights,
+        rubric: shipped,
+        gates,
+        answers,
+        notes,
+        evidence: files,
+    })
+}
+
+fn stored_answers(rubric: &RubricVersion, stored: &[StoredAnswer]) -> Answers {
+    answers_from_stored(
+        rubric,
+        stored
+            .iter()
+            .filter_map(|s| Some((s.item, s.value.as_deref()?))),
+    )
+}
+
+/// What one save changes: values by item and notes by item, as typed. An item
+/// missing from `values` keeps its value; an empty value clears it.
+pub struct Changes {
+    pub values: BTreeMap<String, String>,
+    pub notes: BTreeMap<String, String>,
+}
+
+/// Saves the changed values and notes; returns how many items changed. Nothing
+/// is written when any value is refused.
+pub async fn save(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    changes: Changes,
+) -> Result<u32, AppError> {
+    let mut tx = db.begin().await?;
+    let access = open_for_change(&mut tx, user, id).await?;
+    let (rubric, _) = rubric(db, &access.assessment.rubric_key).await?;
+    let current: BTreeMap<ItemCode, (Option<String>, String)> = answers::list(&mut tx, id)
+        .await?
+        .into_iter()
+        .map(|s| (s.item, (s.value, s.note)))
+        .collect();
+    let mut next = current.clone();
+    for (code, raw) in &changes.values {
+        let item = parse_code(code)?;
+        let value = parse_item_value(&rubric, item, raw).map_err(|problem| AppError::Answer {
+            item: code.clone(),
+            problem,
+        })?;
+        next.entry(item).or_insert_with(|| (None, String::new())).0 = value.map(|v| v.to_stored());
+    }
+    for (code, note) in &changes.notes {
+        let item = parse_code(code)?;
+        let takes_note = match item {
+            ItemCode::Question(code) => rubric.question(code).is_some(),
+            ItemCode::Hasil(_) => true,
+            ItemCode::Input(_) => false,
+        };
+        if !takes_note {
+            return Err(AppError::Answer {
+                item: code.clone(),
+                problem: rules::ValueProblem::UnknownItem,
+            });
+        }
+        let note = note.trim();
+        if note.chars().count() > MAX_NOTE_CHARS {
+            return Err(AppError::field(Field::Note, Problem::TooLong));
+        }
+        next.entry(item).or_insert_with(|| (None, String::new())).1 = note.to_owned();
+    }
+    let mut changed = 0;
+    for (item, after) in &next {
+        let before = current.get(item);
+        if before == Some(after) || (before.is_none() && after.0.is_none() && after.1.is_empty()) {
+            continue;
+        }
+        answers::upsert(
+            &mut tx,
+            id,
+            *item,
+            after.0.as_deref(),
+            &after.1,
+            user.actor.user_id.as_str(),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            audit::AuditEntry {
+                actor: Some(user.actor.user_id.as_str()),
+                action: "answer.save",
+                entity: "answer",
+                entity_id: &audit::item_entity_id(id, *item),
+                before: before.map(|(value, note)| json!({ "value": value, "note": note })),
+                after: Some(json!({ "value": after.0, "note": after.1 })),
+            },
+        )
+        .await?;
+        changed += 1;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+fn parse_code(code: &str) -> Result<ItemCode, AppError> {
+    code.parse().map_err(|_| AppError::Answer {
+        item: code.to_owned(),
+        problem: rules::ValueProblem::UnknownItem,
+    })
+}
+
+/// Submits the assessment to the evaluators.
+pub async fn submit(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    confirmed: bool,
+) -> Result<AssessmentState, AppError> {
+    let mut tx = db.begin().await?;
+    let access = open(&mut tx, user, id).await?;
+    if !access.rights.member {
+        return Err(AppError::Forbidden);
+    }
+    assessments::lock(&mut tx, id).await?;
+    let assessment = &access.assessment;
+    let (rubric, _) = rubric(db, &assessment.rubric_key).await?;
+    let stored = answers::list(&mut tx, id).await?;
+    let answers = stored_answers(&rubric, &stored);
+    let files = evidence::list(&mut tx, id).await?;
+    let evidenced = files
+        .iter()
+        .filter(|e| e.is_current())
+        .flat_map(|e| e.items.iter().copied())
+        .collect();
+    let gaps = rules::gaps(&rubric, &answers, &evidenced);
+    let window = self_window(assessment, today());
+    let next = rules::submit(assessment.state(), window, &gaps, confirmed).map_err(|refusal| {
+        AppError::Refused(match refusal {
+            SubmitRefusal::WindowClosed => Refusal::WindowClosed,
+            SubmitRefusal::Unconfirmed => Refusal::Unconfirmed {
+                unanswered: count(gaps.unanswered.len()),
+                without_evidence: count(gaps.without_evidence.len()),
+            },
+            SubmitRefusal::Workflow(reason) => Refusal::Workflow { reason },
+        })
+    })?;
+    assessments::set_state(&mut tx, id, next).await?;
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(user.actor.user_id.as_str()),
+            action: "assessment.submit",
+            entity: "assessment",
+            entity_id: id,
+            before: Some(json!({ "state": assessment.state() })),
+            after: Some(json!({
+                "state": next,
+                "unanswered": gaps.unanswered.len(),
+                "without_evidence": gaps.without_evidence.len(),
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}

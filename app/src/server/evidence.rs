@@ -1,0 +1,210 @@
+//! Evidence records: the database half of uploads, downloads and changes.
+//! The bytes live in the server's blob store; this module decides who may
+//! touch which file and writes the records and their audit lines.
+
+use serde_json::json;
+
+use super::assessments::{open, open_for_change, rubric};
+use super::db::evidence::{self, Blob, NewEvidence};
+use super::db::{audit, Db};
+use super::{auth, request};
+use crate::domain::assessment::scored_items;
+use crate::domain::evidence::clean_file_name;
+use crate::domain::lke::ItemCode;
+use crate::error::{AppError, EvidenceProblem};
+use crate::model::{EvidenceView, SessionUser};
+
+pub enum Change {
+    Delete,
+    Restore,
+    Link(ItemCode),
+    Unlink(ItemCode),
+}
+
+pub fn parse_item(code: &str) -> Result<ItemCode, AppError> {
+    code.trim().parse().map_err(|_| AppError::Evidence {
+        problem: EvidenceProblem::NoItem,
+    })
+}
+
+/// Applies a change to a file of an assessment the caller may change.
+pub async fn change(change: Change, id: &str) -> Result<(), AppError> {
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    let mut tx = state.db.begin().await?;
+    let (assessment, before) = evidence::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let access = open_for_change(&mut tx, &user, &assessment).await?;
+    let action = match change {
+        Change::Delete => {
+            evidence::set_deleted(&mut tx, id, true).await?;
+            "evidence.delete"
+        }
+        Change::Restore => {
+            evidence::set_deleted(&mut tx, id, false).await?;
+            "evidence.restore"
+        }
+        Change::Link(item) => {
+            let (rubric, _) = rubric(&state.db, &access.assessment.rubric_key).await?;
+            if !scored_items(&rubric).any(|known| known == item) {
+                return Err(AppError::Evidence {
+                    problem: EvidenceProblem::NoItem,
+                });
+            }
+            evidence::link(&mut tx, id, item).await?;
+            "evidence.link"
+        }
+        Change::Unlink(item) => {
+            if before.items.len() <= 1 {
+                return Err(AppError::Evidence {
+                    problem: EvidenceProblem::NoItem,
+                });
+            }
+            evidence::unlink(&mut tx, id, item).await?;
+            "evidence.unlink"
+        }
+    };
+    let after = evidence::get(&mut tx, id).await?.map(|(_, view)| view);
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(user.actor.user_id.as_str()),
+            action,
+            entity: "evidence",
+            entity_id: id,
+            before: summary(Some(&before)),
+            after: summary(after.as_ref()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn summary(view: Option<&EvidenceView>) -> Option<serde_json::Value> {
+    view.map(|v| {
+        json!({
+            "name": v.name,
+            "sha256": v.sha256,
+            "items": v.items,
+            "deleted": v.deleted,
+            "replaced_by": v.replaced_by,
+        })
+    })
+}
+
+/// What an upload form named besides the file.
+pub struct UploadTarget {
+    pub assessment: String,
+    pub items: Vec<String>,
+    pub replaces: Option<String>,
+}
+
+/// Checks, before any byte is stored, that the caller may add files to the assessment.
+pub async fn authorize_upload(
+    db: &Db,
+    user: &SessionUser,
+    assessment: &str,
+) -> Result<(), AppError> {
+    let mut conn = db.acquire().await?;
+    let access = open(&mut conn, user, assessment).await?;
+    if !access.rights.member {
+        return Err(AppError::Forbidden);
+    }
+    if !access.rights.edit {
+        return Err(AppError::Refused(crate::error::Refusal::Locked));
+    }
+    Ok(())
+}
+
+/// Records an uploaded file (already in the blob store) for its items.
+pub async fn record_upload(
+    db: &Db,
+    user: &SessionUser,
+    target: UploadTarget,
+    blob: Blob<'_>,
+    name: &str,
+) -> Result<EvidenceView, AppError> {
+    let mut tx = db.begin().await?;
+    let access = open_for_change(&mut tx, user, &target.assessment).await?;
+    let (rubric, _) = rubric(db, &access.assessment.rubric_key).await?;
+    let mut items = Vec::new();
+    if let Some(old) = &target.replaces {
+        let (owner, old_view) = evidence::get(&mut tx, old)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if owner != target.assessment || !old_view.is_current() {
+            return Err(AppError::NotFound);
+        }
+        items.extend(old_view.items);
+    }
+    for code in &target.items {
+        let item = parse_item(code)?;
+        if !scored_items(&rubric).any(|known| known == item) {
+            return Err(AppError::Evidence {
+                problem: EvidenceProblem::NoItem,
+            });
+        }
+        if !items.contains(&item) {
+            items.push(item);
+        }
+    }
+    if items.is_empty() {
+        return Err(AppError::Evidence {
+            problem: EvidenceProblem::NoItem,
+        });
+    }
+    evidence::ensure_blob(&mut tx, &blob).await?;
+    let name = clean_file_name(name);
+    let id = evidence::insert(
+        &mut tx,
+        &NewEvidence {
+            assessment: &target.assessment,
+            sha256: blob.sha256,
+            name: &name,
+            uploaded_by: user.actor.user_id.as_str(),
+            replaces: target.replaces.as_deref(),
+            items: &items,
+        },
+    )
+    .await?;
+    let (_, view) = evidence::get(&mut tx, &id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(user.actor.user_id.as_str()),
+            action: if target.replaces.is_some() {
+                "evidence.replace"
+            } else {
+                "evidence.upload"
+            },
+            entity: "evidence",
+            entity_id: &id,
+            before: target
+                .replaces
+                .as_ref()
+                .map(|old| json!({ "replaces": old })),
+            after: summary(Some(&view)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// A file the caller may read, and whether it is still current.
+pub async fn authorize_download(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+) -> Result<EvidenceView, AppError> {
+    let mut conn = db.acquire().await?;
+    let (assessment, view) = evidence::get(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    open(&mut conn, user, &assessment).await?;
+    Ok(view)
+}

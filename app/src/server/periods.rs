@@ -1,0 +1,142 @@
+//! Opening periods and creating their assessments, with the audit lines.
+
+use serde_json::json;
+
+use super::db::assessments::{self, AssessmentWriteError};
+use super::db::periods::{self, PeriodWriteError};
+use super::db::{audit, rubrics, units, Db};
+use crate::domain::account::UserId;
+use crate::domain::assessment::Target;
+use crate::domain::period::{Day, PeriodDates, Year};
+use crate::domain::unit::UnitId;
+use crate::error::{AppError, Field, Problem, Refusal};
+
+/// Reads the five date fields in order; an empty field keeps `fallback`'s date.
+pub fn parse_dates(raw: [&str; 5], fallback: PeriodDates) -> Result<PeriodDates, AppError> {
+    let fields = [
+        (Field::SelfStart, fallback.self_start),
+        (Field::SelfEnd, fallback.self_end),
+        (Field::ReviewStart, fallback.review_start),
+        (Field::ReviewEnd, fallback.review_end),
+        (Field::ProposalDeadline, fallback.proposal_deadline),
+    ];
+    let mut days = [fallback.self_start; 5];
+    for (slot, (text, (field, default))) in days.iter_mut().zip(raw.iter().zip(fields)) {
+        *slot = if text.trim().is_empty() {
+            default
+        } else {
+            text.parse::<Day>()
+                .map_err(|_| AppError::field(field, Problem::Date))?
+        };
+    }
+    let [self_start, self_end, review_start, review_end, proposal_deadline] = days;
+    let field = |err| match err {
+        crate::domain::period::DatesError::SelfWindow => Field::SelfEnd,
+        crate::domain::period::DatesError::ReviewWindow => Field::ReviewStart,
+        crate::domain::period::DatesError::Deadline => Field::ProposalDeadline,
+    };
+    PeriodDates::new(
+        self_start,
+        self_end,
+        review_start,
+        review_end,
+        proposal_deadline,
+    )
+    .map_err(|err| AppError::field(field(err), Problem::Dates(err)))
+}
+
+pub async fn create(
+    db: &Db,
+    actor: Option<&UserId>,
+    year: Year,
+    rubric_key: &str,
+    dates: PeriodDates,
+) -> Result<String, AppError> {
+    rubrics::get(db, rubric_key)
+        .await?
+        .ok_or(AppError::field(Field::Key, Problem::UnknownReference))?;
+    let mut tx = db.begin().await?;
+    let id = periods::create(&mut tx, year, rubric_key, &dates)
+        .await
+        .map_err(|err| match err {
+            PeriodWriteError::YearTaken => AppError::field(Field::Year, Problem::Taken),
+            PeriodWriteError::Db(err) => err.into(),
+        })?;
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: actor.map(UserId::as_str),
+            action: "period.create",
+            entity: "period",
+            entity_id: &id,
+            before: None,
+            after: Some(json!({ "year": year, "rubric_key": rubric_key, "dates": dates })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Creates a draft assessment for `root` (and, with `subtree`, every active unit
+/// below it) in the period. Units that already have one are skipped; returns
+/// how many were created. A single unit that already has one is a conflict.
+pub async fn create_assessments(
+    db: &Db,
+    actor: Option<&UserId>,
+    period: &str,
+    root: &UnitId,
+    target: Target,
+    subtree: bool,
+) -> Result<u32, AppError> {
+    let mut tx = db.begin().await?;
+    periods::get(&mut tx, period)
+        .await?
+        .ok_or(AppError::field(Field::Period, Problem::UnknownReference))?;
+    let root_unit = units::get(&mut tx, root)
+        .await?
+        .ok_or(AppError::field(Field::Unit, Problem::UnknownReference))?;
+    let targets: Vec<UnitId> = if subtree {
+        let all = units::list(db).await?;
+        crate::model::subtree(&all, &root_unit.id)
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| u.id.clone())
+            .collect()
+    } else {
+        vec![root_unit.id.clone()]
+    };
+    // Checked before inserting: on PostgreSQL a refused insert would end the transaction.
+    let existing: Vec<UnitId> = assessments::list_for_period(db, period)
+        .await?
+        .into_iter()
+        .map(|a| a.unit_id)
+        .collect();
+    let mut created = 0;
+    for unit in targets.iter().filter(|u| !existing.contains(u)) {
+        let id = assessments::create(&mut tx, period, unit, target)
+            .await
+            .map_err(|err| match err {
+                AssessmentWriteError::Exists => AppError::Refused(Refusal::Duplicate),
+                AssessmentWriteError::Db(err) => err.into(),
+            })?;
+        created += 1;
+        audit::record(
+            &mut tx,
+            audit::AuditEntry {
+                actor: actor.map(UserId::as_str),
+                action: "assessment.create",
+                entity: "assessment",
+                entity_id: &id,
+                before: None,
+                after: Some(json!({ "unit": unit, "period": period, "target": target })),
+            },
+        )
+        .await?;
+    }
+    if !subtree && created == 0 {
+        return Err(AppError::Refused(Refusal::Duplicate));
+    }
+    tx.commit().await?;
+    Ok(created)
+}

@@ -1,0 +1,295 @@
+//! Evidence over plain HTTP: the streamed multipart upload (which also works as
+//! a plain form post without JavaScript), downloads and in-page previews, and
+//! the ZIP of all evidence of an assessment. Every route asks the app's policy
+//! first, before reading a byte of the body or the store.
+
+use app::domain::evidence::{is_allowed, is_inline, MaxFileSize};
+use app::error::{AppError, EvidenceProblem};
+use app::model::EvidenceView;
+use app::server::db::evidence::Blob;
+use app::server::evidence::{authorize_download, authorize_upload, record_upload, UploadTarget};
+use app::server::state::AppState;
+use app::server::{auth, local_path};
+use axum::body::Body;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use std::sync::Arc;
+use tokio_util::io::ReaderStream;
+use tower_sessions::Session;
+
+use crate::storage::{BlobStore, ReceiveError};
+use crate::zip_export;
+
+#[derive(Clone)]
+pub struct EvidenceState {
+    pub app: AppState,
+    pub store: Arc<dyn BlobStore>,
+    pub max_file: MaxFileSize,
+}
+
+pub fn routes(state: EvidenceState) -> Router<AppState> {
+    Router::new()
+        .route("/assessments/{id}/evidence", post(upload))
+        .route(
+            "/assessments/{id}/evidence.zip",
+            get(zip_export::download_all),
+        )
+        .route("/evidence/{id}", get(download))
+        .with_state(state)
+}
+
+/// Whether a request path is an evidence upload (it gets the larger body limit).
+pub fn is_upload_path(path: &str) -> bool {
+    path.strip_prefix("/assessments/")
+        .and_then(|rest| rest.strip_suffix("/evidence"))
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
+
+/// An error as the caller can use it: JSON with its status for scripts, or a
+/// redirect back to the page, which shows it, for a plain form.
+fn error_response(err: AppError, json: bool, back: &str) -> Response {
+    if json {
+        let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        return (status, Json(err)).into_response();
+    }
+    let encoded = serde_json::to_string(&err)
+        .map(|s| percent_encode(&s))
+        .unwrap_or_default();
+    let separator = if back.contains('?') { '&' } else { '?' };
+    redirect(&format!("{back}{separator}evidence_error={encoded}"))
+}
+
+fn redirect(to: &str) -> Response {
+    match HeaderValue::from_str(to) {
+        Ok(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
+        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    }
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/json"))
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+const MAX_TEXT_FIELD: usize = 4 * 1024;
+
+async fn upload(
+    State(state): State<EvidenceState>,
+    session: Session,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let json = wants_json(&headers);
+    let mut back = format!("/assessments/{id}");
+    match receive(&state, &session, &id, &mut multipart, &mut back).await {
+        Ok(view) if json => (StatusCode::CREATED, Json(view)).into_response(),
+        Ok(_) => redirect(&back),
+        Err(err) => error_response(err, json, &back),
+    }
+}
+
+async fn receive(
+    state: &EvidenceState,
+    session: &Session,
+    id: &str,
+    multipart: &mut Multipart,
+    back: &mut String,
+) -> Result<EvidenceView, AppError> {
+    let db = &state.app.db;
+    let user = auth::require_user(db, session).await?;
+    authorize_upload(db, &user, id).await?;
+    let mut target = UploadTarget {
+        assessment: id.to_owned(),
+        items: Vec::new(),
+        replaces: None,
+    };
+    let mut file = None;
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest)?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let original = field.file_name().unwrap_or_default().to_owned();
+            let mut incoming = state
+                .store
+                .receive(state.max_file.bytes())
+                .await
+                .map_err(internal)?;
+            while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
+                incoming.write(&chunk).await.map_err(|err| match err {
+                    ReceiveError::TooLarge => AppError::Evidence {
+                        problem: EvidenceProblem::TooLarge {
+                            max_mb: state.max_file.mb(),
+                        },
+                    },
+                    ReceiveError::Io(err) => internal(err),
+                })?;
+            }
+            file = Some((original, incoming.finish().await.map_err(internal)?));
+            continue;
+        }
+        let text = field.text().await.map_err(|_| AppError::BadRequest)?;
+        if text.len() > MAX_TEXT_FIELD {
+            return Err(AppError::BadRequest);
+        }
+        match name.as_str() {
+            "item" => target.items.push(text),
+            "replaces" if !text.trim().is_empty() => target.replaces = Some(text.trim().to_owned()),
+            "return_to" => *back = local_path(&text),
+            _ => {}
+        }
+    }
+    let (original, received) = file.ok_or(AppError::Evidence {
+        problem: EvidenceProblem::Empty,
+    })?;
+    if received.size == 0 {
+        return Err(AppError::Evidence {
+            problem: EvidenceProblem::Empty,
+        });
+    }
+    let mime = received
+        .sniffed_type()
+        .filter(|mime| is_allowed(mime))
+        .ok_or(AppError::Evidence {
+            problem: EvidenceProblem::TypeNotAllowed,
+        })?;
+    let sha256 = received.sha256.clone();
+    let size = i64::try_from(received.size).unwrap_or(i64::MAX);
+    state.store.keep(received).await.map_err(internal)?;
+    record_upload(
+        db,
+        &user,
+        target,
+        Blob {
+            sha256: &sha256,
+            size,
+            mime,
+        },
+        &original,
+    )
+    .await
+}
+
+fn internal(err: std::io::Error) -> AppError {
+    tracing::error!(%err, "evidence storage failed");
+    AppError::Internal
+}
+
+#[derive(Deserialize)]
+struct DownloadQuery {
+    #[serde(default)]
+    inline: Option<String>,
+}
+
+async fn download(
+    State(state): State<EvidenceState>,
+    session: Session,
+    Path(id): Path<String>,
+    Query(query): Query<DownloadQuery>,
+) -> Response {
+    match serve(&state, &session, &id, query.inline.is_some()).await {
+        Ok(response) => response,
+        Err(err) => {
+            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            (status, Json(err)).into_response()
+        }
+    }
+}
+
+async fn serve(
+    state: &EvidenceState,
+    session: &Session,
+    id: &str,
+    inline: bool,
+) -> Result<Response, AppError> {
+    let db = &state.app.db;
+    let user = auth::require_user(db, session).await?;
+    let view = authorize_download(db, &user, id).await?;
+    let reader = state.store.open(&view.sha256).await.map_err(internal)?;
+    let inline = inline && is_inline(&view.mime);
+    let mut response =
+        Body::from_stream(ReaderStream::with_capacity(reader, 64 * 1024)).into_response();
+    let headers = response.headers_mut();
+    let mut set = |name, value: String| {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    };
+    set(header::CONTENT_TYPE, view.mime.clone());
+    set(header::CONTENT_LENGTH, view.size.to_string());
+    set(
+        header::CONTENT_DISPOSITION,
+        content_disposition(&view.name, inline),
+    );
+    set(header::CACHE_CONTROL, "private, max-age=300".to_owned());
+    set(header::ETAG, format!("\"{}\"", view.sha256));
+    // A preview may sit in a frame of our own pages; nothing else may frame it or run in it.
+    set(
+        header::CONTENT_SECURITY_POLICY,
+        "frame-ancestors 'self'".to_owned(),
+    );
+    set(header::X_FRAME_OPTIONS, "SAMEORIGIN".to_owned());
+    Ok(response)
+}
+
+/// `attachment` (or `inline`) with the original name, as ASCII and as UTF-8 (RFC 6266).
+pub fn content_disposition(name: &str, inline: bool) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let kind = if inline { "inline" } else { "attachment" };
+    format!(
+        "{kind}; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        percent_encode(name)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_evidence_uploads_get_the_large_limit() {
+        assert!(is_upload_path("/assessments/0190-abc/evidence"));
+        assert!(!is_upload_path("/assessments//evidence"));
+        assert!(!is_upload_path("/assessments/a/b/evidence"));
+        assert!(!is_upload_path("/api/units/create"));
+    }
+
+    #[test]
+    fn download_names_survive_in_both_forms() {
+        assert_eq!(
+            content_disposition("SK Tim \"ZI\" 2026.pdf", false),
+            "attachment; filename=\"SK Tim _ZI_ 2026.pdf\"; filename*=UTF-8''SK%20Tim%20%22ZI%22%202026.pdf"
+        );
+        assert!(content_disposition("Laporan é.pdf", true)
+            .starts_with("inline; filename=\"Laporan _.pdf\""));
+    }
+}

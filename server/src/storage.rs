@@ -1,0 +1,246 @@
+//! Where evidence bytes live. Files are named by the SHA-256 of their content,
+//! so the same file uploaded twice is stored once. Uploads are written to a
+//! temporary file while they arrive, hashed on the way, and only moved into
+//! place once complete; nothing holds a whole file in memory.
+//!
+//! `BlobStore` is the seam for other backends (an S3-compatible store later);
+//! `LocalStore` keeps files under a directory, by default `<data dir>/evidence`.
+
+use sha2::{Digest, Sha256};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use tokio::fs::{self, File};
+use tokio::io::{AsyncRead, AsyncWriteExt, BufWriter};
+
+/// How many leading bytes are kept for sniffing the content type.
+const HEAD_BYTES: usize = 64 * 1024;
+
+pub type BlobReader = Pin<Box<dyn AsyncRead + Send>>;
+
+#[async_trait::async_trait]
+pub trait BlobStore: Send + Sync + 'static {
+    /// Starts receiving a new file of at most `limit` bytes.
+    async fn receive(&self, limit: u64) -> io::Result<Incoming>;
+    /// Makes a completely received file permanent under its hash.
+    async fn keep(&self, received: Received) -> io::Result<()>;
+    /// Opens a stored file for reading.
+    async fn open(&self, sha256: &str) -> io::Result<BlobReader>;
+}
+
+/// A file being received: written to a temporary file and hashed as it comes.
+pub struct Incoming {
+    writer: BufWriter<File>,
+    temp: TempFile,
+    hasher: Sha256,
+    size: u64,
+    limit: u64,
+    head: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReceiveError {
+    #[error("the file is larger than the limit")]
+    TooLarge,
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+impl Incoming {
+    pub async fn write(&mut self, chunk: &[u8]) -> Result<(), ReceiveError> {
+        self.size += chunk.len() as u64;
+        if self.size > self.limit {
+            return Err(ReceiveError::TooLarge);
+        }
+        if self.head.len() < HEAD_BYTES {
+            let room = HEAD_BYTES - self.head.len();
+            self.head.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+        self.hasher.update(chunk);
+        self.writer.write_all(chunk).await?;
+        Ok(())
+    }
+
+    pub async fn finish(mut self) -> io::Result<Received> {
+        self.writer.flush().await?;
+        self.writer.get_mut().sync_all().await?;
+        Ok(Received {
+            sha256: hex(&self.hasher.finalize()),
+            size: self.size,
+            head: self.head,
+            temp: self.temp,
+        })
+    }
+}
+
+/// A complete file, not yet kept: dropping it removes the temporary file.
+pub struct Received {
+    pub sha256: String,
+    pub size: u64,
+    /// The first bytes, for sniffing the type.
+    pub head: Vec<u8>,
+    temp: TempFile,
+}
+
+impl Received {
+    /// The content type sniffed from the bytes (never from the name).
+    pub fn sniffed_type(&self) -> Option<&'static str> {
+        infer::get(&self.head).map(|kind| kind.mime_type())
+    }
+}
+
+/// Removes its file when dropped, unless it was moved into place.
+struct TempFile(Option<PathBuf>);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn is_hash(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+pub struct LocalStore {
+    root: PathBuf,
+}
+
+impl LocalStore {
+    pub async fn new(root: impl AsRef<Path>) -> io::Result<Self> {
+        let root = root.as_ref().to_path_buf();
+        fs::create_dir_all(root.join("tmp")).await?;
+        Ok(LocalStore { root })
+    }
+
+    fn path(&self, sha256: &str) -> PathBuf {
+        self.root.join(&sha256[..2]).join(sha256)
+    }
+}
+
+#[async_trait::async_trait]
+impl BlobStore for LocalStore {
+    async fn receive(&self, limit: u64) -> io::Result<Incoming> {
+        let path = self.root.join("tmp").join(uuid::Uuid::new_v4().to_string());
+        let file = File::create(&path).await?;
+        Ok(Incoming {
+            writer: BufWriter::with_capacity(64 * 1024, file),
+            temp: TempFile(Some(path)),
+            hasher: Sha256::new(),
+            size: 0,
+            limit,
+            head: Vec::new(),
+        })
+    }
+
+    async fn keep(&self, mut received: Received) -> io::Result<()> {
+        let target = self.path(&received.sha256);
+        if fs::try_exists(&target).await? {
+            return Ok(());
+        }
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).await?;
+        }
+        if let Some(temp) = received.temp.0.take() {
+            fs::rename(&temp, &target).await?;
+        }
+        Ok(())
+    }
+
+    async fn open(&self, sha256: &str) -> io::Result<BlobReader> {
+        if !is_hash(sha256) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a SHA-256"));
+        }
+        Ok(Box::pin(File::open(self.path(sha256)).await?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncReadExt;
+
+    async fn store() -> (LocalStore, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("zi-store-{}", uuid::Uuid::new_v4()));
+        (LocalStore::new(&dir).await.unwrap(), dir)
+    }
+
+    async fn put(store: &LocalStore, parts: &[&[u8]]) -> String {
+        let mut incoming = store.receive(1024).await.unwrap();
+        for part in parts {
+            incoming.write(part).await.unwrap();
+        }
+        let received = incoming.finish().await.unwrap();
+        let sha = received.sha256.clone();
+        store.keep(received).await.unwrap();
+        sha
+    }
+
+    #[tokio::test]
+    async fn the_same_content_is_stored_once_under_its_hash() {
+        let (store, dir) = store().await;
+        let first = put(&store, &[b"hello ", b"world"]).await;
+        let second = put(&store, &[b"hello world"]).await;
+        assert_eq!(first, second);
+        assert_eq!(
+            first,
+            "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
+        );
+        let mut text = String::new();
+        store
+            .open(&first)
+            .await
+            .unwrap()
+            .read_to_string(&mut text)
+            .await
+            .unwrap();
+        assert_eq!(text, "hello world");
+        let leftovers = std::fs::read_dir(dir.join("tmp")).unwrap().count();
+        assert_eq!(leftovers, 0, "temporary files are cleaned up");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn an_oversized_upload_is_cut_off_and_leaves_nothing() {
+        let (store, dir) = store().await;
+        let mut incoming = store.receive(10).await.unwrap();
+        incoming.write(b"0123456789").await.unwrap();
+        assert!(matches!(
+            incoming.write(b"x").await,
+            Err(ReceiveError::TooLarge)
+        ));
+        drop(incoming);
+        assert_eq!(std::fs::read_dir(dir.join("tmp")).unwrap().count(), 0);
+        assert!(store.open("../../etc/passwd").await.is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn types_come_from_the_bytes() {
+        let (store, dir) = store().await;
+        let mut incoming = store.receive(1024).await.unwrap();
+        incoming.write(b"%PDF-1.7\n%fake but typed").await.unwrap();
+        assert_eq!(
+            incoming.finish().await.unwrap().sniffed_type(),
+            Some("application/pdf")
+        );
+        let mut incoming = store.receive(1024).await.unwrap();
+        incoming
+            .write(b"<html><script>alert(1)</script>")
+            .await
+            .unwrap();
+        assert_ne!(
+            incoming.finish().await.unwrap().sniffed_type(),
+            Some("application/pdf")
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
