@@ -1,4 +1,4 @@
-use leptos_i18n_build::{Config, TranslationsInfos};
+use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::path::PathBuf;
 
 fn main() {
@@ -7,7 +7,9 @@ fn main() {
     let out_dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
     let config = Config::new("id")
         .and_then(|config| config.add_locale("en"))
-        .expect("the locale list is valid");
+        .expect("the locale list is valid")
+        // Sentences with numbers in them ("kurang 1,20 poin pada …") are built as strings too.
+        .parse_options(ParseOptions::new().interpolate_display(true));
     let translations = TranslationsInfos::parse(config)
         .expect("locales/*.json must parse; see the diagnostics above");
     translations.emit_diagnostics();

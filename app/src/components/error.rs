@@ -1,9 +1,11 @@
 use leptos::prelude::*;
 
 use crate::domain::account::AccountFieldError;
+use crate::domain::assessment::ValueProblem;
+use crate::domain::period::DatesError;
 use crate::domain::role::GrantError;
 use crate::domain::unit::UnitFieldError;
-use crate::error::{AppError, Problem, WorkbookProblem};
+use crate::error::{AppError, EvidenceProblem, Problem, Refusal, WorkbookProblem};
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
 
@@ -19,8 +21,53 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::Network => t_string!(i18n, errors.network),
         AppError::Internal => t_string!(i18n, errors.internal),
         AppError::Invalid { problem, .. } => problem_text(i18n, problem),
+        AppError::Answer { item, problem } => {
+            return format!("{item}: {}", value_problem_text(i18n, *problem));
+        }
+        AppError::Refused(refusal) => return refusal_text(i18n, *refusal),
+        AppError::Evidence { problem } => return evidence_problem_text(i18n, *problem),
     };
     text.to_string()
+}
+
+pub fn value_problem_text(i18n: I18nContext<Locale>, problem: ValueProblem) -> &'static str {
+    match problem {
+        ValueProblem::UnknownItem => t_string!(i18n, errors.unknown_item),
+        ValueProblem::NotAnOption => t_string!(i18n, errors.not_an_option),
+        ValueProblem::NotANumber => t_string!(i18n, errors.number),
+        ValueProblem::OutOfRange => t_string!(i18n, errors.out_of_range),
+        ValueProblem::Computed => t_string!(i18n, errors.computed),
+    }
+}
+
+fn refusal_text(i18n: I18nContext<Locale>, refusal: Refusal) -> String {
+    match refusal {
+        Refusal::Locked => t_string!(i18n, errors.locked).to_string(),
+        Refusal::WindowClosed => t_string!(i18n, errors.window_closed).to_string(),
+        Refusal::Unconfirmed {
+            unanswered,
+            without_evidence,
+        } => t_string!(
+            i18n,
+            errors.unconfirmed,
+            unanswered = unanswered,
+            without_evidence = without_evidence
+        )
+        .to_string(),
+        Refusal::Workflow { .. } => t_string!(i18n, errors.workflow).to_string(),
+        Refusal::Duplicate => t_string!(i18n, errors.duplicate).to_string(),
+    }
+}
+
+fn evidence_problem_text(i18n: I18nContext<Locale>, problem: EvidenceProblem) -> String {
+    match problem {
+        EvidenceProblem::TooLarge { max_mb } => {
+            t_string!(i18n, errors.file_too_large, max_mb = max_mb).to_string()
+        }
+        EvidenceProblem::TypeNotAllowed => t_string!(i18n, errors.file_type).to_string(),
+        EvidenceProblem::Empty => t_string!(i18n, errors.file_empty).to_string(),
+        EvidenceProblem::NoItem => t_string!(i18n, errors.file_no_item).to_string(),
+    }
 }
 
 fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> &'static str {
@@ -31,6 +78,12 @@ fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> &'static str {
         Problem::Number => t_string!(i18n, errors.number),
         Problem::Required => t_string!(i18n, errors.required),
         Problem::BadKey => t_string!(i18n, errors.bad_key),
+        Problem::Date => t_string!(i18n, errors.date),
+        Problem::Dates(DatesError::SelfWindow) => t_string!(i18n, errors.self_window),
+        Problem::Dates(DatesError::ReviewWindow) => t_string!(i18n, errors.review_window),
+        Problem::Dates(DatesError::Deadline) => t_string!(i18n, errors.deadline),
+        Problem::Target => t_string!(i18n, errors.target),
+        Problem::TooLong => t_string!(i18n, errors.too_long),
         Problem::Workbook(problem) => workbook_text(i18n, *problem),
         Problem::Account(AccountFieldError::BadUsername) => t_string!(i18n, errors.bad_username),
         Problem::Account(AccountFieldError::BadEmail) => t_string!(i18n, errors.bad_email),

@@ -1,4 +1,5 @@
-use crate::domain::lke::{AreaId, GateScope, Part};
+use crate::domain::assessment::Target;
+use crate::domain::lke::{AreaId, AssessmentState, GateScope, GateTarget, Part};
 use crate::domain::role::Role;
 use crate::domain::unit::UnitKind;
 use crate::i18n::*;
@@ -62,5 +63,41 @@ pub fn gate_scope_label(i18n: I18nContext<Locale>, scope: GateScope) -> String {
         GateScope::Ipak => t_string!(i18n, gates.ipak).to_owned(),
         GateScope::Capaian => t_string!(i18n, gates.capaian).to_owned(),
         GateScope::Ipkp => t_string!(i18n, gates.ipkp).to_owned(),
+    }
+}
+
+/// The score a gate looks at, in words ("Penguatan Pengawasan (Pemenuhan)").
+pub fn gate_target_label(i18n: I18nContext<Locale>, target: GateTarget) -> String {
+    let scope = match target {
+        GateTarget::Total => GateScope::Total,
+        GateTarget::Pengungkit => GateScope::Pengungkit,
+        GateTarget::Part { part } => GateScope::Part { part },
+        GateTarget::Area { part, area } => GateScope::Area { part, area },
+        GateTarget::Hasil => GateScope::Hasil,
+        GateTarget::HasilBersih => GateScope::HasilBersih,
+        GateTarget::HasilPrima => GateScope::HasilPrima,
+        GateTarget::Ipak => GateScope::Ipak,
+        GateTarget::Capaian => GateScope::Capaian,
+        GateTarget::Ipkp => GateScope::Ipkp,
+    };
+    gate_scope_label(i18n, scope)
+}
+
+pub fn state_label(i18n: I18nContext<Locale>, state: AssessmentState) -> &'static str {
+    match state {
+        AssessmentState::Draft => t_string!(i18n, states.draft),
+        AssessmentState::Submitted => t_string!(i18n, states.submitted),
+        AssessmentState::Returned => t_string!(i18n, states.returned),
+        AssessmentState::Finalized => t_string!(i18n, states.finalized),
+        AssessmentState::Proposed => t_string!(i18n, states.proposed),
+        AssessmentState::Awarded => t_string!(i18n, states.awarded),
+        AssessmentState::NotAwarded => t_string!(i18n, states.not_awarded),
+    }
+}
+
+pub fn target_label(target: Target) -> &'static str {
+    match target {
+        Target::Wbk => "WBK",
+        Target::Wbbm => "WBBM",
     }
 }

@@ -45,6 +45,7 @@ fn Navigation(user: SessionUser) -> impl IntoView {
                 {admin_units.then(|| view! { <li><A href="/admin/units">{t!(i18n, nav.units)}</A></li> })}
                 {admin_users.then(|| view! { <li><A href="/admin/users">{t!(i18n, nav.users)}</A></li> })}
                 {admin_rubrics.then(|| view! { <li><A href="/admin/rubrics">{t!(i18n, nav.rubrics)}</A></li> })}
+                {admin_rubrics.then(|| view! { <li><A href="/admin/periods">{t!(i18n, nav.periods)}</A></li> })}
                 <li><A href="/account/password">{t!(i18n, nav.password)}</A></li>
             </ul>
         </nav>

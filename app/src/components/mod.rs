@@ -2,3 +2,4 @@ pub mod error;
 pub mod form;
 pub mod labels;
 pub mod layout;
+pub mod score;

@@ -2,8 +2,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
+use crate::api::assessments::my_assessments;
 use crate::app::use_current_user;
-use crate::components::labels::role_label;
+use crate::components::error::ErrorAlert;
+use crate::components::labels::{role_label, state_label, target_label};
 use crate::domain::role::Role;
 use crate::i18n::*;
 use crate::model::SessionUser;
@@ -64,6 +66,8 @@ fn Welcome(user: SessionUser) -> impl IntoView {
                                 <a class="button" href="/admin/users">{t!(i18n, nav.users)}</a>
                                 " "
                                 <a class="button" href="/admin/rubrics">{t!(i18n, nav.rubrics)}</a>
+                                " "
+                                <a class="button" href="/admin/periods">{t!(i18n, nav.periods)}</a>
                             </p>
                         </section>
                     }
@@ -73,10 +77,8 @@ fn Welcome(user: SessionUser) -> impl IntoView {
                     view! {
                         <section class="card" aria-labelledby="home-member">
                             <h2 id="home-member">{t!(i18n, home.member_title)}</h2>
-                            <ul>
-                                {member_units.into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}
-                            </ul>
                             <p class="muted">{t!(i18n, home.member_body)}</p>
+                            <MyAssessments />
                         </section>
                     }
                 })}
@@ -111,5 +113,35 @@ fn Welcome(user: SessionUser) -> impl IntoView {
                     }
                 })}
         </div>
+    }
+}
+
+/// The unit member's assessments, newest period first, each a link to its walk.
+#[component]
+fn MyAssessments() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = Resource::new(|| (), |_| my_assessments());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || list.get().map(|result| match result {
+                Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p>{t!(i18n, assessment.none)}</p> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="assessment-list">
+                        {list.into_iter().map(|a| {
+                            let state = a.state;
+                            view! {
+                                <li>
+                                    <a href=format!("/assessments/{}", a.id)>
+                                        {a.unit_name.clone()} " · " {a.year.value()} " · " {target_label(a.target)}
+                                    </a>
+                                    " " <span class="badge">{move || state_label(i18n, state)}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
+        </Suspense>
     }
 }

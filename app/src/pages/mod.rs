@@ -1,7 +1,11 @@
 pub mod account;
+pub mod admin_periods;
 pub mod admin_rubrics;
 pub mod admin_units;
 pub mod admin_users;
+pub mod area;
+pub mod assessment;
+pub mod history;
 pub mod home;
 pub mod login;
 pub mod not_found;

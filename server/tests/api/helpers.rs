@@ -273,6 +273,12 @@ fn with_database_name(url: &str, name: &str) -> String {
     }
 }
 
+/// The current year in Indonesia: the demo period's windows are open all year.
+pub fn current_year() -> i64 {
+    let now = i64::try_from(unix_seconds() * 1000).unwrap_or(i64::MAX);
+    i64::from(app::domain::period::Day::from_unix_ms(now).year())
+}
+
 fn unique() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
@@ -312,14 +318,14 @@ impl TestApp {
         settings.login_max_failures = 5;
         settings.login_window_minutes = 15;
 
-        settings.data_dir = std::env::temp_dir();
+        settings.data_dir = std::env::temp_dir().join(format!("zi_test_data_{}", unique()));
         configure(&mut settings);
 
         // Connects and migrates exactly as `zi serve` does.
         let db = open_database(&settings)
             .await
             .unwrap_or_else(|err| panic!("{backend:?}: cannot open {database_url}: {err}"));
-        server::demo::seed(&db, 2026)
+        server::demo::seed(&db, current_year())
             .await
             .unwrap_or_else(|err| panic!("{backend:?}: demo seed failed: {err}"));
 
@@ -531,6 +537,54 @@ impl Client {
             .await
             .unwrap_or_else(|err| panic!("POST /api/{endpoint}: {err}"));
         Reply::read(response).await
+    }
+
+    /// Posts a multipart form to any path, as a script (`Accept: application/json`)
+    /// or as a plain browser form.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, Vec<u8>)>,
+        json: bool,
+    ) -> Reply {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        if let Some((file_name, bytes)) = file {
+            form = form.part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+            );
+        }
+        let mut request = self.http.post(self.url(path)).multipart(form);
+        if json {
+            request = request.header("accept", "application/json");
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("POST {path}: {err}"));
+        Reply::read(response).await
+    }
+
+    /// A GET whose body is binary (a download).
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let response = self
+            .http
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("GET {path}: {err}"));
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map(|b| b.to_vec())
+            .unwrap_or_default();
+        (status, headers, body)
     }
 
     pub async fn get(&self, path: &str) -> Reply {

@@ -7,6 +7,7 @@
 
 mod helpers;
 
+mod assessments;
 mod auth;
 mod authorization;
 mod bad_input;

@@ -1,0 +1,229 @@
+//! The unit's home for one assessment: the six areas with completeness,
+//! evidence coverage and scores, the live verdict, the window, and submission.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::assessments::{load_assessment, SubmitAssessment};
+use crate::app::reload_user_after;
+use crate::components::error::ErrorAlert;
+use crate::components::form::FormStatus;
+use crate::components::labels::{area_label, part_label, state_label, target_label};
+use crate::components::score::{percent, ScorePanel};
+use crate::domain::assessment::{coverage, gaps, scored_items, unit_may_edit};
+use crate::domain::lke::{format_id, score, ItemCode, Part};
+use crate::domain::period::Window;
+use crate::i18n::*;
+use crate::model::{AssessmentData, AssessmentHeader};
+
+#[component]
+pub fn AssessmentPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let submit = ServerAction::<SubmitAssessment>::new();
+    let data = Resource::new(
+        move || {
+            (
+                params.with(|p| p.get("id").unwrap_or_default()),
+                submit.version().get(),
+            )
+        },
+        |(id, _)| load_assessment(id),
+    );
+    view! {
+        <Title text=move || t_string!(i18n, assessment.title).to_string() />
+        <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+            {move || data.get().map(|result| match result {
+                Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                Ok(data) => view! { <Overview data submit /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AssessmentHeading(header: AssessmentHeader) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = header.summary.clone();
+    let state = summary.state;
+    view! {
+        <p class="breadcrumb"><a href=format!("/assessments/{}", summary.id)>{summary.unit_name.clone()}</a></p>
+        <h1>
+            {t!(i18n, assessment.heading)} " " {summary.year.value()} " · " {summary.unit_name.clone()}
+        </h1>
+        <p class="roles">
+            <span class="badge">{t!(i18n, assessment.target)} " " {target_label(summary.target)}</span>
+            " "
+            <span class="badge" data-testid="state">{move || state_label(i18n, state)}</span>
+            " "
+            <WindowNote window=header.self_window end=header.self_end.to_string() />
+        </p>
+    }
+}
+
+#[component]
+fn WindowNote(window: Window, end: String) -> impl IntoView {
+    let i18n = use_i18n();
+    match window {
+        Window::Open { days_left } => view! {
+            <span class="muted">{t!(i18n, assessment.days_left, days = days_left, end = end.clone())}</span>
+        }
+        .into_any(),
+        Window::NotYetOpen { opens_in_days } => view! {
+            <span class="muted">{t!(i18n, assessment.opens_in, days = opens_in_days)}</span>
+        }
+        .into_any(),
+        Window::Closed { .. } => view! {
+            <span class="muted">{t!(i18n, assessment.window_closed, end = end.clone())}</span>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn Overview(data: AssessmentData, submit: ServerAction<SubmitAssessment>) -> impl IntoView {
+    let i18n = use_i18n();
+    reload_user_after(submit);
+    let rubric = data.rubric();
+    let sheet = score(&rubric, &data.answers);
+    let evidenced = data.evidenced();
+    let id = data.header.summary.id.clone();
+    let rows = rubric
+        .parts()
+        .into_iter()
+        .flat_map(|(part, part_rubric)| part_rubric.areas.iter().map(move |a| (part, a)))
+        .map(|(part, area)| {
+            let area_score = sheet.area(part, area.area).map(|s| s.subtotal());
+            let items = area
+                .indicators
+                .iter()
+                .flat_map(|i| i.questions.iter().map(|q| ItemCode::Question(q.code)));
+            let cover = coverage(items, &evidenced);
+            let href = format!(
+                "/assessments/{id}/{}/{}",
+                part_slug(part),
+                area.area.number()
+            );
+            let (score_text, done) = area_score.map_or((String::new(), String::new()), |s| {
+                (
+                    format!("{} / {}", format_id(s.score, 2), format_id(s.weight, 2)),
+                    format!("{}/{}", s.completeness.answered, s.completeness.total),
+                )
+            });
+            let area_id = area.area;
+            view! {
+                <tr>
+                    <th scope="row"><a href=href>{move || area_label(i18n, area_id)}</a></th>
+                    <td>{move || part_label(i18n, part)}</td>
+                    <td>{done}</td>
+                    <td>{format!("{}/{}", cover.with_evidence, cover.total)}</td>
+                    <td class="num">{score_text}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let hasil_cover = coverage(
+        scored_items(&rubric).filter(|i| matches!(i, ItemCode::Hasil(_))),
+        &evidenced,
+    );
+    let all_cover = coverage(scored_items(&rubric), &evidenced);
+    let gaps = gaps(&rubric, &data.answers, &evidenced);
+    let target = data.header.summary.target;
+    let answers = Signal::derive({
+        let answers = data.answers.clone();
+        move || answers.clone()
+    });
+    let may_submit = data.rights.member && unit_may_edit(data.header.summary.state);
+    let outcome = submit.value();
+    view! {
+        <AssessmentHeading header=data.header.clone() />
+        <div class="assessment-layout">
+            <div>
+                <section class="card" aria-labelledby="areas-title">
+                    <h2 id="areas-title">{t!(i18n, assessment.areas)}</h2>
+                    <p class="hint">
+                        {t!(i18n, assessment.coverage)} ": " {format!("{}/{} ({})", all_cover.with_evidence, all_cover.total, percent(ratio(all_cover.with_evidence, all_cover.total)))}
+                    </p>
+                    <div class="table-wrap">
+                        <table class="table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, assessment.area)}</th>
+                                    <th scope="col">{t!(i18n, assessment.part)}</th>
+                                    <th scope="col">{t!(i18n, assessment.answered)}</th>
+                                    <th scope="col">{t!(i18n, assessment.with_evidence)}</th>
+                                    <th scope="col" class="num">{t!(i18n, assessment.score_weight)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows}
+                                <tr>
+                                    <th scope="row"><a href=format!("/assessments/{}/hasil/0", data.header.summary.id)>{t!(i18n, gates.hasil)}</a></th>
+                                    <td></td>
+                                    <td>{format!("{}/{}", sheet.hasil.total.completeness.answered, sheet.hasil.total.completeness.total)}</td>
+                                    <td>{format!("{}/{}", hasil_cover.with_evidence, hasil_cover.total)}</td>
+                                    <td class="num">{format!("{} / {}", format_id(sheet.hasil.total.score, 2), format_id(sheet.hasil.total.weight, 2))}</td>
+                                </tr>
+                            </tbody>
+                        </table>
+                    </div>
+                    <p>
+                        <a class="button" href=format!("/assessments/{}/evidence.zip", data.header.summary.id) download>
+                            {t!(i18n, assessment.download_all)}
+                        </a>
+                    </p>
+                </section>
+                {data.rights.member.then(|| view! {
+                    <section class="card" aria-labelledby="submit-title">
+                        <h2 id="submit-title">{t!(i18n, assessment.submit_title)}</h2>
+                        {if may_submit {
+                            view! {
+                                {(!gaps.unanswered.is_empty()).then(|| view! {
+                                    <p class="alert alert-warning">{t!(i18n, assessment.unanswered, count = gaps.unanswered.len())}</p>
+                                })}
+                                {(!gaps.without_evidence.is_empty()).then(|| view! {
+                                    <p class="alert alert-warning">{t!(i18n, assessment.without_evidence, count = gaps.without_evidence.len())}</p>
+                                })}
+                                <FormStatus outcome success=Signal::derive(move || t_string!(i18n, assessment.submitted).to_string()) />
+                                <ActionForm action=submit>
+                                    <input type="hidden" name="assessment" value=data.header.summary.id.clone() />
+                                    {(!gaps.is_empty()).then(|| view! {
+                                        <div class="field checkbox">
+                                            <input id="confirm" type="checkbox" name="confirm" value="yes" />
+                                            <label for="confirm">{t!(i18n, assessment.confirm)}</label>
+                                        </div>
+                                    })}
+                                    <button type="submit" class="button primary">{t!(i18n, assessment.submit)}</button>
+                                </ActionForm>
+                            }.into_any()
+                        } else {
+                            view! { <p class="alert alert-info" data-testid="locked">{t!(i18n, assessment.locked)}</p> }.into_any()
+                        }}
+                    </section>
+                })}
+            </div>
+            <ScorePanel
+                rubric=StoredValue::new(rubric.clone())
+                gates=StoredValue::new(data.gates.clone())
+                target
+                answers
+            />
+        </div>
+    }
+}
+
+fn ratio(part: u32, total: u32) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        f64::from(part) / f64::from(total)
+    }
+}
+
+pub fn part_slug(part: Part) -> &'static str {
+    match part {
+        Part::Pemenuhan => "pemenuhan",
+        Part::Reform => "reform",
+    }
+}

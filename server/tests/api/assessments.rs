@@ -1,0 +1,630 @@
+//! The unit's self-assessment over HTTP: answers, evidence files, the ZIP,
+//! submission and its lock, and who may do which of these.
+
+use crate::db_test;
+use crate::helpers::{Client, TestApp};
+use reqwest::StatusCode;
+use std::io::Read;
+
+/// A small but real PDF header: the type is sniffed from these bytes.
+fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n%âãÏÓ\n1 0 obj << /Type /Catalog >> endobj\n% {text}\n%%EOF\n").into_bytes()
+}
+
+/// The demo's draft WBK assessment of Direktorat Pelayanan Perizinan (member: `unit`).
+async fn izin(app: &TestApp) -> String {
+    assessment_of(app, "DIT-IZIN").await
+}
+
+async fn assessment_of(app: &TestApp, code: &str) -> String {
+    sqlx::query_scalar::<_, String>(
+        "SELECT a.id FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = $1",
+    )
+    .bind(code)
+    .fetch_one(&app.db)
+    .await
+    .unwrap_or_else(|err| panic!("no assessment for {code}: {err}"))
+}
+
+async fn save(client: &Client, id: &str, pairs: &[(&str, &str)]) -> crate::helpers::Reply {
+    let mut form = vec![("assessment", id)];
+    form.extend_from_slice(pairs);
+    client.call("assessments/answers", &form).await
+}
+
+async fn upload(
+    client: &Client,
+    id: &str,
+    item: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> crate::helpers::Reply {
+    client
+        .post_multipart(
+            &format!("/assessments/{id}/evidence"),
+            &[("item", item)],
+            Some((name, bytes)),
+            true,
+        )
+        .await
+}
+
+db_test!(
+    answers_are_saved_scored_and_logged_and_bad_ones_change_nothing,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let saved = save(
+            &unit,
+            &id,
+            &[
+                ("value[P.MP.i.a]", "Ya"),
+                ("value[P.MP.i.b]", "b"),
+                ("value[R.MP.i.a.1]", "12"),
+                ("value[R.MP.i.a.2]", "10"),
+                ("value[H.I.a]", "3,45"),
+                ("note[P.MP.i.b]", "SK tim ditandatangani Maret"),
+            ],
+        )
+        .await;
+        assert_eq!(saved.status, StatusCode::OK, "{saved}");
+        assert_eq!(
+            saved.body, "5",
+            "five items changed (the note rides with P.MP.i.b)"
+        );
+
+        let data = unit.call("assessments/get", &[("id", &id)]).await;
+        assert_eq!(data.status, StatusCode::OK, "{data}");
+        let data = data.json();
+        assert_eq!(data["answers"]["choices"]["P.MP.i.b"], "B");
+        assert_eq!(data["answers"]["inputs"]["R.MP.i.a.1"], 12.0);
+        assert_eq!(data["answers"]["hasil"]["ipak"], 3.45);
+        assert_eq!(data["notes"]["P.MP.i.b"], "SK tim ditandatangani Maret");
+        assert!(
+            data["rubric"].is_null(),
+            "the built-in rubric is not shipped again"
+        );
+
+        let audited = app
+            .count(
+                "SELECT COUNT(*) FROM audit_log WHERE entity = 'answer' AND entity_id = $1",
+                &[&format!("{id}/P.MP.i.b")],
+            )
+            .await;
+        assert_eq!(audited, 1);
+
+        // Saving the same values again changes nothing and logs nothing.
+        let again = save(&unit, &id, &[("value[P.MP.i.b]", "B")]).await;
+        assert_eq!(again.body, "0", "{again}");
+
+        // One bad value refuses the whole save: the good one beside it is not written.
+        for (field, value) in [
+            ("value[P.MP.i.b]", "D"),
+            ("value[H.I.a]", "4,5"),
+            ("value[R.MP.i.a.1]", "dua belas"),
+            ("value[X.Y.z]", "A"),
+        ] {
+            let refused = save(&unit, &id, &[("value[P.MP.ii.b]", "A"), (field, value)]).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{field}={value}: {refused}"
+            );
+            assert_eq!(refused.error(), "answer");
+        }
+        let data = unit.call("assessments/get", &[("id", &id)]).await.json();
+        assert_eq!(data["answers"]["choices"]["P.MP.i.b"], "B");
+        assert!(data["answers"]["choices"]["P.MP.ii.b"].is_null());
+
+        let history = unit
+            .call(
+                "assessments/history",
+                &[("assessment", &id), ("item", "P.MP.i.b")],
+            )
+            .await
+            .json();
+        assert_eq!(history.as_array().map(Vec::len), Some(1), "{history}");
+        assert_eq!(history[0]["actor"], "Rina Anggota Unit");
+    }
+);
+
+db_test!(
+    evidence_is_sniffed_stored_once_downloaded_with_its_name_and_zipped,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let first = upload(&unit, &id, "P.MP.i.b", "SK Tim ZI.pdf", pdf("sk")).await;
+        assert_eq!(first.status, StatusCode::CREATED, "{first}");
+        let file = first.json();
+        assert_eq!(file["mime"], "application/pdf");
+        assert_eq!(file["name"], "SK Tim ZI.pdf");
+        let file_id = file["id"].as_str().expect("id").to_owned();
+
+        let twice = upload(&unit, &id, "P.MP.ii.b", "salinan.pdf", pdf("sk")).await;
+        assert_eq!(twice.status, StatusCode::CREATED, "{twice}");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM blobs", &[]).await,
+            1,
+            "same bytes, one blob"
+        );
+
+        let disguised = upload(
+            &unit,
+            &id,
+            "P.MP.i.b",
+            "laporan.pdf",
+            b"<html><script>alert(1)</script></html>".to_vec(),
+        )
+        .await;
+        assert_eq!(
+            disguised.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{disguised}"
+        );
+        let no_item = upload(&unit, &id, "Z.Z.z", "a.pdf", pdf("x")).await;
+        assert_eq!(
+            no_item.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{no_item}"
+        );
+
+        let (status, headers, body) = unit.get_bytes(&format!("/evidence/{file_id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body, pdf("sk"));
+        let disposition = headers["content-disposition"].to_str().unwrap_or_default();
+        assert!(
+            disposition.starts_with("attachment;") && disposition.contains("SK%20Tim%20ZI.pdf"),
+            "{disposition}"
+        );
+        let (_, inline, _) = unit
+            .get_bytes(&format!("/evidence/{file_id}?inline=1"))
+            .await;
+        assert!(inline["content-disposition"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("inline;"));
+
+        // Link the same file to a third question, then replace it: the old version stays in the history.
+        let linked = unit
+            .call("evidence/link", &[("id", &file_id), ("item", "P.MP.ii.a")])
+            .await;
+        assert_eq!(linked.status, StatusCode::OK, "{linked}");
+        let replaced = unit
+            .post_multipart(
+                &format!("/assessments/{id}/evidence"),
+                &[("replaces", &file_id)],
+                Some(("SK Tim ZI revisi.pdf", pdf("sk revisi"))),
+                true,
+            )
+            .await;
+        assert_eq!(replaced.status, StatusCode::CREATED, "{replaced}");
+        let items = replaced.json()["items"].clone();
+        assert_eq!(items, serde_json::json!(["P.MP.i.b", "P.MP.ii.a"]));
+        let (old_status, _, old_body) = unit.get_bytes(&format!("/evidence/{file_id}")).await;
+        assert_eq!((old_status, old_body), (StatusCode::OK, pdf("sk")));
+
+        let (status, headers, zip_bytes) = unit
+            .get_bytes(&format!("/assessments/{id}/evidence.zip"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers["content-type"], "application/zip");
+        let mut archive =
+            zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).expect("a valid ZIP");
+        let names: Vec<String> = archive
+            .file_names()
+            .filter_map(|name| name.ok().map(|n| n.into_owned()))
+            .collect();
+        assert!(names.contains(&"index.csv".to_owned()), "{names:?}");
+        let revised = names
+            .iter()
+            .find(|n| n.ends_with("P.MP.i/P.MP.i.b/SK Tim ZI revisi.pdf"))
+            .unwrap_or_else(|| panic!("arranged by area, indicator, question: {names:?}"))
+            .clone();
+        assert!(revised.starts_with("1 "), "{revised}");
+        assert!(
+            names
+                .iter()
+                .any(|n| n.ends_with("P.MP.ii.a/SK Tim ZI revisi.pdf")),
+            "{names:?}"
+        );
+        assert!(
+            !names.iter().any(|n| n.ends_with("/SK Tim ZI.pdf")),
+            "the replaced version is not current: {names:?}"
+        );
+        let mut content = Vec::new();
+        archive
+            .by_name(&revised)
+            .expect("entry")
+            .read_to_end(&mut content)
+            .expect("read");
+        assert_eq!(content, pdf("sk revisi"));
+        let mut index = String::new();
+        archive
+            .by_name("index.csv")
+            .expect("index")
+            .read_to_string(&mut index)
+            .expect("read");
+        assert!(
+            index.contains("salinan.pdf") && index.contains("P.MP.ii.b"),
+            "{index}"
+        );
+    }
+);
+
+db_test!(
+    an_upload_over_the_limit_is_refused_and_stores_nothing,
+    settings = |s| s.upload_limit_mb = 1,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let mut big = pdf("big");
+        big.resize(1024 * 1024 + 10, b' ');
+        let refused = upload(&unit, &id, "P.MP.i.b", "besar.pdf", big).await;
+        assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE, "{refused}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM evidence", &[]).await, 0);
+        let form = unit
+            .post_multipart(
+                &format!("/assessments/{id}/evidence"),
+                &[("return_to", "/x"), ("item", "P.MP.i.b")],
+                Some(("a.txt", b"hello".to_vec())),
+                false,
+            )
+            .await;
+        assert_eq!(
+            form.status,
+            StatusCode::SEE_OTHER,
+            "a plain form goes back to its page"
+        );
+        let location = form.header("location").unwrap_or_default();
+        assert!(location.starts_with("/x?evidence_error="), "{location}");
+    }
+);
+
+db_test!(
+    submitting_warns_about_gaps_then_locks_the_unit_out,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        assert_eq!(
+            save(&unit, &id, &[("value[P.MP.i.b]", "A")]).await.status,
+            StatusCode::OK
+        );
+        let file = upload(&unit, &id, "P.MP.i.b", "sk.pdf", pdf("sk"))
+            .await
+            .json();
+        let file_id = file["id"].as_str().expect("id").to_owned();
+
+        let unconfirmed = unit
+            .call("assessments/submit", &[("assessment", &id)])
+            .await;
+        assert_eq!(unconfirmed.status, StatusCode::CONFLICT, "{unconfirmed}");
+        assert_eq!(unconfirmed.json()["refusal"], "unconfirmed");
+        assert!(unconfirmed.json()["unanswered"].as_u64().unwrap_or(0) > 100);
+
+        let submitted = unit
+            .call(
+                "assessments/submit",
+                &[("assessment", &id), ("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(submitted.status, StatusCode::OK, "{submitted}");
+        assert_eq!(submitted.json(), "submitted");
+        assert_eq!(
+            app.audit_rows("assessment", &id).await,
+            2,
+            "created by the demo, then submitted"
+        );
+
+        let locked = save(&unit, &id, &[("value[P.MP.i.b]", "B")]).await;
+        assert_eq!(locked.status, StatusCode::CONFLICT, "{locked}");
+        assert_eq!(locked.json()["refusal"], "locked");
+        let upload_locked = upload(&unit, &id, "P.MP.i.b", "late.pdf", pdf("late")).await;
+        assert_eq!(
+            upload_locked.status,
+            StatusCode::CONFLICT,
+            "{upload_locked}"
+        );
+        let delete_locked = unit.call("evidence/delete", &[("id", &file_id)]).await;
+        assert_eq!(
+            delete_locked.status,
+            StatusCode::CONFLICT,
+            "{delete_locked}"
+        );
+        let again = unit
+            .call(
+                "assessments/submit",
+                &[("assessment", &id), ("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        let data = unit.call("assessments/get", &[("id", &id)]).await.json();
+        assert_eq!(
+            data["answers"]["choices"]["P.MP.i.b"], "A",
+            "the saved answer survived every refusal"
+        );
+    }
+);
+
+db_test!(
+    submission_outside_the_window_is_refused_until_an_admin_extends_it,
+    |app| async move {
+        let admin = app.signed_in("admin").await;
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let year = crate::helpers::current_year() - 1;
+        let period: String = sqlx::query_scalar("SELECT period_id FROM assessments WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&app.db)
+            .await
+            .expect("period");
+        let closed = admin
+            .call(
+                "periods/update",
+                &[
+                    ("id", &period),
+                    ("self_start", &format!("{year}-01-01")),
+                    ("self_end", &format!("{year}-03-31")),
+                    ("review_start", &format!("{year}-04-01")),
+                    ("review_end", &format!("{year}-05-15")),
+                    ("proposal_deadline", &format!("{year}-05-31")),
+                ],
+            )
+            .await;
+        assert_eq!(closed.status, StatusCode::OK, "{closed}");
+        let refused = unit
+            .call(
+                "assessments/submit",
+                &[("assessment", &id), ("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{refused}");
+        assert_eq!(refused.json()["refusal"], "window_closed");
+
+        let bad = admin
+            .call(
+                "assessments/extend",
+                &[("assessment", &id), ("until", "31-12-2099")],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad.field(), "until");
+        let later = crate::helpers::current_year() + 1;
+        let extended = admin
+            .call(
+                "assessments/extend",
+                &[("assessment", &id), ("until", &format!("{later}-01-31"))],
+            )
+            .await;
+        assert_eq!(extended.status, StatusCode::OK, "{extended}");
+        let submitted = unit
+            .call(
+                "assessments/submit",
+                &[("assessment", &id), ("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(submitted.status, StatusCode::OK, "{submitted}");
+    }
+);
+
+db_test!(
+    administrators_open_periods_and_create_assessments_for_a_subtree,
+    |app| async move {
+        let admin = app.signed_in("admin").await;
+        let periods = admin.call("periods/list", &[]).await.json();
+        let current = periods[0]["id"]
+            .as_str()
+            .expect("the demo period")
+            .to_owned();
+        let next_year = (crate::helpers::current_year() + 1).to_string();
+        let copied = admin
+            .call("periods/copy", &[("from", &current), ("year", &next_year)])
+            .await;
+        assert_eq!(copied.status, StatusCode::OK, "{copied}");
+        let next: String = serde_json::from_str(&copied.body).expect("id");
+        let again = admin
+            .call("periods/copy", &[("from", &current), ("year", &next_year)])
+            .await;
+        assert_eq!(
+            again.status,
+            StatusCode::CONFLICT,
+            "one period per year: {again}"
+        );
+
+        let bpsdm = app.unit_id("BPSDM").await;
+        let created = admin
+            .call(
+                "periods/assessments/create",
+                &[
+                    ("period", &next),
+                    ("unit", &bpsdm),
+                    ("target", "wbbm"),
+                    ("subtree", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::OK, "{created}");
+        assert_eq!(created.body, "4", "BPSDM and its three balai");
+        let single = admin
+            .call(
+                "periods/assessments/create",
+                &[("period", &next), ("unit", &bpsdm), ("target", "wbk")],
+            )
+            .await;
+        assert_eq!(single.status, StatusCode::CONFLICT, "{single}");
+        let bad_target = admin
+            .call(
+                "periods/assessments/create",
+                &[("period", &next), ("unit", &bpsdm), ("target", "wbx")],
+            )
+            .await;
+        assert_eq!(bad_target.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let listed = admin
+            .call("periods/assessments", &[("period", &next)])
+            .await
+            .json();
+        assert_eq!(listed.as_array().map(Vec::len), Some(4));
+        assert_eq!(listed[0]["target"], "wbbm");
+
+        let bad_dates = admin
+            .call(
+                "periods/create",
+                &[
+                    ("year", "2031"),
+                    ("rubric_key", "permenpanrb-90-2021"),
+                    ("self_start", "2031-03-01"),
+                    ("self_end", "2031-02-01"),
+                    ("review_start", ""),
+                    ("review_end", ""),
+                    ("proposal_deadline", ""),
+                ],
+            )
+            .await;
+        assert_eq!(
+            bad_dates.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad_dates}"
+        );
+        assert_eq!(bad_dates.field(), "self_end");
+    }
+);
+
+db_test!(
+    each_role_gets_the_right_answer_on_every_assessment_route,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let file = upload(&unit, &id, "P.MP.i.b", "sk.pdf", pdf("sk"))
+            .await
+            .json();
+        let file_id = file["id"].as_str().expect("id").to_owned();
+
+        let admin = app.signed_in("admin").await;
+        let aduan = app.unit_id("DIT-ADUAN").await;
+        let created = admin
+            .call(
+                "users/create",
+                &[
+                    ("username", "anggota.aduan"),
+                    ("email", ""),
+                    ("full_name", "Anggota Aduan"),
+                    ("password", "aduan-password"),
+                    ("confirm", "aduan-password"),
+                    ("role", "unit_member"),
+                    ("unit", &aduan),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::OK, "{created}");
+        let other = app.signed_in_with("anggota.aduan", "aduan-password").await;
+        let tpi = app.signed_in("tpi").await;
+        let leader = app.signed_in("pimpinan").await;
+        let anonymous = app.client();
+
+        // (who, may read, expected status for writes)
+        let cases: [(&str, &Client, StatusCode, StatusCode); 5] = [
+            (
+                "member of another unit",
+                &other,
+                StatusCode::FORBIDDEN,
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                "evaluator (not assigned)",
+                &tpi,
+                StatusCode::FORBIDDEN,
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                "leadership (read only)",
+                &leader,
+                StatusCode::OK,
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                "administrator (read only)",
+                &admin,
+                StatusCode::OK,
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                "anonymous",
+                &anonymous,
+                StatusCode::UNAUTHORIZED,
+                StatusCode::UNAUTHORIZED,
+            ),
+        ];
+        for (who, client, read, write) in cases {
+            let load = client.call("assessments/get", &[("id", &id)]).await;
+            assert_eq!(load.status, read, "{who}: load");
+            let (download, _, _) = client.get_bytes(&format!("/evidence/{file_id}")).await;
+            assert_eq!(download, read, "{who}: download a guessed file id");
+            let (zip, _, _) = client
+                .get_bytes(&format!("/assessments/{id}/evidence.zip"))
+                .await;
+            assert_eq!(zip, read, "{who}: ZIP");
+            let history = client
+                .call(
+                    "assessments/history",
+                    &[("assessment", &id), ("item", "P.MP.i.b")],
+                )
+                .await;
+            assert_eq!(history.status, read, "{who}: history");
+
+            assert_eq!(
+                save(client, &id, &[("value[P.MP.i.b]", "A")]).await.status,
+                write,
+                "{who}: answer"
+            );
+            assert_eq!(
+                upload(client, &id, "P.MP.i.b", "x.pdf", pdf("x"))
+                    .await
+                    .status,
+                write,
+                "{who}: upload"
+            );
+            assert_eq!(
+                client
+                    .call("evidence/delete", &[("id", &file_id)])
+                    .await
+                    .status,
+                write,
+                "{who}: delete"
+            );
+            assert_eq!(
+                client
+                    .call(
+                        "assessments/submit",
+                        &[("assessment", &id), ("confirm", "yes")]
+                    )
+                    .await
+                    .status,
+                write,
+                "{who}: submit"
+            );
+        }
+        let mine = other.call("assessments/mine", &[]).await.json();
+        let units: Vec<&str> = mine
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|a| a["unit_code"].as_str())
+            .collect();
+        assert_eq!(
+            units,
+            ["DIT-ADUAN"],
+            "a member sees only their own unit's assessments"
+        );
+        let missing = unit.call("assessments/get", &[("id", "0190-nope")]).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM evidence", &[]).await,
+            1,
+            "no refused upload left a record"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM answers", &[]).await,
+            0,
+            "no refused save left an answer"
+        );
+    }
+);
