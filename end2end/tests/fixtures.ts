@@ -15,6 +15,7 @@ export const DEMO_PASSWORD = 'zi-demo-2026';
 export const DEMO = {
   admin: { username: 'admin', fullName: 'Administrator Instansi' },
   unit: { username: 'unit', fullName: 'Rina Anggota Unit' },
+  aduan: { username: 'aduan', fullName: 'Dedi Anggota Pengaduan' },
   tpi: { username: 'tpi', fullName: 'Budi Penilai TPI' },
   pimpinan: { username: 'pimpinan', fullName: 'Sri Pimpinan' },
 } as const;
@@ -40,6 +41,8 @@ export async function pinLanguage(context: BrowserContext, baseURL: string, lang
 function hydrationProbe() {
   const w = window as unknown as { __e2eHydrated?: boolean };
   w.__e2eHydrated = false;
+  // Frames without WebAssembly (the PDF viewer of an evidence preview) have nothing to hydrate.
+  if (typeof WebAssembly === 'undefined') return;
   for (const name of ['instantiateStreaming', 'instantiate'] as const) {
     const original = WebAssembly[name] as (...args: unknown[]) => Promise<unknown>;
     if (typeof original !== 'function') continue;

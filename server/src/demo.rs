@@ -83,6 +83,12 @@ pub const USERS: &[(&str, &str, Role, Option<&str>)] = &[
         Role::UnitMember,
         Some("DIT-IZIN"),
     ),
+    (
+        "aduan",
+        "Dedi Anggota Pengaduan",
+        Role::UnitMember,
+        Some("DIT-ADUAN"),
+    ),
     ("tpi", "Budi Penilai TPI", Role::Evaluator, None),
     ("pimpinan", "Sri Pimpinan", Role::Leadership, None),
 ];

@@ -59,8 +59,16 @@ fn error_response(err: AppError, json: bool, back: &str) -> Response {
     let encoded = serde_json::to_string(&err)
         .map(|s| percent_encode(&s))
         .unwrap_or_default();
-    let separator = if back.contains('?') { '&' } else { '?' };
-    redirect(&format!("{back}{separator}evidence_error={encoded}"))
+    let (page, fragment) = back.split_once('#').unwrap_or((back, ""));
+    let separator = if page.contains('?') { '&' } else { '?' };
+    let fragment = if fragment.is_empty() {
+        String::new()
+    } else {
+        format!("#{fragment}")
+    };
+    redirect(&format!(
+        "{page}{separator}evidence_error={encoded}{fragment}"
+    ))
 }
 
 fn redirect(to: &str) -> Response {
