@@ -77,7 +77,11 @@ fn Welcome(user: SessionUser) -> impl IntoView {
                     view! {
                         <section class="card" aria-labelledby="home-member">
                             <h2 id="home-member">{t!(i18n, home.member_title)}</h2>
+                            <ul>
+                                {member_units.into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}
+                            </ul>
                             <p class="muted">{t!(i18n, home.member_body)}</p>
+                            <h3>{t!(i18n, assessment.mine)}</h3>
                             <MyAssessments />
                         </section>
                     }
@@ -127,7 +131,7 @@ fn MyAssessments() -> impl IntoView {
                 Err(error) => view! { <ErrorAlert error /> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p>{t!(i18n, assessment.none)}</p> }.into_any(),
                 Ok(list) => view! {
-                    <ul class="assessment-list">
+                    <ol class="assessment-list">
                         {list.into_iter().map(|a| {
                             let state = a.state;
                             view! {
@@ -139,7 +143,7 @@ fn MyAssessments() -> impl IntoView {
                                 </li>
                             }
                         }).collect_view()}
-                    </ul>
+                    </ol>
                 }.into_any(),
             })}
         </Suspense>
