@@ -140,6 +140,12 @@ test.describe('without JavaScript', () => {
     await newFileForm(page, 'P.MP.i.b').getByRole('button', { name: 'Unggah', exact: true }).click();
     await expect(question(page, 'P.MP.i.b').getByRole('link', { name: 'draf SK.pdf' })).toBeVisible();
 
+    // One SK proves a second item too, stored once.
+    await question(page, 'P.MP.i.b').getByText('Tautkan ke butir lain', { exact: true }).click();
+    await question(page, 'P.MP.i.b').getByLabel('Kode butir').fill('P.MP.ii.a');
+    await question(page, 'P.MP.i.b').getByRole('button', { name: 'Tautkan', exact: true }).click();
+    await expect(question(page, 'P.MP.ii.a').getByRole('link', { name: 'draf SK.pdf' })).toBeVisible();
+
     // A file that only claims to be a PDF comes back with the reason.
     await newFileForm(page, 'P.MP.i.b').locator('input[type=file]').setInputFiles({
       name: 'bukan.pdf',

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 use std::collections::BTreeMap;
 
 use crate::api::assessments::{load_assessment, SaveAnswers};
-use crate::api::evidence::{DeleteEvidence, RestoreEvidence};
+use crate::api::evidence::{DeleteEvidence, LinkEvidence, RestoreEvidence};
 use crate::components::error::{error_text, value_problem_text, ErrorAlert};
 use crate::components::labels::{area_label, part_label};
 use crate::components::score::{percent, ScorePanel};
@@ -548,12 +548,39 @@ fn FileRow(file: EvidenceView, walk: Walk) -> impl IntoView {
                     <summary>{t!(i18n, evidence.replace)}</summary>
                     <UploadForm item=file.items.first().copied().unwrap_or(ItemCode::Hasil(HasilItemId::Ipak)) walk replaces=Some(id.clone()) />
                 </details>
+                <LinkForm id=id.clone() />
                 <ActionForm action=delete attr:class="inline-form">
                     <input type="hidden" name="id" value=id.clone() />
                     <button type="submit" class="link-button danger">{t!(i18n, evidence.delete)}</button>
                 </ActionForm>
             })}
         </li>
+    }
+}
+
+/// Links a file to one more item (one SK often proves several), without storing it twice.
+#[component]
+fn LinkForm(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let link = ServerAction::<LinkEvidence>::new();
+    let field = format!("link-{id}");
+    view! {
+        <details class="link">
+            <summary>{t!(i18n, evidence.link)}</summary>
+            <ActionForm action=link attr:class="inline-form">
+                <input type="hidden" name="id" value=id.clone() />
+                <label for=field.clone()>{t!(i18n, evidence.link_item)}</label>
+                " "
+                <input id=field name="item" required placeholder="P.MP.ii.a" size="10" />
+                " "
+                <button type="submit" class="button">{t!(i18n, evidence.link_button)}</button>
+                {move || link.value().with(|latest| match latest {
+                    Some(Ok(())) => Some(view! { <span role="status">{t!(i18n, common.saved)}</span> }.into_any()),
+                    Some(Err(err)) => Some(view! { <span class="field-error" role="alert">{error_text(i18n, err)}</span> }.into_any()),
+                    None => None,
+                })}
+            </ActionForm>
+        </details>
     }
 }
 
