@@ -180,14 +180,18 @@ impl AssessmentData {
             .unwrap_or_else(|| builtin_90_2021_ref().clone())
     }
 
-    /// The items with at least one current evidence file.
     pub fn evidenced(&self) -> BTreeSet<ItemCode> {
-        self.evidence
-            .iter()
-            .filter(|e| e.is_current())
-            .flat_map(|e| e.items.iter().copied())
-            .collect()
+        evidenced(&self.evidence)
     }
+}
+
+/// The items with at least one current evidence file.
+pub fn evidenced(files: &[EvidenceView]) -> BTreeSet<ItemCode> {
+    files
+        .iter()
+        .filter(|e| e.is_current())
+        .flat_map(|e| e.items.iter().copied())
+        .collect()
 }
 
 /// One line of an item's history, from the audit log.

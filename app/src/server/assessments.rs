@@ -234,11 +234,7 @@ pub async fn submit(
     let stored = answers::list(&mut tx, id).await?;
     let answers = stored_answers(&rubric, &stored);
     let files = evidence::list(&mut tx, id).await?;
-    let evidenced = files
-        .iter()
-        .filter(|e| e.is_current())
-        .flat_map(|e| e.items.iter().copied())
-        .collect();
+    let evidenced = crate::model::evidenced(&files);
     let gaps = rules::gaps(&rubric, &answers, &evidenced);
     let window = self_window(assessment, today());
     let next = rules::submit(assessment.state(), window, &gaps, confirmed).map_err(|refusal| {

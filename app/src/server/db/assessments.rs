@@ -1,7 +1,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::periods::day;
+use super::periods::{dates, decode};
 use super::{is_unique_violation, new_id, now_ms, Db};
 use crate::domain::assessment::Target;
 use crate::domain::lke::AssessmentState;
@@ -42,12 +42,6 @@ const SELECT: &str = "SELECT a.id, a.unit_id, u.code AS unit_code, u.name AS uni
     p.review_start, p.review_end, p.proposal_deadline \
     FROM assessments a JOIN units u ON u.id = a.unit_id JOIN periods p ON p.id = a.period_id";
 
-fn decode<T, E: std::error::Error + Send + Sync + 'static>(
-    value: Result<T, E>,
-) -> Result<T, sqlx::Error> {
-    value.map_err(|err| sqlx::Error::Decode(Box::new(err)))
-}
-
 pub fn state_name(state: AssessmentState) -> String {
     serde_json::to_value(state)
         .ok()
@@ -74,13 +68,7 @@ fn from_row(row: &AnyRow) -> Result<Assessment, sqlx::Error> {
         },
         period_id: row.try_get("period_id")?,
         rubric_key: row.try_get("rubric_key")?,
-        dates: PeriodDates {
-            self_start: day(row, "self_start")?,
-            self_end: day(row, "self_end")?,
-            review_start: day(row, "review_start")?,
-            review_end: day(row, "review_end")?,
-            proposal_deadline: day(row, "proposal_deadline")?,
-        },
+        dates: dates(row)?,
         self_end_extended: row
             .try_get::<Option<String>, _>("self_end_extended")?
             .map(|s| decode(s.parse::<Day>()))

@@ -25,14 +25,25 @@ pub enum PeriodWriteError {
 const COLUMNS: &str =
     "p.id, p.year, p.rubric_key, p.self_start, p.self_end, p.review_start, p.review_end, p.proposal_deadline";
 
-fn decode<T, E: std::error::Error + Send + Sync + 'static>(
+pub fn decode<T, E: std::error::Error + Send + Sync + 'static>(
     value: Result<T, E>,
 ) -> Result<T, sqlx::Error> {
     value.map_err(|err| sqlx::Error::Decode(Box::new(err)))
 }
 
-pub fn day(row: &AnyRow, column: &str) -> Result<Day, sqlx::Error> {
+fn day(row: &AnyRow, column: &str) -> Result<Day, sqlx::Error> {
     decode(row.try_get::<String, _>(column)?.parse::<Day>())
+}
+
+/// The five date columns of a period, as any query that selects them returns them.
+pub fn dates(row: &AnyRow) -> Result<PeriodDates, sqlx::Error> {
+    Ok(PeriodDates {
+        self_start: day(row, "self_start")?,
+        self_end: day(row, "self_end")?,
+        review_start: day(row, "review_start")?,
+        review_end: day(row, "review_end")?,
+        proposal_deadline: day(row, "proposal_deadline")?,
+    })
 }
 
 fn from_row(row: &AnyRow) -> Result<Period, sqlx::Error> {
@@ -40,13 +51,7 @@ fn from_row(row: &AnyRow) -> Result<Period, sqlx::Error> {
         id: row.try_get("id")?,
         year: decode(Year::new(row.try_get("year")?))?,
         rubric_key: row.try_get("rubric_key")?,
-        dates: PeriodDates {
-            self_start: day(row, "self_start")?,
-            self_end: day(row, "self_end")?,
-            review_start: day(row, "review_start")?,
-            review_end: day(row, "review_end")?,
-            proposal_deadline: day(row, "proposal_deadline")?,
-        },
+        dates: dates(row)?,
     })
 }
 
