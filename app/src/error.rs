@@ -43,6 +43,11 @@ pub enum Field {
     ProposalDeadline,
     Until,
     Note,
+    Summary,
+    Status,
+    Evaluator,
+    DecidedOn,
+    Decree,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,6 +105,10 @@ pub enum Refusal {
     Workflow { reason: RefusalReason },
     /// Already exists (e.g. an assessment of this unit in this period).
     Duplicate,
+    /// Not open for the evaluators' scores in this state.
+    ReviewClosed,
+    /// Does not pass the gates of its target, and nobody confirmed the proposal.
+    FailsGates,
 }
 
 /// Why an uploaded evidence file was refused.
@@ -148,6 +157,14 @@ pub enum AppError {
     Refused(Refusal),
     #[error("evidence file refused: {problem:?}")]
     Evidence { problem: EvidenceProblem },
+    /// Someone else saved this item since the caller loaded it; nothing was written.
+    #[error("{item} was changed by someone else")]
+    Conflict {
+        item: String,
+        value: Option<String>,
+        note: String,
+        by: Option<String>,
+    },
     #[error("malformed request")]
     BadRequest,
     #[error("the server could not be reached")]
@@ -171,7 +188,7 @@ impl AppError {
                 ..
             } => 409,
             AppError::Invalid { .. } | AppError::Answer { .. } => 422,
-            AppError::Refused(_) => 409,
+            AppError::Refused(_) | AppError::Conflict { .. } => 409,
             AppError::Evidence { problem } => problem.status(),
             AppError::TooManyAttempts { .. } => 429,
             AppError::BadRequest => 400,
@@ -277,6 +294,13 @@ mod tests {
                 item: "P.MP.i.b".into(),
                 problem: ValueProblem::NotAnOption,
             },
+            AppError::Conflict {
+                item: "ipak".into(),
+                value: Some("3.1".into()),
+                note: "Survei 2026".into(),
+                by: Some("Tina".into()),
+            },
+            AppError::Refused(Refusal::FailsGates),
         ];
         for err in errors {
             let json = serde_json::to_string(&err).unwrap();

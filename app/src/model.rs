@@ -5,10 +5,12 @@ use serde::{Deserialize, Serialize};
 use crate::domain::account::UserId;
 use crate::domain::assessment::Target;
 use crate::domain::lke::{
-    builtin_90_2021_ref, Answers, AssessmentState, GateSet, ItemCode, RubricVersion,
+    builtin_90_2021_ref, Answers, AssessmentState, Completeness, GateSet, ItemCode, Predicate,
+    RubricVersion,
 };
 use crate::domain::period::{Day, PeriodDates, Window, Year};
 use crate::domain::policy::Actor;
+use crate::domain::review::{Assignment, FinalVerdict, ReviewStatus};
 use crate::domain::role::Role;
 use crate::domain::unit::{UnitId, UnitKind};
 use std::collections::{BTreeMap, BTreeSet};
@@ -122,6 +124,71 @@ pub struct Rights {
     /// A member of the unit (sees the submit form even while locked).
     pub member: bool,
     pub administer: bool,
+    /// An evaluator on the assessment's team.
+    pub evaluator: bool,
+    /// May write the evaluator's lane now (on the team, and the assessment is submitted).
+    pub review: bool,
+    /// May return or finalize now.
+    pub decide: bool,
+}
+
+/// The evaluators' lane for one item, as stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReviewEntry {
+    pub item: ItemCode,
+    pub value: Option<String>,
+    pub note: String,
+    pub status: Option<ReviewStatus>,
+    /// Grows by one on every save; a save must name the version it started from.
+    pub version: i64,
+    pub updated_at: i64,
+    pub updated_by: Option<String>,
+}
+
+/// One evaluator on an assessment's team.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub user_id: UserId,
+    pub username: String,
+    pub full_name: String,
+    pub lead: bool,
+}
+
+/// The review as the pages show it: the evaluators' lane, the team, the last
+/// return and what the unit changed since, and the verdict kept at finalization.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReviewView {
+    pub entries: BTreeMap<ItemCode, ReviewEntry>,
+    pub team: Vec<TeamMember>,
+    /// The caller's own place on the team.
+    pub me: Option<Assignment>,
+    pub returned_at: Option<i64>,
+    pub return_summary: String,
+    /// Items whose answer or files the unit changed after the last return.
+    pub changed_since_return: BTreeSet<ItemCode>,
+    pub final_verdict: Option<FinalVerdict>,
+}
+
+/// A decision of the national team (TPN) on a unit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PredicateRecord {
+    pub predicate: Predicate,
+    pub awarded: bool,
+    pub decided_on: Day,
+    pub decree: String,
+    pub year: Year,
+}
+
+/// One assessment in an evaluator's queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueEntry {
+    pub summary: AssessmentSummary,
+    pub lead: bool,
+    pub completeness: Completeness,
+    pub review_window: Window,
+    /// Items the team has given a status, of all scored items.
+    pub reviewed: u32,
+    pub total: u32,
 }
 
 /// One stored answer row, for the history and the "last changed" line.
@@ -171,6 +238,10 @@ pub struct AssessmentData {
     pub answers: Answers,
     pub notes: BTreeMap<ItemCode, String>,
     pub evidence: Vec<EvidenceView>,
+    /// Absent while the caller may not see the evaluators' work.
+    pub review: Option<ReviewView>,
+    /// The unit's predicate history, newest first.
+    pub predicates: Vec<PredicateRecord>,
 }
 
 impl AssessmentData {
@@ -183,6 +254,28 @@ impl AssessmentData {
     pub fn evidenced(&self) -> BTreeSet<ItemCode> {
         evidenced(&self.evidence)
     }
+
+    /// Whether the unit already holds WBK (the WBBM precondition).
+    pub fn holds_wbk(&self) -> bool {
+        holds_wbk(&self.predicates)
+    }
+
+    /// The evaluators' lane: the unit's answers with the reviewed values over them.
+    pub fn evaluator_answers(&self, rubric: &RubricVersion) -> Answers {
+        let rows = self.review.iter().flat_map(|review| {
+            review
+                .entries
+                .values()
+                .map(|entry| (entry.item, entry.value.as_deref()))
+        });
+        crate::domain::review::lane_from_stored(rubric, &self.answers, rows)
+    }
+}
+
+pub fn holds_wbk(predicates: &[PredicateRecord]) -> bool {
+    predicates
+        .iter()
+        .any(|p| p.awarded && p.predicate == Predicate::Wbk)
 }
 
 /// The items with at least one current evidence file.
@@ -202,6 +295,37 @@ pub struct HistoryLine {
     pub action: String,
     pub before: Option<String>,
     pub after: Option<String>,
+}
+
+/// A printable report: the same blocks render as HTML on a page and as DOCX.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportDoc {
+    pub title: String,
+    pub subtitle: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    Heading {
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    /// A table with a header row; `numeric[i]` right-aligns column i.
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+        numeric: Vec<bool>,
+    },
+    /// Place and date, the signer's role, a blank space to sign, the signer's name.
+    Signature {
+        place_date: String,
+        role: String,
+        name: String,
+    },
 }
 
 /// Orders units depth-first under their parents, each with its depth, for an indented tree.

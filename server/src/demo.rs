@@ -1,17 +1,20 @@
 //! Demo data for a first look: an instansi with a small unit tree, one user
 //! per role, a period for the current year, and draft WBK assessments for the
-//! Direktorat Jenderal Pelayanan Publik and its directorates.
+//! Direktorat Jenderal Pelayanan Publik and its directorates, and a Balai
+//! Diklat whose self-assessment is already submitted to the TPI team.
 
 use app::domain::account::{FullName, NewPassword, UserId, Username};
 use app::domain::assessment::Target;
-use app::domain::lke::KEY_90_2021;
+use app::domain::lke::{builtin_90_2021_ref, HasilItemId, InputKind, RubricVersion, KEY_90_2021};
 use app::domain::period::{Day, PeriodDates, Year};
 use app::domain::role::{Grant, Role};
 use app::domain::unit::{UnitCode, UnitId, UnitKind, UnitName};
 use app::error::AppError;
+use app::server::assessments::{self, Changes};
 use app::server::commands::{self, NewAccount};
 use app::server::db::{self, units::NewUnit, Db};
-use app::server::periods;
+use app::server::{periods, review};
+use std::collections::BTreeMap;
 
 pub const DEMO_PASSWORD: &str = "zi-demo-2026";
 
@@ -89,6 +92,12 @@ pub const USERS: &[(&str, &str, Role, Option<&str>)] = &[
         Role::UnitMember,
         Some("DIT-ADUAN"),
     ),
+    (
+        "medan",
+        "Maya Anggota Balai Medan",
+        Role::UnitMember,
+        Some("BDK-MDN"),
+    ),
     ("tpi", "Budi Penilai TPI", Role::Evaluator, None),
     ("pimpinan", "Sri Pimpinan", Role::Leadership, None),
 ];
@@ -103,6 +112,7 @@ pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
         return Ok(Seeded::AlreadyHadData);
     }
     let mut ids: Vec<(&str, UnitId)> = Vec::new();
+    let mut logins: Vec<(&str, UserId)> = Vec::new();
     for (code, name, kind, parent) in UNITS {
         let parent =
             parent.and_then(|p| ids.iter().find(|(c, _)| *c == p).map(|(_, id)| id.clone()));
@@ -124,14 +134,96 @@ pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
                 .map_err(|_| AppError::Internal)?,
             grants: vec![Grant::new(*role, unit).map_err(|_| AppError::Internal)?],
         };
-        let _: UserId = commands::create_user(db, None, account).await?;
+        let id: UserId = commands::create_user(db, None, account).await?;
+        logins.push((*username, id));
     }
     let year = Year::new(year).map_err(|_| AppError::Internal)?;
     let period = periods::create(db, None, year, KEY_90_2021, demo_calendar(year)?).await?;
     if let Some((_, djpp)) = ids.iter().find(|(code, _)| *code == "DJPP") {
         periods::create_assessments(db, None, &period, djpp, Target::Wbk, true).await?;
     }
+    if let Some((_, medan)) = ids.iter().find(|(code, _)| *code == "BDK-MDN") {
+        periods::create_assessments(db, None, &period, medan, Target::Wbk, false).await?;
+        let login = |name: &str| {
+            logins
+                .iter()
+                .find(|(username, _)| *username == name)
+                .map(|(_, id)| id.clone())
+                .ok_or(AppError::Internal)
+        };
+        submitted_for_review(
+            db,
+            medan,
+            &login("medan")?,
+            &login("admin")?,
+            &login("tpi")?,
+        )
+        .await?;
+    }
     Ok(Seeded::Created)
+}
+
+/// A complete self-assessment, submitted, with the TPI user as team lead: a
+/// first look at the evaluators' side needs nothing typed first.
+async fn submitted_for_review(
+    db: &Db,
+    unit: &UnitId,
+    member: &UserId,
+    admin: &UserId,
+    evaluator: &UserId,
+) -> Result<(), AppError> {
+    let session_user = |id: &UserId| {
+        let id = id.clone();
+        async move {
+            db::users::session_user(db, &id)
+                .await?
+                .ok_or(AppError::Internal)
+        }
+    };
+    let assessment = db::assessments::list_for_units(db, std::slice::from_ref(unit))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::Internal)?;
+    let member = session_user(member).await?;
+    assessments::save(
+        db,
+        &member,
+        &assessment.id,
+        Changes {
+            values: demo_answers(builtin_90_2021_ref()),
+            notes: BTreeMap::new(),
+        },
+    )
+    .await?;
+    assessments::submit(db, &member, &assessment.id, true).await?;
+    let admin = session_user(admin).await?;
+    review::set_assignment(db, &admin, &assessment.id, evaluator.as_str(), Some(true)).await
+}
+
+/// A strong self-assessment: the best option everywhere but every fifth
+/// question one step lower, every count 10 of 10, good survey indices.
+fn demo_answers(rubric: &RubricVersion) -> BTreeMap<String, String> {
+    let mut values = BTreeMap::new();
+    for (n, question) in rubric.questions().enumerate() {
+        let options = question.answer_type.options();
+        if let Some(answer) = options.get(usize::from(n % 5 == 4 && options.len() > 1)) {
+            values.insert(question.code.to_string(), answer.as_str().to_owned());
+        }
+        for input in &question.inputs {
+            if matches!(input.kind, InputKind::Entered) {
+                values.insert(input.code.to_string(), "10".to_owned());
+            }
+        }
+    }
+    for (id, value) in [
+        (HasilItemId::Ipak, "3,62"),
+        (HasilItemId::Capaian, "B"),
+        (HasilItemId::Ipkp, "3,71"),
+    ] {
+        values.insert(id.to_string(), value.to_owned());
+    }
+    values
 }
 
 /// The whole year open, so a first look can go from answering to submitting

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod documents;
 pub mod evidence;
 pub mod layers;
 pub mod routes;

@@ -20,6 +20,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Settings;
+use crate::documents;
 use crate::evidence::{self, EvidenceState};
 use crate::layers;
 use crate::routes;
@@ -176,6 +177,7 @@ fn router(settings: &Settings, state: AppState, evidence: EvidenceState) -> Rout
             move || shell(options.clone())
         })
         .merge(evidence::routes(evidence))
+        .merge(documents::routes())
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))

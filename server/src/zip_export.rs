@@ -61,7 +61,7 @@ async fn prepare(
     let mut conn = db.acquire().await?;
     let access = assessments::open(&mut conn, &user, id).await?;
     drop(conn);
-    let data = assessments::data(db, access).await?;
+    let data = assessments::data(db, &user, access).await?;
     let summary = &data.header.summary;
     let name = format!(
         "data-dukung-{}-{}.zip",

@@ -23,7 +23,7 @@ pub async fn load_assessment(id: String) -> Result<AssessmentData, AppError> {
     let mut conn = state.db.acquire().await?;
     let access = assessments::open(&mut conn, &user, &id).await?;
     drop(conn);
-    assessments::data(&state.db, access).await
+    assessments::data(&state.db, &user, access).await
 }
 
 /// Saves answers and notes: `value[CODE]` and `note[CODE]` for each item that

@@ -5,6 +5,7 @@ pub mod assessments;
 pub mod auth;
 pub mod evidence;
 pub mod periods;
+pub mod review;
 pub mod rubrics;
 pub mod units;
 pub mod users;

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::domain::account::AccountFieldError;
 use crate::domain::assessment::ValueProblem;
+use crate::domain::lke::RefusalReason;
 use crate::domain::period::DatesError;
 use crate::domain::role::GrantError;
 use crate::domain::unit::UnitFieldError;
@@ -26,6 +27,22 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         }
         AppError::Refused(refusal) => return refusal_text(i18n, *refusal),
         AppError::Evidence { problem } => return evidence_problem_text(i18n, *problem),
+        AppError::Conflict {
+            value, note, by, ..
+        } => {
+            let by = by
+                .clone()
+                .unwrap_or_else(|| t_string!(i18n, errors.someone).to_string());
+            let value = value.clone().unwrap_or_else(|| "—".to_owned());
+            return t_string!(
+                i18n,
+                errors.conflict,
+                by = by,
+                value = value,
+                note = note.clone()
+            )
+            .to_string();
+        }
     };
     text.to_string()
 }
@@ -54,8 +71,27 @@ fn refusal_text(i18n: I18nContext<Locale>, refusal: Refusal) -> String {
             without_evidence = without_evidence
         )
         .to_string(),
-        Refusal::Workflow { .. } => t_string!(i18n, errors.workflow).to_string(),
+        Refusal::Workflow { reason } => format!(
+            "{} {}",
+            t_string!(i18n, errors.workflow),
+            reason_text(i18n, reason)
+        ),
         Refusal::Duplicate => t_string!(i18n, errors.duplicate).to_string(),
+        Refusal::ReviewClosed => t_string!(i18n, errors.review_closed).to_string(),
+        Refusal::FailsGates => t_string!(i18n, errors.fails_gates).to_string(),
+    }
+}
+
+fn reason_text(i18n: I18nContext<Locale>, reason: RefusalReason) -> &'static str {
+    match reason {
+        RefusalReason::AlreadySubmitted => t_string!(i18n, errors.reason_already_submitted),
+        RefusalReason::NotSubmitted => t_string!(i18n, errors.reason_not_submitted),
+        RefusalReason::NotReturned => t_string!(i18n, errors.reason_not_returned),
+        RefusalReason::AlreadyFinalized => t_string!(i18n, errors.reason_already_finalized),
+        RefusalReason::NotFinalized => t_string!(i18n, errors.reason_not_finalized),
+        RefusalReason::AlreadyProposed => t_string!(i18n, errors.reason_already_proposed),
+        RefusalReason::NotProposed => t_string!(i18n, errors.reason_not_proposed),
+        RefusalReason::Decided => t_string!(i18n, errors.reason_decided),
     }
 }
 

@@ -1,73 +1,92 @@
 use crate::domain::assessment::Target;
 use crate::domain::lke::{AreaId, AssessmentState, GateScope, GateTarget, Part};
+use crate::domain::review::ReviewStatus;
 use crate::domain::role::Role;
 use crate::domain::unit::UnitKind;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
 
-pub fn role_label(i18n: I18nContext<Locale>, role: Role) -> &'static str {
+/// Where a label's language comes from: a page's context (reactive), or a
+/// fixed locale for documents generated outside a page.
+pub trait Lang: Copy {
+    fn locale(self) -> Locale;
+}
+
+impl Lang for I18nContext<Locale> {
+    fn locale(self) -> Locale {
+        self.get_locale()
+    }
+}
+
+impl Lang for Locale {
+    fn locale(self) -> Locale {
+        self
+    }
+}
+
+pub fn role_label(i18n: impl Lang, role: Role) -> &'static str {
     match role {
-        Role::Admin => t_string!(i18n, roles.admin),
-        Role::UnitMember => t_string!(i18n, roles.unit_member),
-        Role::Evaluator => t_string!(i18n, roles.evaluator),
-        Role::Leadership => t_string!(i18n, roles.leadership),
+        Role::Admin => td_string!(i18n.locale(), roles.admin),
+        Role::UnitMember => td_string!(i18n.locale(), roles.unit_member),
+        Role::Evaluator => td_string!(i18n.locale(), roles.evaluator),
+        Role::Leadership => td_string!(i18n.locale(), roles.leadership),
     }
 }
 
-pub fn kind_label(i18n: I18nContext<Locale>, kind: UnitKind) -> &'static str {
+pub fn kind_label(i18n: impl Lang, kind: UnitKind) -> &'static str {
     match kind {
-        UnitKind::Instansi => t_string!(i18n, kinds.instansi),
-        UnitKind::EselonI => t_string!(i18n, kinds.eselon_i),
-        UnitKind::EselonII => t_string!(i18n, kinds.eselon_ii),
-        UnitKind::Direktorat => t_string!(i18n, kinds.direktorat),
-        UnitKind::Biro => t_string!(i18n, kinds.biro),
-        UnitKind::KantorWilayah => t_string!(i18n, kinds.kantor_wilayah),
-        UnitKind::Upt => t_string!(i18n, kinds.upt),
-        UnitKind::Other => t_string!(i18n, kinds.other),
+        UnitKind::Instansi => td_string!(i18n.locale(), kinds.instansi),
+        UnitKind::EselonI => td_string!(i18n.locale(), kinds.eselon_i),
+        UnitKind::EselonII => td_string!(i18n.locale(), kinds.eselon_ii),
+        UnitKind::Direktorat => td_string!(i18n.locale(), kinds.direktorat),
+        UnitKind::Biro => td_string!(i18n.locale(), kinds.biro),
+        UnitKind::KantorWilayah => td_string!(i18n.locale(), kinds.kantor_wilayah),
+        UnitKind::Upt => td_string!(i18n.locale(), kinds.upt),
+        UnitKind::Other => td_string!(i18n.locale(), kinds.other),
     }
 }
 
-pub fn area_label(i18n: I18nContext<Locale>, area: AreaId) -> &'static str {
+pub fn area_label(i18n: impl Lang, area: AreaId) -> &'static str {
     match area {
-        AreaId::ManajemenPerubahan => t_string!(i18n, areas.mp),
-        AreaId::PenataanTatalaksana => t_string!(i18n, areas.tt),
-        AreaId::PenataanSdm => t_string!(i18n, areas.sdm),
-        AreaId::PenguatanAkuntabilitas => t_string!(i18n, areas.ak),
-        AreaId::PenguatanPengawasan => t_string!(i18n, areas.pw),
-        AreaId::PelayananPublik => t_string!(i18n, areas.pp),
+        AreaId::ManajemenPerubahan => td_string!(i18n.locale(), areas.mp),
+        AreaId::PenataanTatalaksana => td_string!(i18n.locale(), areas.tt),
+        AreaId::PenataanSdm => td_string!(i18n.locale(), areas.sdm),
+        AreaId::PenguatanAkuntabilitas => td_string!(i18n.locale(), areas.ak),
+        AreaId::PenguatanPengawasan => td_string!(i18n.locale(), areas.pw),
+        AreaId::PelayananPublik => td_string!(i18n.locale(), areas.pp),
     }
 }
 
-pub fn part_label(i18n: I18nContext<Locale>, part: Part) -> &'static str {
+pub fn part_label(i18n: impl Lang, part: Part) -> &'static str {
     match part {
-        Part::Pemenuhan => t_string!(i18n, gates.pemenuhan),
-        Part::Reform => t_string!(i18n, gates.reform),
+        Part::Pemenuhan => td_string!(i18n.locale(), gates.pemenuhan),
+        Part::Reform => td_string!(i18n.locale(), gates.reform),
     }
 }
 
 /// What a WBK/WBBM gate rule looks at, in words.
-pub fn gate_scope_label(i18n: I18nContext<Locale>, scope: GateScope) -> String {
+pub fn gate_scope_label(i18n: impl Lang, scope: GateScope) -> String {
     let with_part = |base: &str, part: Option<Part>| match part {
         Some(part) => format!("{base} ({})", part_label(i18n, part)),
         None => base.to_owned(),
     };
     match scope {
-        GateScope::Total => t_string!(i18n, gates.total).to_owned(),
-        GateScope::Pengungkit => t_string!(i18n, gates.pengungkit).to_owned(),
+        GateScope::Total => td_string!(i18n.locale(), gates.total).to_owned(),
+        GateScope::Pengungkit => td_string!(i18n.locale(), gates.pengungkit).to_owned(),
         GateScope::Part { part } => part_label(i18n, part).to_owned(),
-        GateScope::EachArea { part } => with_part(t_string!(i18n, gates.each_area), part),
+        GateScope::EachArea { part } => with_part(td_string!(i18n.locale(), gates.each_area), part),
         GateScope::Area { part, area } => with_part(area_label(i18n, area), part),
-        GateScope::Hasil => t_string!(i18n, gates.hasil).to_owned(),
-        GateScope::HasilBersih => t_string!(i18n, gates.hasil_bersih).to_owned(),
-        GateScope::HasilPrima => t_string!(i18n, gates.hasil_prima).to_owned(),
-        GateScope::Ipak => t_string!(i18n, gates.ipak).to_owned(),
-        GateScope::Capaian => t_string!(i18n, gates.capaian).to_owned(),
-        GateScope::Ipkp => t_string!(i18n, gates.ipkp).to_owned(),
+        GateScope::Hasil => td_string!(i18n.locale(), gates.hasil).to_owned(),
+        GateScope::HasilBersih => td_string!(i18n.locale(), gates.hasil_bersih).to_owned(),
+        GateScope::HasilPrima => td_string!(i18n.locale(), gates.hasil_prima).to_owned(),
+        GateScope::Ipak => td_string!(i18n.locale(), gates.ipak).to_owned(),
+        GateScope::Capaian => td_string!(i18n.locale(), gates.capaian).to_owned(),
+        GateScope::Ipkp => td_string!(i18n.locale(), gates.ipkp).to_owned(),
     }
 }
 
 /// The score a gate looks at, in words ("Penguatan Pengawasan (Pemenuhan)").
-pub fn gate_target_label(i18n: I18nContext<Locale>, target: GateTarget) -> String {
+pub fn gate_target_label(i18n: impl Lang, target: GateTarget) -> String {
     let scope = match target {
         GateTarget::Total => GateScope::Total,
         GateTarget::Pengungkit => GateScope::Pengungkit,
@@ -83,15 +102,23 @@ pub fn gate_target_label(i18n: I18nContext<Locale>, target: GateTarget) -> Strin
     gate_scope_label(i18n, scope)
 }
 
-pub fn state_label(i18n: I18nContext<Locale>, state: AssessmentState) -> &'static str {
+pub fn state_label(i18n: impl Lang, state: AssessmentState) -> &'static str {
     match state {
-        AssessmentState::Draft => t_string!(i18n, states.draft),
-        AssessmentState::Submitted => t_string!(i18n, states.submitted),
-        AssessmentState::Returned => t_string!(i18n, states.returned),
-        AssessmentState::Finalized => t_string!(i18n, states.finalized),
-        AssessmentState::Proposed => t_string!(i18n, states.proposed),
-        AssessmentState::Awarded => t_string!(i18n, states.awarded),
-        AssessmentState::NotAwarded => t_string!(i18n, states.not_awarded),
+        AssessmentState::Draft => td_string!(i18n.locale(), states.draft),
+        AssessmentState::Submitted => td_string!(i18n.locale(), states.submitted),
+        AssessmentState::Returned => td_string!(i18n.locale(), states.returned),
+        AssessmentState::Finalized => td_string!(i18n.locale(), states.finalized),
+        AssessmentState::Proposed => td_string!(i18n.locale(), states.proposed),
+        AssessmentState::Awarded => td_string!(i18n.locale(), states.awarded),
+        AssessmentState::NotAwarded => td_string!(i18n.locale(), states.not_awarded),
+    }
+}
+
+pub fn review_status_label(i18n: impl Lang, status: ReviewStatus) -> &'static str {
+    match status {
+        ReviewStatus::Sesuai => td_string!(i18n.locale(), review.status_sesuai),
+        ReviewStatus::PerluPerbaikan => td_string!(i18n.locale(), review.status_perlu_perbaikan),
+        ReviewStatus::TidakSesuai => td_string!(i18n.locale(), review.status_tidak_sesuai),
     }
 }
 

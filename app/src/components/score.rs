@@ -26,11 +26,14 @@ pub fn ScorePanel(
     gates: StoredValue<GateSet>,
     target: Target,
     answers: Signal<Answers>,
+    /// Whether the unit already holds WBK (the WBBM precondition).
+    #[prop(optional)]
+    holds_wbk: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sheet = Memo::new(move |_| rubric.with_value(|r| answers.with(|a| score(r, a))));
     let verdict = Memo::new(move |_| {
-        let verdicts = sheet.with(|s| gates.with_value(|g| evaluate(s, g, false)));
+        let verdicts = sheet.with(|s| gates.with_value(|g| evaluate(s, g, holds_wbk)));
         match target {
             Target::Wbk => verdicts.wbk,
             Target::Wbbm => verdicts.wbbm,

@@ -6,5 +6,6 @@ pub mod evidence;
 pub mod lke;
 pub mod period;
 pub mod policy;
+pub mod review;
 pub mod role;
 pub mod unit;

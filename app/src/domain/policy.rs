@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::account::UserId;
+use super::review::{may_decide, Assignment};
 use super::role::{Grant, Role};
 use super::unit::{UnitId, UnitPath};
 
@@ -58,6 +59,15 @@ pub enum Action<'a> {
     WorkOnUnit(&'a UnitPath),
     /// Open the evaluator's queue; each assessment checks its own assignment.
     OpenReviewQueue,
+    /// Read an assessment and score it in the evaluator's lane: evaluators on its team.
+    Review(Option<Assignment>),
+    /// Return or finalize: the team lead, or any member of a team without one.
+    DecideReview {
+        me: Option<Assignment>,
+        team_has_lead: bool,
+    },
+    /// Assign evaluators, propose to the national team and record its result.
+    AdministerReview,
     /// The leadership dashboard (limited to the subtree of the grant).
     ViewDashboard,
     ChangeOwnPassword,
@@ -75,10 +85,17 @@ pub fn can(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied> {
     let actor = actor.ok_or(Denied::Unauthenticated)?;
     let admin = actor.has_role(Role::Admin);
     let allowed = match action {
-        Action::AdministerUnits | Action::AdministerUsers | Action::AdministerPeriods => admin,
+        Action::AdministerUnits
+        | Action::AdministerUsers
+        | Action::AdministerPeriods
+        | Action::AdministerReview => admin,
         Action::ViewUnit(unit) => admin || actor.leads(unit) || actor.is_member_of(unit),
         Action::WorkOnUnit(unit) => actor.is_member_of(unit),
         Action::OpenReviewQueue => actor.has_role(Role::Evaluator),
+        Action::Review(me) => actor.has_role(Role::Evaluator) && me.is_some(),
+        Action::DecideReview { me, team_has_lead } => {
+            actor.has_role(Role::Evaluator) && me.is_some_and(|me| may_decide(me, team_has_lead))
+        }
         Action::ViewDashboard => admin || actor.has_role(Role::Leadership),
         Action::ChangeOwnPassword => true,
     };
@@ -228,6 +245,27 @@ mod tests {
             can(Some(&member_a), Action::WorkOnUnit(&t.b)),
             Err(Denied::Forbidden)
         );
+    }
+
+    #[test]
+    fn only_evaluators_on_the_team_review_and_the_lead_decides() {
+        let evaluator = actor(&[(Role::Evaluator, None)]);
+        let admin = actor(&[(Role::Admin, None)]);
+        let member = Assignment { lead: false };
+        let lead = Assignment { lead: true };
+        assert!(allows(Some(&evaluator), Action::Review(Some(member))));
+        assert!(!allows(Some(&evaluator), Action::Review(None)));
+        assert!(
+            !allows(Some(&admin), Action::Review(Some(lead))),
+            "an assignment row alone is not the evaluator role"
+        );
+        let decide = |me, team_has_lead| Action::DecideReview { me, team_has_lead };
+        assert!(allows(Some(&evaluator), decide(Some(lead), true)));
+        assert!(!allows(Some(&evaluator), decide(Some(member), true)));
+        assert!(allows(Some(&evaluator), decide(Some(member), false)));
+        assert!(!allows(Some(&evaluator), decide(None, false)));
+        assert!(allows(Some(&admin), Action::AdministerReview));
+        assert!(!allows(Some(&evaluator), Action::AdministerReview));
     }
 
     #[test]

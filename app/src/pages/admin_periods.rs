@@ -243,7 +243,10 @@ fn PeriodCard(
                                             <tr>
                                                 <th scope="row"><a href=format!("/assessments/{}", a.id)>{a.unit_name.clone()}</a></th>
                                                 <td>{target_label(a.target)}</td>
-                                                <td>{move || state_label(i18n, state)}</td>
+                                                <td>
+                                                    {move || state_label(i18n, state)}
+                                                    " · " <a href=format!("/admin/assessments/{}", a.id)>{t!(i18n, decisions.manage)}</a>
+                                                </td>
                                                 <td>
                                                     <ActionForm action=extend attr:class="inline-form">
                                                         <input type="hidden" name="assessment" value=a.id.clone() />

@@ -20,18 +20,19 @@ use crate::domain::lke::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::{AssessmentData, EvidenceView};
+use crate::model::{AssessmentData, EvidenceView, ReviewEntry};
 use crate::pages::assessment::AssessmentHeading;
+use crate::pages::review_area::ReviewNote;
 
 const ACCEPT: &str = ".pdf,.jpg,.jpeg,.png,.webp,.docx,.xlsx,.pptx,.odt,.ods,.odp,.mp4";
 
 #[derive(Clone, Copy, PartialEq)]
-enum Section {
+pub(crate) enum Section {
     Area(Part, AreaId),
     Hasil,
 }
 
-fn section(part: &str, area: &str) -> Option<Section> {
+pub(crate) fn section(part: &str, area: &str) -> Option<Section> {
     let area = area.parse::<u8>().ok();
     match part {
         "hasil" => Some(Section::Hasil),
@@ -71,20 +72,20 @@ pub fn AreaPage() -> impl IntoView {
 
 /// One answerable item as the page shows it.
 #[derive(Clone)]
-struct ItemSpec {
-    item: ItemCode,
-    text: String,
-    kind: SpecKind,
+pub(crate) struct ItemSpec {
+    pub item: ItemCode,
+    pub text: String,
+    pub kind: SpecKind,
 }
 
 #[derive(Clone)]
-enum SpecKind {
+pub(crate) enum SpecKind {
     Choice(Vec<(Answer, String)>),
     Percent(Vec<NumericInput>),
     Index,
 }
 
-fn specs(rubric: &RubricVersion, section: Section) -> Vec<(String, Vec<ItemSpec>)> {
+pub(crate) fn specs(rubric: &RubricVersion, section: Section) -> Vec<(String, Vec<ItemSpec>)> {
     match section {
         Section::Area(part, area) => rubric
             .area(part, area)
@@ -154,6 +155,7 @@ struct Walk {
     notes: StoredValue<BTreeMap<ItemCode, String>>,
     editable: bool,
     return_to: StoredValue<String>,
+    review: StoredValue<BTreeMap<ItemCode, ReviewEntry>>,
 }
 
 #[component]
@@ -171,6 +173,12 @@ fn AreaWalk(data: AssessmentData, section: Section) -> impl IntoView {
         notes: StoredValue::new(data.notes.clone()),
         editable: data.rights.edit,
         return_to: StoredValue::new(location.pathname.get_untracked()),
+        review: StoredValue::new(
+            data.review
+                .as_ref()
+                .map(|r| r.entries.clone())
+                .unwrap_or_default(),
+        ),
     };
     let heading = move || match section {
         Section::Area(part, area) => {
@@ -179,6 +187,7 @@ fn AreaWalk(data: AssessmentData, section: Section) -> impl IntoView {
         Section::Hasil => t_string!(i18n, gates.hasil).to_string(),
     };
     let save_all = ServerAction::<SaveAnswers>::new();
+    let holds_wbk = data.holds_wbk();
     let upload_error = move || {
         use_query_map()
             .with(|q| q.get("evidence_error"))
@@ -218,6 +227,7 @@ fn AreaWalk(data: AssessmentData, section: Section) -> impl IntoView {
                 gates=StoredValue::new(data.gates.clone())
                 target=data.header.summary.target
                 answers=walk.answers.into()
+                holds_wbk
             />
         </div>
     }
@@ -257,7 +267,7 @@ fn autosave(
     None
 }
 
-fn number_text(value: f64) -> String {
+pub(crate) fn number_text(value: f64) -> String {
     if value.fract() == 0.0 {
         format!("{value:.0}")
     } else {
@@ -410,6 +420,7 @@ fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
     view! {
         <article class="card question" id=code.clone()>
             <h3><code>{code.clone()}</code> " " {spec.text.clone()}</h3>
+            <ReviewNote entry=walk.review.with_value(|r| r.get(&item).cloned()) />
             {answer_input}
             <div class="field">
                 <label for=note_id.clone()>{t!(i18n, area.note)}</label>
@@ -430,7 +441,7 @@ fn local_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> String 
     }
 }
 
-fn size_text(bytes: i64) -> String {
+pub(crate) fn size_text(bytes: i64) -> String {
     #[allow(clippy::cast_precision_loss)]
     let kb = bytes as f64 / 1024.0;
     if kb < 1024.0 {

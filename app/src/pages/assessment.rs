@@ -12,10 +12,10 @@ use crate::components::form::FormStatus;
 use crate::components::labels::{area_label, part_label, state_label, target_label};
 use crate::components::score::{percent, ScorePanel};
 use crate::domain::assessment::{coverage, gaps, scored_items, unit_may_edit};
-use crate::domain::lke::{format_id, score, ItemCode, Part};
+use crate::domain::lke::{format_id, score, ItemCode, Part, Predicate};
 use crate::domain::period::Window;
 use crate::i18n::*;
-use crate::model::{AssessmentData, AssessmentHeader};
+use crate::model::{AssessmentData, AssessmentHeader, PredicateRecord};
 
 #[component]
 pub fn AssessmentPage() -> impl IntoView {
@@ -134,10 +134,33 @@ fn Overview(data: AssessmentData, submit: ServerAction<SubmitAssessment>) -> imp
         let answers = data.answers.clone();
         move || answers.clone()
     });
+    let holds_wbk = data.holds_wbk();
     let may_submit = data.rights.member && unit_may_edit(data.header.summary.state);
     let outcome = submit.value();
+    let review = data.review.clone();
+    let return_summary = review
+        .as_ref()
+        .map(|r| r.return_summary.clone())
+        .filter(|s| !s.is_empty() && data.rights.member);
+    let final_total = review
+        .as_ref()
+        .and_then(|r| r.final_verdict)
+        .map(|v| format_id(v.total, 2));
+    let to_review = (data.rights.evaluator || data.rights.administer)
+        .then(|| format!("/review/{}", data.header.summary.id));
     view! {
         <AssessmentHeading header=data.header.clone() />
+        {to_review.map(|href| view! { <p><a class="button" href=href>{t!(i18n, review.open)}</a></p> })}
+        {return_summary.map(|summary| view! {
+            <section class="alert alert-warning" data-testid="return-summary">
+                <h2>{t!(i18n, review.return_heading)}</h2>
+                <p class="pre-line">{summary}</p>
+            </section>
+        })}
+        {final_total.map(|total| view! {
+            <p class="alert alert-info" data-testid="final-score">{t!(i18n, review.final_score, total = total)}</p>
+        })}
+        <PredicateHistory predicates=data.predicates.clone() />
         <div class="assessment-layout">
             <div>
                 <section class="card" aria-labelledby="areas-title">
@@ -208,9 +231,37 @@ fn Overview(data: AssessmentData, submit: ServerAction<SubmitAssessment>) -> imp
                 gates=StoredValue::new(data.gates.clone())
                 target
                 answers
+                holds_wbk
             />
         </div>
     }
+}
+
+/// The unit's predicate history: what the national team decided, and when.
+#[component]
+pub fn PredicateHistory(predicates: Vec<PredicateRecord>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!predicates.is_empty()).then(|| {
+        view! {
+            <section class="card" aria-labelledby="predicates-title" data-testid="predicates">
+                <h2 id="predicates-title">{t!(i18n, review.predicates_title)}</h2>
+                <ul>
+                    {predicates.into_iter().map(|p| {
+                        let name = match p.predicate {
+                            Predicate::Wbk => "WBK",
+                            Predicate::Wbbm => "WBBM",
+                        };
+                        let (year, date, decree) = (p.year.value(), p.decided_on.to_string(), p.decree.clone());
+                        if p.awarded {
+                            view! { <li>{t!(i18n, review.predicate_awarded, predicate = name, year = year, date = date.clone(), decree = decree.clone())}</li> }.into_any()
+                        } else {
+                            view! { <li>{t!(i18n, review.predicate_not, predicate = name, year = year, date = date.clone())}</li> }.into_any()
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 fn ratio(part: u32, total: u32) -> f64 {

@@ -9,6 +9,7 @@ use crate::components::labels::{role_label, state_label, target_label};
 use crate::domain::role::Role;
 use crate::i18n::*;
 use crate::model::SessionUser;
+use crate::pages::review::ReviewQueue;
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -92,6 +93,7 @@ fn Welcome(user: SessionUser) -> impl IntoView {
                         <section class="card" aria-labelledby="home-evaluator">
                             <h2 id="home-evaluator">{t!(i18n, home.evaluator_title)}</h2>
                             <p class="muted">{t!(i18n, home.evaluator_body)}</p>
+                            <ReviewQueue />
                         </section>
                     }
                 })}

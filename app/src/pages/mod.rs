@@ -1,5 +1,6 @@
 pub mod account;
 pub mod admin_periods;
+pub mod admin_review;
 pub mod admin_rubrics;
 pub mod admin_units;
 pub mod admin_users;
@@ -9,3 +10,6 @@ pub mod history;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod report;
+pub mod review;
+pub mod review_area;

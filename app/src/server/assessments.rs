@@ -4,10 +4,12 @@
 
 use serde_json::json;
 use sqlx::AnyConnection;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::db::assessments::{self, Assessment};
-use super::db::{answers, audit, evidence, now_ms, rubrics, units, Db};
+use super::db::{
+    answers, assignments, audit, evidence, now_ms, predicates, reviews, rubrics, units, Db,
+};
 use crate::domain::assessment::{
     self as rules, answers_from_stored, parse_item_value, unit_may_edit, SubmitRefusal,
     MAX_NOTE_CHARS,
@@ -17,17 +19,22 @@ use crate::domain::lke::{
 };
 use crate::domain::period::{Day, Window};
 use crate::domain::policy::{can, Action};
+use crate::domain::review::{review_open, unit_sees_review};
 use crate::error::{AppError, Field, Problem, Refusal};
-use crate::model::{AssessmentData, AssessmentHeader, Rights, SessionUser, StoredAnswer};
+use crate::model::{
+    AssessmentData, AssessmentHeader, EvidenceView, ReviewView, Rights, SessionUser, StoredAnswer,
+    TeamMember,
+};
 
 /// An assessment the caller may at least read, with what else they may do.
 pub struct Access {
     pub assessment: Assessment,
     pub rights: Rights,
+    pub team: Vec<TeamMember>,
 }
 
 /// Loads an assessment for `user`: 404 when it does not exist, 403 when the
-/// user may not see its unit.
+/// user may neither see its unit nor review it.
 pub async fn open(
     conn: &mut AnyConnection,
     user: &SessionUser,
@@ -39,15 +46,30 @@ pub async fn open(
     let path = units::path(conn, &assessment.summary.unit_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let team = assignments::team(conn, id).await?;
+    let me = assignments::place_of(&team, &user.actor.user_id);
     let actor = Some(&user.actor);
-    can(actor, Action::ViewUnit(&path))?;
+    let evaluator = can(actor, Action::Review(me)).is_ok();
+    if !evaluator {
+        can(actor, Action::ViewUnit(&path))?;
+    }
     let member = can(actor, Action::WorkOnUnit(&path)).is_ok();
+    let state = assessment.state();
+    let team_has_lead = team.iter().any(|m| m.lead);
     let rights = Rights {
         member,
-        edit: member && unit_may_edit(assessment.state()),
-        administer: can(actor, Action::AdministerPeriods).is_ok(),
+        edit: member && unit_may_edit(state),
+        administer: can(actor, Action::AdministerReview).is_ok(),
+        evaluator,
+        review: evaluator && review_open(state),
+        decide: review_open(state)
+            && can(actor, Action::DecideReview { me, team_has_lead }).is_ok(),
     };
-    Ok(Access { assessment, rights })
+    Ok(Access {
+        assessment,
+        rights,
+        team,
+    })
 }
 
 /// Like [`open`], but the caller must be a member of the unit and the
@@ -83,12 +105,40 @@ pub async fn rubric(db: &Db, key: &str) -> Result<(RubricVersion, GateSet), AppE
     })
 }
 
-pub async fn data(db: &Db, access: Access) -> Result<AssessmentData, AppError> {
-    let Access { assessment, rights } = access;
+pub async fn data(db: &Db, user: &SessionUser, access: Access) -> Result<AssessmentData, AppError> {
+    let Access {
+        assessment,
+        rights,
+        team,
+    } = access;
     let (rubric, gates) = rubric(db, &assessment.rubric_key).await?;
     let mut conn = db.acquire().await?;
     let stored = answers::list(&mut conn, assessment.id()).await?;
     let files = evidence::list(&mut conn, assessment.id()).await?;
+    let sees_review = rights.evaluator
+        || !rights.member
+        || unit_sees_review(assessment.state(), assessment.returned_at.is_some());
+    let review = if sees_review {
+        Some(ReviewView {
+            entries: reviews::list(&mut conn, assessment.id())
+                .await?
+                .into_iter()
+                .map(|entry| (entry.item, entry))
+                .collect(),
+            me: assignments::place_of(&team, &user.actor.user_id),
+            team,
+            returned_at: assessment.returned_at,
+            return_summary: assessment.return_summary.clone(),
+            changed_since_return: assessment
+                .returned_at
+                .map(|at| changed_since(at, &stored, &files))
+                .unwrap_or_default(),
+            final_verdict: assessment.final_verdict,
+        })
+    } else {
+        None
+    };
+    let predicates = predicates::of_unit(&mut conn, &assessment.summary.unit_id).await?;
     let answers = stored_answers(&rubric, &stored);
     let notes = stored
         .iter()
@@ -113,10 +163,32 @@ pub async fn data(db: &Db, access: Access) -> Result<AssessmentData, AppError> {
         answers,
         notes,
         evidence: files,
+        review,
+        predicates,
     })
 }
 
-fn stored_answers(rubric: &RubricVersion, stored: &[StoredAnswer]) -> Answers {
+/// The items whose answer, note or files changed after `at`; a numeric
+/// input counts for its question.
+fn changed_since(at: i64, stored: &[StoredAnswer], files: &[EvidenceView]) -> BTreeSet<ItemCode> {
+    let question_of = |item: ItemCode| match item {
+        ItemCode::Input(code) => ItemCode::Question(code.question()),
+        other => other,
+    };
+    stored
+        .iter()
+        .filter(|s| s.updated_at > at)
+        .map(|s| question_of(s.item))
+        .chain(
+            files
+                .iter()
+                .filter(|f| f.uploaded_at > at)
+                .flat_map(|f| f.items.iter().copied().map(question_of)),
+        )
+        .collect()
+}
+
+pub fn stored_answers(rubric: &RubricVersion, stored: &[StoredAnswer]) -> Answers {
     answers_from_stored(
         rubric,
         stored

@@ -622,7 +622,11 @@ db_test!(
             "no refused upload left a record"
         );
         assert_eq!(
-            app.count("SELECT COUNT(*) FROM answers", &[]).await,
+            app.count(
+                "SELECT COUNT(*) FROM answers WHERE assessment_id = $1",
+                &[&id]
+            )
+            .await,
             0,
             "no refused save left an answer"
         );

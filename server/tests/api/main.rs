@@ -13,6 +13,7 @@ mod authorization;
 mod bad_input;
 mod health;
 mod pages;
+mod review;
 mod rubrics;
 mod security;
 mod units;

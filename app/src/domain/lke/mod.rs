@@ -21,7 +21,7 @@ pub mod workflow;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 
 pub use answer_type::{Answer, AnswerType, PercentFormula};
 pub use answers::{AnswerError, Answers, HasilAnswers};

@@ -6,6 +6,7 @@ use super::{is_unique_violation, new_id, now_ms, Db};
 use crate::domain::assessment::Target;
 use crate::domain::lke::AssessmentState;
 use crate::domain::period::{Day, PeriodDates, Year};
+use crate::domain::review::FinalVerdict;
 use crate::domain::unit::UnitId;
 use crate::model::AssessmentSummary;
 
@@ -17,6 +18,9 @@ pub struct Assessment {
     pub rubric_key: String,
     pub dates: PeriodDates,
     pub self_end_extended: Option<Day>,
+    pub returned_at: Option<i64>,
+    pub return_summary: String,
+    pub final_verdict: Option<FinalVerdict>,
 }
 
 impl Assessment {
@@ -38,7 +42,7 @@ impl Assessment {
 }
 
 const SELECT: &str = "SELECT a.id, a.unit_id, u.code AS unit_code, u.name AS unit_name, a.target, \
-    a.state, a.period_id, a.self_end_extended, p.year, p.rubric_key, p.self_start, p.self_end, \
+    a.state, a.period_id, a.self_end_extended, a.returned_at, a.return_summary, a.final_verdict, p.year, p.rubric_key, p.self_start, p.self_end, \
     p.review_start, p.review_end, p.proposal_deadline \
     FROM assessments a JOIN units u ON u.id = a.unit_id JOIN periods p ON p.id = a.period_id";
 
@@ -72,6 +76,12 @@ fn from_row(row: &AnyRow) -> Result<Assessment, sqlx::Error> {
         self_end_extended: row
             .try_get::<Option<String>, _>("self_end_extended")?
             .map(|s| decode(s.parse::<Day>()))
+            .transpose()?,
+        returned_at: row.try_get("returned_at")?,
+        return_summary: row.try_get("return_summary")?,
+        final_verdict: row
+            .try_get::<Option<String>, _>("final_verdict")?
+            .map(|json| decode(serde_json::from_str::<FinalVerdict>(&json)))
             .transpose()?,
     })
 }
@@ -168,6 +178,61 @@ pub async fn set_state(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Sends the assessment back to the unit, keeping when and why.
+pub async fn record_return(
+    conn: &mut AnyConnection,
+    id: &str,
+    summary: &str,
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE assessments SET state = $1, returned_at = $2, return_summary = $3, \
+         updated_at = $2 WHERE id = $4",
+    )
+    .bind(state_name(AssessmentState::Returned))
+    .bind(now)
+    .bind(summary)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Finalizes the assessment with the verdict of the evaluators' lane.
+pub async fn record_final(
+    conn: &mut AnyConnection,
+    id: &str,
+    verdict: &FinalVerdict,
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE assessments SET state = $1, finalized_at = $2, final_verdict = $3, \
+         updated_at = $2 WHERE id = $4",
+    )
+    .bind(state_name(AssessmentState::Finalized))
+    .bind(now)
+    .bind(decode(serde_json::to_string(verdict))?)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The assessments with these ids, in unit order.
+pub async fn list_by_ids(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> Result<Vec<Assessment>, sqlx::Error> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(found) = get(&mut *conn, id).await? {
+            out.push(found);
+        }
+    }
+    out.sort_by(|a, b| a.summary.unit_code.cmp(&b.summary.unit_code));
+    Ok(out)
 }
 
 pub async fn extend(conn: &mut AnyConnection, id: &str, until: Day) -> Result<(), sqlx::Error> {

@@ -3,10 +3,13 @@
 
 pub mod answers;
 pub mod assessments;
+pub mod assignments;
 pub mod audit;
 pub mod evidence;
 pub mod login_failures;
 pub mod periods;
+pub mod predicates;
+pub mod reviews;
 pub mod rubrics;
 pub mod sessions;
 pub mod units;

@@ -43,6 +43,14 @@ mod col {
     pub const L: u16 = 11;
     pub const M: u16 = 12;
     pub const O: u16 = 14;
+    pub const P: u16 = 15;
+}
+
+/// Another lane's answers, written as plain values in column P beside the
+/// scored ones (e.g. the unit's self-assessment beside the evaluators').
+pub struct Beside<'a> {
+    pub header: &'a str,
+    pub answers: &'a Answers,
 }
 
 /// Writes the workbook to memory.
@@ -51,12 +59,23 @@ pub fn export_workbook(
     answers: &Answers,
     notes: &Notes,
 ) -> Result<Vec<u8>, ExportError> {
+    export_workbook_beside(rubric, answers, notes, None)
+}
+
+/// Writes the workbook to memory, with another lane in column P.
+pub fn export_workbook_beside(
+    rubric: &RubricVersion,
+    answers: &Answers,
+    notes: &Notes,
+    beside: Option<Beside<'_>>,
+) -> Result<Vec<u8>, ExportError> {
     let mut workbook = Workbook::new();
     let sheet = score(rubric, answers);
     {
         let ws = workbook.add_worksheet();
         ws.set_name(SHEET_NAME)?;
         let mut w = Writer::new(ws, rubric, answers, notes, &sheet);
+        w.beside = beside;
         w.layout()?;
         w.write_all()?;
     }
@@ -105,6 +124,7 @@ struct Writer<'a> {
     sheet: &'a ScoreSheet,
     row: u32,
     fmt: Formats,
+    beside: Option<Beside<'a>>,
 }
 
 /// 1-based row reference for formulas.
@@ -146,6 +166,7 @@ impl<'a> Writer<'a> {
             notes,
             sheet,
             row: 0,
+            beside: None,
             fmt: Formats {
                 bold: Format::new().set_bold(),
                 wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
@@ -170,6 +191,7 @@ impl<'a> Writer<'a> {
             (col::L, 14.0),
             (col::M, 10.0),
             (col::O, 60.0),
+            (col::P, 16.0),
         ];
         for (c, w) in widths {
             self.ws.set_column_width(c, w)?;
@@ -233,10 +255,44 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// Column O's note and, when exporting two lanes, column P's other answer.
     fn note(&mut self, row: u32, item: ItemCode) -> Result<(), ExportError> {
         if let Some(n) = self.notes.get(&item) {
             let n = n.clone();
             self.wrapped(row, col::O, &n)?;
+        }
+        let Some(beside) = &self.beside else {
+            return Ok(());
+        };
+        let other = beside.answers;
+        let letter = |a: Option<crate::domain::lke::Answer>| a.map(|a| a.as_str().to_owned());
+        match item {
+            ItemCode::Question(code) => {
+                if let Some(a) = letter(other.choice(code)) {
+                    self.ws.write_string(row, col::P, a)?;
+                }
+            }
+            ItemCode::Input(code) => {
+                if let Some(v) = other.input(code) {
+                    self.ws.write_number(row, col::P, v.value())?;
+                }
+            }
+            ItemCode::Hasil(HasilItemId::Capaian) => {
+                if let Some(a) = letter(other.hasil().capaian) {
+                    self.ws.write_string(row, col::P, a)?;
+                }
+            }
+            ItemCode::Hasil(id) => {
+                let hasil = other.hasil();
+                let index = if id == HasilItemId::Ipak {
+                    hasil.ipak
+                } else {
+                    hasil.ipkp
+                };
+                if let Some(v) = index {
+                    self.ws.write_number(row, col::P, v.value())?;
+                }
+            }
         }
         Ok(())
     }
@@ -290,6 +346,9 @@ impl<'a> Writer<'a> {
             (col::O, "Catatan/Keterangan/Penjelasan"),
         ] {
             self.bold(r, c, s)?;
+        }
+        if let Some(header) = self.beside.as_ref().map(|b| b.header.to_owned()) {
+            self.bold(r, col::P, &header)?;
         }
         self.next_row()?;
         Ok(())

@@ -1,0 +1,167 @@
+//! The evaluators' side: their queue, the evaluators' lane, decisions, the
+//! team, and the proposal to the national team with its result.
+
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+use crate::domain::lke::AssessmentState;
+use crate::error::AppError;
+use crate::model::{QueueEntry, UserSummary};
+
+/// The assessments assigned to the calling evaluator.
+#[server(endpoint = "review/queue")]
+pub async fn review_queue() -> Result<Vec<QueueEntry>, AppError> {
+    use crate::server::{auth, request, review};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    review::queue(&state.db, &user).await
+}
+
+/// Saves the evaluators' lane for one item: `value[CODE]` (the item, or the
+/// entered inputs of a % question), a note to the unit, a status, and the
+/// `version` the form was loaded with. Returns the new version.
+#[server(endpoint = "review/save")]
+pub async fn save_review(
+    assessment: String,
+    item: String,
+    version: i64,
+    #[server(default)] value: BTreeMap<String, String>,
+    #[server(default)] note: String,
+    #[server(default)] status: String,
+) -> Result<i64, AppError> {
+    use crate::server::review::{save, ReviewChange};
+    use crate::server::{auth, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    save(
+        &state.db,
+        &user,
+        &assessment,
+        ReviewChange {
+            item,
+            values: value,
+            note,
+            status,
+            version,
+        },
+    )
+    .await
+}
+
+/// Sends the assessment back to the unit with a summary of what to fix.
+#[server(endpoint = "review/return")]
+pub async fn return_assessment(
+    assessment: String,
+    summary: String,
+) -> Result<AssessmentState, AppError> {
+    use crate::server::review::{decide, Decision};
+    use crate::server::{auth, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    decide(&state.db, &user, &assessment, Decision::Return { summary }).await
+}
+
+/// Makes the evaluators' lane the official score and records the gate verdict.
+#[server(endpoint = "review/finalize")]
+pub async fn finalize_assessment(assessment: String) -> Result<AssessmentState, AppError> {
+    use crate::server::review::{decide, Decision};
+    use crate::server::{auth, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    decide(&state.db, &user, &assessment, Decision::Finalize).await
+}
+
+/// The active users who hold the evaluator role, for the team form.
+#[server(endpoint = "review/evaluators")]
+pub async fn list_evaluators() -> Result<Vec<UserSummary>, AppError> {
+    use crate::domain::policy::Action;
+    use crate::domain::role::Role;
+    use crate::server::{auth, db, request};
+    let (state, session) = request().await?;
+    auth::authorize(&state.db, &session, Action::AdministerReview).await?;
+    Ok(db::users::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|u| u.active && u.grants.iter().any(|g| g.role == Role::Evaluator))
+        .collect())
+}
+
+/// Puts an evaluator on the team (`lead` makes them the team lead).
+#[server(endpoint = "review/assign")]
+pub async fn assign_evaluator(
+    assessment: String,
+    evaluator: String,
+    #[server(default)] lead: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{auth, request, review};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    review::set_assignment(
+        &state.db,
+        &user,
+        &assessment,
+        &evaluator,
+        Some(lead.is_some()),
+    )
+    .await
+}
+
+#[server(endpoint = "review/unassign")]
+pub async fn unassign_evaluator(assessment: String, evaluator: String) -> Result<(), AppError> {
+    use crate::server::{auth, request, review};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    review::set_assignment(&state.db, &user, &assessment, &evaluator, None).await
+}
+
+/// Proposes a finalized assessment to the national team (TPN). One that does
+/// not pass the gates of its target needs `confirm`.
+#[server(endpoint = "review/propose")]
+pub async fn propose_assessment(
+    assessment: String,
+    #[server(default)] confirm: Option<String>,
+) -> Result<AssessmentState, AppError> {
+    use crate::server::{auth, request, review};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    review::propose(&state.db, &user, &assessment, confirm.is_some()).await
+}
+
+/// Records the national team's decision: `awarded` is `yes` or `no`.
+#[server(endpoint = "review/result")]
+pub async fn record_national_result(
+    assessment: String,
+    awarded: String,
+    decided_on: String,
+    #[server(default)] decree: String,
+) -> Result<AssessmentState, AppError> {
+    use crate::server::review::{record_result, NationalResult};
+    use crate::server::{auth, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    let awarded = match awarded.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    record_result(
+        &state.db,
+        &user,
+        &assessment,
+        NationalResult {
+            awarded,
+            decided_on,
+            decree,
+        },
+    )
+    .await
+}
+
+/// The evaluation report (LHE) draft, for the printable page.
+#[server(endpoint = "review/report")]
+pub async fn lhe_report(assessment: String) -> Result<crate::model::ReportDoc, AppError> {
+    use crate::server::{auth, documents, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    documents::lhe_report(&state.db, &user, &assessment).await
+}

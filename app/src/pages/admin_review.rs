@@ -1,0 +1,182 @@
+//! The administrator's page for one assessment: its evaluation team, the
+//! proposal to the national team (TPN), and the national result.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::assessments::load_assessment;
+use crate::api::review::{
+    list_evaluators, AssignEvaluator, ProposeAssessment, RecordNationalResult, UnassignEvaluator,
+};
+use crate::components::error::ErrorAlert;
+use crate::components::form::FormStatus;
+use crate::components::labels::target_label;
+use crate::domain::lke::{format_id, AssessmentState};
+use crate::i18n::*;
+use crate::model::AssessmentData;
+use crate::pages::assessment::{AssessmentHeading, PredicateHistory};
+
+#[component]
+pub fn AdminReviewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let assign = ServerAction::<AssignEvaluator>::new();
+    let unassign = ServerAction::<UnassignEvaluator>::new();
+    let propose = ServerAction::<ProposeAssessment>::new();
+    let result = ServerAction::<RecordNationalResult>::new();
+    let data = Resource::new(
+        move || {
+            (
+                params.with(|p| p.get("id").unwrap_or_default()),
+                assign.version().get()
+                    + unassign.version().get()
+                    + propose.version().get()
+                    + result.version().get(),
+            )
+        },
+        |(id, _)| load_assessment(id),
+    );
+    let actions = Actions {
+        assign,
+        unassign,
+        propose,
+        result,
+    };
+    view! {
+        <Title text=move || t_string!(i18n, decisions.title).to_string() />
+        <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+            {move || data.get().map(|loaded| match loaded {
+                Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                Ok(data) if !data.rights.administer => view! { <ErrorAlert error=crate::error::AppError::Forbidden /> }.into_any(),
+                Ok(data) => view! { <Manage data actions /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Actions {
+    assign: ServerAction<AssignEvaluator>,
+    unassign: ServerAction<UnassignEvaluator>,
+    propose: ServerAction<ProposeAssessment>,
+    result: ServerAction<RecordNationalResult>,
+}
+
+#[component]
+fn Manage(data: AssessmentData, actions: Actions) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = data.header.summary.id.clone();
+    let state = data.header.summary.state;
+    let target = data.header.summary.target;
+    let review = data.review.clone().unwrap_or_default();
+    let evaluators = Resource::new(|| (), |_| list_evaluators());
+    let team = review
+        .team
+        .iter()
+        .map(|member| {
+            let (assessment, user) = (id.clone(), member.user_id.as_str().to_owned());
+            view! {
+                <li>
+                    {member.full_name.clone()} " (" {member.username.clone()} ")"
+                    {member.lead.then(|| view! { " " <span class="badge">{t!(i18n, review.lead)}</span> })}
+                    <ActionForm action=actions.unassign attr:class="inline-form">
+                        <input type="hidden" name="assessment" value=assessment />
+                        <input type="hidden" name="evaluator" value=user />
+                        <button type="submit" class="link-button danger">{t!(i18n, decisions.remove)}</button>
+                    </ActionForm>
+                </li>
+            }
+        })
+        .collect_view();
+    let verdict = review.final_verdict;
+    let (propose_id, result_id) = (id.clone(), id.clone());
+    view! {
+        <AssessmentHeading header=data.header.clone() />
+        <p><a href=format!("/review/{id}")>{t!(i18n, review.title)}</a></p>
+        <section class="card" aria-labelledby="team-title">
+            <h2 id="team-title">{t!(i18n, review.team)}</h2>
+            {if review.team.is_empty() {
+                view! { <p class="muted">{t!(i18n, decisions.no_team)}</p> }.into_any()
+            } else {
+                view! { <ul data-testid="team">{team}</ul> }.into_any()
+            }}
+            <FormStatus outcome=actions.assign.value() success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) />
+            <ActionForm action=actions.assign attr:class="grid-form">
+                <input type="hidden" name="assessment" value=id.clone() />
+                <div class="field">
+                    <label for="evaluator">{t!(i18n, decisions.evaluator)}</label>
+                    <select id="evaluator" name="evaluator">
+                        <Suspense fallback=|| ()>
+                            {move || evaluators.get().map(|list| {
+                                list.unwrap_or_default().into_iter().map(|u| view! {
+                                    <option value=u.id.as_str().to_owned()>{u.full_name.clone()} " (" {u.username.clone()} ")"</option>
+                                }).collect_view()
+                            })}
+                        </Suspense>
+                    </select>
+                </div>
+                <div class="field checkbox">
+                    <input id="lead" type="checkbox" name="lead" value="yes" />
+                    <label for="lead">{t!(i18n, decisions.make_lead)}</label>
+                </div>
+                <button type="submit" class="button">{t!(i18n, decisions.add)}</button>
+            </ActionForm>
+        </section>
+        {(state == AssessmentState::Finalized).then(|| {
+            let passes = verdict.is_some_and(|v| v.passes(target.predicate()));
+            let total = verdict.map_or_else(String::new, |v| format_id(v.total, 2));
+            view! {
+                <section class="card" aria-labelledby="propose-title">
+                    <h2 id="propose-title">{t!(i18n, decisions.propose_title)}</h2>
+                    {if passes {
+                        view! { <p class="alert alert-success" data-testid="verdict">{t!(i18n, decisions.passes, target = target_label(target), total = total.clone())}</p> }.into_any()
+                    } else {
+                        view! { <p class="alert alert-warning" data-testid="verdict">{t!(i18n, decisions.fails, target = target_label(target), total = total.clone())}</p> }.into_any()
+                    }}
+                    <FormStatus outcome=actions.propose.value() success=Signal::derive(move || t_string!(i18n, decisions.proposed).to_string()) />
+                    <ActionForm action=actions.propose>
+                        <input type="hidden" name="assessment" value=propose_id.clone() />
+                        {(!passes).then(|| view! {
+                            <div class="field checkbox">
+                                <input id="confirm" type="checkbox" name="confirm" value="yes" />
+                                <label for="confirm">{t!(i18n, decisions.confirm_fail)}</label>
+                            </div>
+                        })}
+                        <button type="submit" class="button primary">{t!(i18n, decisions.propose_button)}</button>
+                    </ActionForm>
+                </section>
+            }
+        })}
+        {(state == AssessmentState::Proposed).then(|| view! {
+            <section class="card" aria-labelledby="result-title">
+                <h2 id="result-title">{t!(i18n, decisions.result_title)}</h2>
+                <FormStatus outcome=actions.result.value() success=Signal::derive(move || t_string!(i18n, decisions.recorded).to_string()) />
+                <ActionForm action=actions.result attr:class="grid-form">
+                    <input type="hidden" name="assessment" value=result_id.clone() />
+                    <fieldset class="options">
+                        <legend>{t!(i18n, decisions.outcome)}</legend>
+                        <div class="option">
+                            <input type="radio" id="awarded-yes" name="awarded" value="yes" checked=true />
+                            <label for="awarded-yes">{t!(i18n, states.awarded)}</label>
+                        </div>
+                        <div class="option">
+                            <input type="radio" id="awarded-no" name="awarded" value="no" />
+                            <label for="awarded-no">{t!(i18n, states.not_awarded)}</label>
+                        </div>
+                    </fieldset>
+                    <div class="field">
+                        <label for="decided_on">{t!(i18n, decisions.decided_on)}</label>
+                        <input id="decided_on" type="date" name="decided_on" required />
+                    </div>
+                    <div class="field">
+                        <label for="decree">{t!(i18n, decisions.decree)}</label>
+                        <input id="decree" name="decree" />
+                    </div>
+                    <button type="submit" class="button primary">{t!(i18n, decisions.record)}</button>
+                </ActionForm>
+            </section>
+        })}
+        <PredicateHistory predicates=data.predicates.clone() />
+    }
+}

@@ -1,0 +1,341 @@
+//! The evaluators' overview of one assessment: both lanes side by side at
+//! every level, the biggest gaps between them, what the unit changed since
+//! the last return, and the team's decisions (return, finalize).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::assessments::load_assessment;
+use crate::api::review::{review_queue, FinalizeAssessment, ReturnAssessment};
+use crate::app::reload_user_after;
+use crate::components::error::ErrorAlert;
+use crate::components::form::FormStatus;
+use crate::components::labels::{area_label, part_label, state_label, target_label};
+use crate::components::score::{percent, ScorePanel};
+use crate::domain::lke::{format_id, score, ItemCode, RubricVersion, ScoreSheet, Subtotal};
+use crate::domain::period::Window;
+use crate::domain::review::disagreements;
+use crate::i18n::*;
+use crate::model::AssessmentData;
+use crate::pages::assessment::{part_slug, AssessmentHeading};
+
+/// How many disagreements the overview lists.
+const GAPS_SHOWN: usize = 10;
+
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let give_back = ServerAction::<ReturnAssessment>::new();
+    let finalize = ServerAction::<FinalizeAssessment>::new();
+    let data = Resource::new(
+        move || {
+            (
+                params.with(|p| p.get("id").unwrap_or_default()),
+                give_back.version().get(),
+                finalize.version().get(),
+            )
+        },
+        |(id, _, _)| load_assessment(id),
+    );
+    view! {
+        <Title text=move || t_string!(i18n, review.title).to_string() />
+        <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+            {move || data.get().map(|result| match result {
+                Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                Ok(data) => view! { <ReviewOverview data give_back finalize /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// Where an item is reviewed: its area page, at its card.
+pub fn item_href(assessment: &str, item: ItemCode) -> String {
+    match item {
+        ItemCode::Question(code) => {
+            let indicator = code.indicator();
+            format!(
+                "/review/{assessment}/{}/{}#{item}",
+                part_slug(indicator.part()),
+                indicator.area().number()
+            )
+        }
+        ItemCode::Input(code) => item_href(assessment, ItemCode::Question(code.question())),
+        ItemCode::Hasil(_) => format!("/review/{assessment}/hasil/0#{item}"),
+    }
+}
+
+fn points(subtotal: &Subtotal) -> String {
+    format_id(subtotal.score, 2)
+}
+
+#[component]
+fn LaneRow(
+    label: String,
+    href: Option<String>,
+    unit: Subtotal,
+    tpi: Subtotal,
+    #[prop(optional)] strong: bool,
+) -> impl IntoView {
+    let label = match href {
+        Some(href) => view! { <a href=href>{label}</a> }.into_any(),
+        None if strong => view! { <strong>{label}</strong> }.into_any(),
+        None => view! { <span>{label}</span> }.into_any(),
+    };
+    view! {
+        <tr>
+            <th scope="row">{label}</th>
+            <td class="num">{points(&unit)}</td>
+            <td class="num">{points(&tpi)}</td>
+            <td class="num">{format_id(unit.weight, 2)}</td>
+        </tr>
+    }
+}
+
+fn lane_rows(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    rubric: &RubricVersion,
+    id: &str,
+    unit: &ScoreSheet,
+    tpi: &ScoreSheet,
+) -> impl IntoView {
+    let areas = rubric
+        .parts()
+        .into_iter()
+        .flat_map(|(part, p)| p.areas.iter().map(move |a| (part, a.area)))
+        .filter_map(|(part, area)| {
+            let u = unit.area(part, area)?.subtotal();
+            let t = tpi.area(part, area)?.subtotal();
+            let label = format!("{} · {}", area_label(i18n, area), part_label(i18n, part));
+            let href = format!("/review/{id}/{}/{}", part_slug(part), area.number());
+            Some(view! { <LaneRow label href=Some(href) unit=u tpi=t /> })
+        })
+        .collect_view();
+    view! {
+        {areas}
+        <LaneRow label=t_string!(i18n, gates.pengungkit).to_string() href=None unit=unit.pengungkit tpi=tpi.pengungkit strong=true />
+        <LaneRow label=t_string!(i18n, gates.hasil).to_string() href=Some(format!("/review/{id}/hasil/0")) unit=unit.hasil.total tpi=tpi.hasil.total />
+        <LaneRow label=t_string!(i18n, gates.total).to_string() href=None unit=unit.total tpi=tpi.total strong=true />
+    }
+}
+
+#[component]
+fn ReviewOverview(
+    data: AssessmentData,
+    give_back: ServerAction<ReturnAssessment>,
+    finalize: ServerAction<FinalizeAssessment>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    reload_user_after(finalize);
+    let rubric = data.rubric();
+    let id = data.header.summary.id.clone();
+    let tpi_answers = data.evaluator_answers(&rubric);
+    let unit_sheet = score(&rubric, &data.answers);
+    let tpi_sheet = score(&rubric, &tpi_answers);
+    let gaps = disagreements(&rubric, &unit_sheet, &tpi_sheet);
+    let review = data.review.clone().unwrap_or_default();
+    let gap_rows = gaps
+        .iter()
+        .take(GAPS_SHOWN)
+        .map(|gap| {
+            let show = |v: Option<f64>| match (gap.item, v) {
+                (_, None) => t_string!(i18n, area.not_answered).to_string(),
+                (ItemCode::Hasil(h), Some(v)) if h != crate::domain::lke::HasilItemId::Capaian => {
+                    format_id(v, 2)
+                }
+                (_, Some(v)) => percent(v),
+            };
+            view! {
+                <tr>
+                    <th scope="row"><a href=item_href(&id, gap.item)><code>{gap.item.to_string()}</code></a></th>
+                    <td class="num">{show(gap.unit)}</td>
+                    <td class="num">{show(gap.evaluator)}</td>
+                    <td class="num">{format_id(gap.points, 2)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let changed = review.changed_since_return.clone();
+    let team = review.team.clone();
+    let has_lead = team.iter().any(|m| m.lead);
+    let holds_wbk = data.holds_wbk();
+    view! {
+        <AssessmentHeading header=data.header.clone() />
+        <p>
+            <a class="button" href=format!("/review/{id}/report")>{t!(i18n, review.report)}</a>
+            " "
+            <a class="button" href=format!("/assessments/{id}/lke.xlsx") download>{t!(i18n, review.export_lke)}</a>
+            " "
+            <a class="button" href=format!("/assessments/{id}/evidence.zip") download>{t!(i18n, assessment.download_all)}</a>
+        </p>
+        <div class="assessment-layout">
+            <div>
+                <section class="card" aria-labelledby="lanes-title">
+                    <h2 id="lanes-title">{t!(i18n, review.lanes)}</h2>
+                    <div class="table-wrap">
+                        <table class="table" data-testid="lanes">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, assessment.area)}</th>
+                                    <th scope="col" class="num">{t!(i18n, review.unit_lane)}</th>
+                                    <th scope="col" class="num">{t!(i18n, review.tpi_lane)}</th>
+                                    <th scope="col" class="num">{t!(i18n, review.weight)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>{lane_rows(i18n, &rubric, &id, &unit_sheet, &tpi_sheet)}</tbody>
+                        </table>
+                    </div>
+                </section>
+                {(!changed.is_empty()).then(|| view! {
+                    <section class="card" aria-labelledby="changed-title" data-testid="changed">
+                        <h2 id="changed-title">{t!(i18n, review.changed_title)}</h2>
+                        <ul class="inline-list">
+                            {changed.iter().map(|item| view! {
+                                <li><a href=item_href(&id, *item)><code>{item.to_string()}</code></a></li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                <section class="card" aria-labelledby="gaps-title">
+                    <h2 id="gaps-title">{t!(i18n, review.gaps_title)}</h2>
+                    {if gaps.is_empty() {
+                        view! { <p class="muted">{t!(i18n, review.gaps_none)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="table-wrap">
+                                <table class="table" data-testid="gaps">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{t!(i18n, review.item)}</th>
+                                            <th scope="col" class="num">{t!(i18n, review.unit_lane)}</th>
+                                            <th scope="col" class="num">{t!(i18n, review.tpi_lane)}</th>
+                                            <th scope="col" class="num">{t!(i18n, review.points)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>{gap_rows}</tbody>
+                                </table>
+                            </div>
+                        }.into_any()
+                    }}
+                </section>
+                <section class="card" aria-labelledby="team-title">
+                    <h2 id="team-title">{t!(i18n, review.team)}</h2>
+                    <ul>
+                        {team.into_iter().map(|m| view! {
+                            <li>{m.full_name.clone()} {m.lead.then(|| view! { " " <span class="badge">{t!(i18n, review.lead)}</span> })}</li>
+                        }).collect_view()}
+                    </ul>
+                    {(!review.return_summary.is_empty()).then(|| view! {
+                        <h3>{t!(i18n, review.last_return)}</h3>
+                        <p class="pre-line">{review.return_summary.clone()}</p>
+                    })}
+                </section>
+                {if data.rights.decide {
+                    view! { <Decisions id=id.clone() give_back finalize /> }.into_any()
+                } else if data.rights.review && has_lead {
+                    view! { <p class="alert alert-info">{t!(i18n, review.not_lead)}</p> }.into_any()
+                } else {
+                    ().into_any()
+                }}
+            </div>
+            <div>
+                <h2 class="panel-title">{t!(i18n, review.tpi_lane)}</h2>
+                <ScorePanel
+                    rubric=StoredValue::new(rubric.clone())
+                    gates=StoredValue::new(data.gates.clone())
+                    target=data.header.summary.target
+                    answers=Signal::derive(move || tpi_answers.clone())
+                    holds_wbk
+                />
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn Decisions(
+    id: String,
+    give_back: ServerAction<ReturnAssessment>,
+    finalize: ServerAction<FinalizeAssessment>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (return_id, finalize_id) = (id.clone(), id);
+    view! {
+        <section class="card" aria-labelledby="return-title">
+            <h2 id="return-title">{t!(i18n, review.return_title)}</h2>
+            <FormStatus outcome=give_back.value() success=Signal::derive(move || t_string!(i18n, review.returned).to_string()) />
+            <ActionForm action=give_back>
+                <input type="hidden" name="assessment" value=return_id />
+                <div class="field">
+                    <label for="summary">{t!(i18n, review.summary)}</label>
+                    <textarea id="summary" name="summary" rows="4" required></textarea>
+                </div>
+                <button type="submit" class="button">{t!(i18n, review.return_button)}</button>
+            </ActionForm>
+        </section>
+        <section class="card" aria-labelledby="finalize-title">
+            <h2 id="finalize-title">{t!(i18n, review.finalize_title)}</h2>
+            <p class="muted">{t!(i18n, review.finalize_hint)}</p>
+            <FormStatus outcome=finalize.value() success=Signal::derive(move || t_string!(i18n, review.finalized).to_string()) />
+            <ActionForm action=finalize>
+                <input type="hidden" name="assessment" value=finalize_id />
+                <button type="submit" class="button primary">{t!(i18n, review.finalize_button)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The evaluator's queue on the home page.
+#[component]
+pub fn ReviewQueue() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = Resource::new(|| (), |_| review_queue());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || list.get().map(|result| match result {
+                Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="muted">{t!(i18n, review.queue_none)}</p> }.into_any(),
+                Ok(list) => view! {
+                    <div class="table-wrap">
+                        <table class="table" data-testid="queue">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, review.unit)}</th>
+                                    <th scope="col">{t!(i18n, common.status)}</th>
+                                    <th scope="col" class="num">{t!(i18n, score.completeness)}</th>
+                                    <th scope="col" class="num">{t!(i18n, review.reviewed)}</th>
+                                    <th scope="col">{t!(i18n, review.window)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {list.into_iter().map(|entry| {
+                                    let state = entry.summary.state;
+                                    let window = match entry.review_window {
+                                        Window::Open { days_left } => t_string!(i18n, review.days_left, days = days_left).to_string(),
+                                        Window::NotYetOpen { opens_in_days } => t_string!(i18n, review.opens_in, days = opens_in_days).to_string(),
+                                        Window::Closed { .. } => t_string!(i18n, review.closed).to_string(),
+                                    };
+                                    view! {
+                                        <tr>
+                                            <th scope="row">
+                                                <a href=format!("/review/{}", entry.summary.id)>
+                                                    {entry.summary.unit_name.clone()} " · " {entry.summary.year.value()} " · " {target_label(entry.summary.target)}
+                                                </a>
+                                                {entry.lead.then(|| view! { " " <span class="badge">{t!(i18n, review.lead)}</span> })}
+                                            </th>
+                                            <td>{move || state_label(i18n, state)}</td>
+                                            <td class="num">{percent(entry.completeness.ratio())}</td>
+                                            <td class="num">{format!("{}/{}", entry.reviewed, entry.total)}</td>
+                                            <td>{window}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}

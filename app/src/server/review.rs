@@ -1,0 +1,466 @@
+//! The evaluators' side on the server: saving the evaluators' lane with
+//! optimistic versions, returning, finalizing, the team, the proposal to the
+//! national team and its result. Each change writes its audit line in the same
+//! transaction, with the actor and the reason.
+
+use serde_json::json;
+use std::collections::BTreeMap;
+
+use super::assessments::{open, rubric, stored_answers, today, Access};
+use super::db::assessments::{self, state_name};
+use super::db::predicates::{self, NewPredicate};
+use super::db::reviews::{self, ReviewWrite};
+use super::db::{answers, assignments, audit, users, Db};
+use crate::domain::account::UserId;
+use crate::domain::assessment::{parse_item_value, scored_items};
+use crate::domain::lke::{score, AssessmentState, ItemCode, RubricVersion};
+use crate::domain::period::{Day, Window};
+use crate::domain::policy::{can, Action};
+use crate::domain::review::{
+    self as rules, lane_from_stored, DecisionRefusal, FinalVerdict, ReviewStatus,
+    MAX_REVIEW_TEXT_CHARS,
+};
+use crate::domain::role::Role;
+use crate::error::{AppError, Field, Problem, Refusal};
+use crate::model::{holds_wbk, QueueEntry, SessionUser};
+
+fn refusal(err: DecisionRefusal) -> AppError {
+    match err {
+        DecisionRefusal::Workflow(reason) => AppError::Refused(Refusal::Workflow { reason }),
+        DecisionRefusal::NoSummary => AppError::field(Field::Summary, Problem::Required),
+        DecisionRefusal::FailsGates => AppError::Refused(Refusal::FailsGates),
+    }
+}
+
+fn checked_text(text: &str, field: Field) -> Result<&str, AppError> {
+    let text = text.trim();
+    if text.chars().count() > MAX_REVIEW_TEXT_CHARS {
+        return Err(AppError::field(field, Problem::TooLong));
+    }
+    Ok(text)
+}
+
+/// Opens an assessment for a write in the evaluators' lane: on the team, and submitted.
+async fn open_for_review(
+    conn: &mut sqlx::AnyConnection,
+    user: &SessionUser,
+    id: &str,
+) -> Result<Access, AppError> {
+    let access = open(conn, user, id).await?;
+    if !access.rights.evaluator {
+        return Err(AppError::Forbidden);
+    }
+    if !access.rights.review {
+        return Err(AppError::Refused(Refusal::ReviewClosed));
+    }
+    assessments::lock(conn, id).await?;
+    Ok(access)
+}
+
+/// One save of the evaluators' lane for one item: the values of the item (a
+/// choice, an index, or the entered inputs of a % question), a note to the
+/// unit, a status, and the version the evaluator started from.
+pub struct ReviewChange {
+    pub item: String,
+    pub values: BTreeMap<String, String>,
+    pub note: String,
+    pub status: String,
+    pub version: i64,
+}
+
+/// Saves one item of the evaluators' lane; returns its new version. A save
+/// started from an older version is refused with what the other person saved.
+pub async fn save(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    change: ReviewChange,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    let access = open_for_review(&mut tx, user, id).await?;
+    let (rubric, _) = rubric(db, &access.assessment.rubric_key).await?;
+    let item = reviewable(&rubric, &change.item)?;
+    let note = checked_text(&change.note, Field::Note)?;
+    let status = match change.status.trim() {
+        "" => None,
+        raw => Some(
+            raw.parse::<ReviewStatus>()
+                .map_err(|_| AppError::field(Field::Status, Problem::Required))?,
+        ),
+    };
+    let mut values = Vec::new();
+    for (code, raw) in &change.values {
+        let part: ItemCode = code.parse().map_err(|_| unknown(code))?;
+        if !belongs_to(item, part) {
+            return Err(unknown(code));
+        }
+        let value = parse_item_value(&rubric, part, raw).map_err(|problem| AppError::Answer {
+            item: code.clone(),
+            problem,
+        })?;
+        values.push((part, value.map(|v| v.to_stored())));
+    }
+    let current: BTreeMap<ItemCode, _> = reviews::list(&mut tx, id)
+        .await?
+        .into_iter()
+        .map(|entry| (entry.item, entry))
+        .collect();
+    let before = current.get(&item);
+    let seen = before.map_or(0, |entry| entry.version);
+    if seen != change.version {
+        let entry = before.ok_or(AppError::BadRequest)?;
+        return Err(AppError::Conflict {
+            item: item.to_string(),
+            value: entry.value.clone(),
+            note: entry.note.clone(),
+            by: entry.updated_by.clone(),
+        });
+    }
+    let version = seen + 1;
+    let by = user.actor.user_id.as_str();
+    let posted = values.iter().find(|(part, _)| *part == item);
+    let own_value = match (posted, before) {
+        (Some((_, value)), _) => value.clone(),
+        (None, Some(before)) => before.value.clone(),
+        // A first save without a value keeps the unit's answer in the lane.
+        (None, None) => answers::list(&mut tx, id)
+            .await?
+            .into_iter()
+            .find(|stored| stored.item == item)
+            .and_then(|stored| stored.value),
+    };
+    reviews::upsert(
+        &mut tx,
+        id,
+        item,
+        &ReviewWrite {
+            value: own_value.as_deref(),
+            note,
+            status,
+            version,
+            by,
+        },
+    )
+    .await?;
+    for (part, value) in values.iter().filter(|(part, _)| *part != item) {
+        let row_version = current.get(part).map_or(0, |e| e.version) + 1;
+        reviews::upsert(
+            &mut tx,
+            id,
+            *part,
+            &ReviewWrite {
+                value: value.as_deref(),
+                note: "",
+                status: None,
+                version: row_version,
+                by,
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(by),
+            action: "review.save",
+            entity: "review",
+            entity_id: &audit::item_entity_id(id, item),
+            before: before.map(|b| json!({ "value": b.value, "note": b.note, "status": b.status })),
+            after: Some(json!({
+                "value": own_value,
+                "inputs": values.iter().filter(|(p, _)| *p != item).map(|(p, v)| (p.to_string(), v.clone())).collect::<BTreeMap<_, _>>(),
+                "note": note,
+                "status": status,
+                "version": version,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+fn unknown(code: &str) -> AppError {
+    AppError::Answer {
+        item: code.to_owned(),
+        problem: crate::domain::assessment::ValueProblem::UnknownItem,
+    }
+}
+
+/// A question or Hasil item of the rubric: the unit a review is saved by.
+fn reviewable(rubric: &RubricVersion, code: &str) -> Result<ItemCode, AppError> {
+    let item: ItemCode = code.parse().map_err(|_| unknown(code))?;
+    if scored_items(rubric).any(|known| known == item) {
+        Ok(item)
+    } else {
+        Err(unknown(code))
+    }
+}
+
+/// The item itself, or a numeric input of the question.
+fn belongs_to(item: ItemCode, part: ItemCode) -> bool {
+    match (item, part) {
+        (ItemCode::Question(q), ItemCode::Input(input)) => input.question() == q,
+        _ => item == part,
+    }
+}
+
+/// A decision of the evaluators' team.
+pub enum Decision {
+    Return { summary: String },
+    Finalize,
+}
+
+/// Returns the assessment to the unit, or finalizes the evaluators' lane as the official score.
+pub async fn decide(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    decision: Decision,
+) -> Result<AssessmentState, AppError> {
+    let mut tx = db.begin().await?;
+    let access = open(&mut tx, user, id).await?;
+    if !access.rights.evaluator {
+        return Err(AppError::Forbidden);
+    }
+    assessments::lock(&mut tx, id).await?;
+    let state = access.assessment.state();
+    let actor = user.actor.user_id.as_str();
+    let (next, action, after) = match decision {
+        Decision::Return { summary } => {
+            let summary = checked_text(&summary, Field::Summary)?;
+            let next = rules::return_to_unit(state, summary).map_err(refusal)?;
+            may_decide(&access)?;
+            assessments::record_return(&mut tx, id, summary).await?;
+            (
+                next,
+                "assessment.return",
+                json!({ "state": next, "reason": summary }),
+            )
+        }
+        Decision::Finalize => {
+            let next = rules::finalize(state).map_err(refusal)?;
+            may_decide(&access)?;
+            let (rubric, gates) = rubric(db, &access.assessment.rubric_key).await?;
+            let unit_answers = stored_answers(&rubric, &answers::list(&mut tx, id).await?);
+            let entries = reviews::list(&mut tx, id).await?;
+            let lane = lane_from_stored(
+                &rubric,
+                &unit_answers,
+                entries.iter().map(|e| (e.item, e.value.as_deref())),
+            );
+            let history = predicates::of_unit(&mut tx, &access.assessment.summary.unit_id).await?;
+            let verdict = FinalVerdict::of(&score(&rubric, &lane), &gates, holds_wbk(&history));
+            assessments::record_final(&mut tx, id, &verdict).await?;
+            (
+                next,
+                "assessment.finalize",
+                json!({ "state": next, "verdict": verdict }),
+            )
+        }
+    };
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(actor),
+            action,
+            entity: "assessment",
+            entity_id: id,
+            before: Some(json!({ "state": state })),
+            after: Some(after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+fn may_decide(access: &Access) -> Result<(), AppError> {
+    if access.rights.decide {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn administer(user: &SessionUser) -> Result<(), AppError> {
+    Ok(can(Some(&user.actor), Action::AdministerReview)?)
+}
+
+/// Puts an evaluator on an assessment's team, or takes them off.
+pub async fn set_assignment(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    evaluator: &str,
+    assign: Option<bool>,
+) -> Result<(), AppError> {
+    administer(user)?;
+    let evaluator = UserId::new(evaluator);
+    let found = users::get(db, &evaluator)
+        .await?
+        .filter(|u| u.active && u.grants.iter().any(|g| g.role == Role::Evaluator))
+        .ok_or_else(|| AppError::field(Field::Evaluator, Problem::UnknownReference))?;
+    let mut tx = db.begin().await?;
+    assessments::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (action, after) = match assign {
+        Some(lead) => {
+            assignments::assign(&mut tx, id, &evaluator, lead).await?;
+            (
+                "assignment.add",
+                Some(json!({ "user": found.username, "lead": lead })),
+            )
+        }
+        None => {
+            if !assignments::unassign(&mut tx, id, &evaluator).await? {
+                return Err(AppError::NotFound);
+            }
+            ("assignment.remove", None)
+        }
+    };
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(user.actor.user_id.as_str()),
+            action,
+            entity: "assignment",
+            entity_id: &format!("{id}/{}", evaluator.as_str()),
+            before: None,
+            after,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Proposes a finalized assessment to the national team; one that fails the
+/// gates of its target needs `confirmed`.
+pub async fn propose(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    confirmed: bool,
+) -> Result<AssessmentState, AppError> {
+    administer(user)?;
+    let mut tx = db.begin().await?;
+    let access = open(&mut tx, user, id).await?;
+    assessments::lock(&mut tx, id).await?;
+    let assessment = &access.assessment;
+    let passes = assessment
+        .final_verdict
+        .is_some_and(|v| v.passes(assessment.summary.target.predicate()));
+    let next = rules::propose(assessment.state(), passes, confirmed).map_err(refusal)?;
+    assessments::set_state(&mut tx, id, next).await?;
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(user.actor.user_id.as_str()),
+            action: "assessment.propose",
+            entity: "assessment",
+            entity_id: id,
+            before: Some(json!({ "state": assessment.state() })),
+            after: Some(json!({ "state": next, "passes": passes, "confirmed": confirmed })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+/// What the national team decided.
+pub struct NationalResult {
+    pub awarded: bool,
+    pub decided_on: String,
+    pub decree: String,
+}
+
+/// Records the national team's decision and adds it to the unit's predicate history.
+pub async fn record_result(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    result: NationalResult,
+) -> Result<AssessmentState, AppError> {
+    administer(user)?;
+    let decided_on: Day = result
+        .decided_on
+        .parse()
+        .map_err(|_| AppError::field(Field::DecidedOn, Problem::Date))?;
+    let decree = checked_text(&result.decree, Field::Decree)?;
+    if result.awarded && decree.is_empty() {
+        return Err(AppError::field(Field::Decree, Problem::Required));
+    }
+    let mut tx = db.begin().await?;
+    let access = open(&mut tx, user, id).await?;
+    assessments::lock(&mut tx, id).await?;
+    let assessment = &access.assessment;
+    let next = rules::record_result(assessment.state(), result.awarded).map_err(refusal)?;
+    assessments::set_state(&mut tx, id, next).await?;
+    predicates::insert(
+        &mut tx,
+        &NewPredicate {
+            unit: &assessment.summary.unit_id,
+            assessment: id,
+            predicate: assessment.summary.target.predicate(),
+            awarded: result.awarded,
+            decided_on,
+            decree,
+            by: user.actor.user_id.as_str(),
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(user.actor.user_id.as_str()),
+            action: "assessment.result",
+            entity: "assessment",
+            entity_id: id,
+            before: Some(json!({ "state": state_name(assessment.state()) })),
+            after: Some(json!({
+                "state": next,
+                "awarded": result.awarded,
+                "decided_on": decided_on.to_string(),
+                "decree": decree,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+/// The assessments assigned to the caller, with how far the review has come.
+pub async fn queue(db: &Db, user: &SessionUser) -> Result<Vec<QueueEntry>, AppError> {
+    can(Some(&user.actor), Action::OpenReviewQueue)?;
+    let mut conn = db.acquire().await?;
+    let mine = assignments::of_user(&mut conn, &user.actor.user_id).await?;
+    let ids: Vec<String> = mine.iter().map(|(id, _)| id.clone()).collect();
+    let found = assessments::list_by_ids(&mut conn, &ids).await?;
+    let today = today();
+    let mut out = Vec::with_capacity(found.len());
+    for assessment in found {
+        let (rubric, _) = rubric(db, &assessment.rubric_key).await?;
+        let unit_answers =
+            stored_answers(&rubric, &answers::list(&mut conn, assessment.id()).await?);
+        let sheet = score(&rubric, &unit_answers);
+        let reviewed = reviews::reviewed_count(&mut conn, assessment.id()).await?;
+        let lead = mine.iter().any(|(id, lead)| id == assessment.id() && *lead);
+        out.push(QueueEntry {
+            lead,
+            completeness: sheet.total.completeness,
+            review_window: Window::at(
+                today,
+                assessment.dates.review_start,
+                assessment.dates.review_end,
+            ),
+            reviewed: u32::try_from(reviewed).unwrap_or(u32::MAX),
+            total: u32::try_from(rubric.scored_item_count()).unwrap_or(u32::MAX),
+            summary: assessment.summary,
+        });
+    }
+    Ok(out)
+}

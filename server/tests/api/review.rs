@@ -1,0 +1,629 @@
+//! Review by the internal evaluators (TPI) over HTTP: the evaluators' lane
+//! beside the unit's, returns and resubmissions, finalization, the proposal to
+//! the national team and its result, the documents, optimistic versions, and
+//! who may do which of these.
+
+use crate::db_test;
+use crate::helpers::{Client, Reply, TestApp};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::io::Read;
+
+/// The demo's Balai Diklat Medan: submitted, with `tpi` as team lead.
+async fn medan(app: &TestApp) -> String {
+    assessment_of(app, "BDK-MDN").await
+}
+
+async fn assessment_of(app: &TestApp, code: &str) -> String {
+    sqlx::query_scalar::<_, String>(
+        "SELECT a.id FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = $1",
+    )
+    .bind(code)
+    .fetch_one(&app.db)
+    .await
+    .unwrap_or_else(|err| panic!("no assessment for {code}: {err}"))
+}
+
+/// Saves one item of the evaluators' lane.
+async fn review(
+    client: &Client,
+    id: &str,
+    item: &str,
+    version: i64,
+    extra: &[(&str, &str)],
+) -> Reply {
+    let version = version.to_string();
+    let mut form = vec![("assessment", id), ("item", item), ("version", &version)];
+    form.extend_from_slice(extra);
+    client.call("review/save", &form).await
+}
+
+async fn load(client: &Client, id: &str) -> Value {
+    let reply = client.call("assessments/get", &[("id", id)]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{reply}");
+    reply.json()
+}
+
+/// Creates a second evaluator, `tpi2`, and returns a client signed in as them.
+async fn second_evaluator(app: &TestApp, admin: &Client) -> Client {
+    let created = admin
+        .call(
+            "users/create",
+            &[
+                ("username", "tpi2"),
+                ("email", ""),
+                ("full_name", "Tina Penilai Kedua"),
+                ("password", "tpi2-password"),
+                ("confirm", "tpi2-password"),
+                ("role", "evaluator"),
+                ("unit", ""),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{created}");
+    app.signed_in_with("tpi2", "tpi2-password").await
+}
+
+async fn assign(admin: &Client, app: &TestApp, id: &str, username: &str, lead: bool) {
+    let user = app.user_id(username).await;
+    let mut form = vec![("assessment", id), ("evaluator", user.as_str())];
+    if lead {
+        form.push(("lead", "yes"));
+    }
+    let reply = admin.call("review/assign", &form).await;
+    assert_eq!(reply.status, StatusCode::OK, "assign {username}: {reply}");
+}
+
+fn refusal(reply: &Reply) -> Value {
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{reply}");
+    reply.json()
+}
+
+db_test!(
+    an_assessment_goes_from_review_to_a_recorded_predicate,
+    |app| async move {
+        let id = medan(&app).await;
+        let tpi = app.signed_in("tpi").await;
+        let member = app.signed_in("medan").await;
+        let admin = app.signed_in("admin").await;
+
+        let queue = tpi.call("review/queue", &[]).await;
+        assert_eq!(queue.status, StatusCode::OK, "{queue}");
+        let queue = queue.json();
+        let entry = queue
+            .as_array()
+            .and_then(|q| q.iter().find(|e| e["summary"]["id"] == id.as_str()))
+            .expect("the assigned assessment is in the queue")
+            .clone();
+        assert_eq!(entry["lead"], true);
+        assert_eq!(entry["reviewed"], 0);
+        assert_eq!(entry["summary"]["state"], "submitted");
+
+        // The unit does not see the evaluators' work before a return.
+        assert!(load(&member, &id).await["review"].is_null());
+
+        let before = load(&tpi, &id).await;
+        assert_eq!(before["answers"]["choices"]["P.MP.i.b"], "A");
+        let saved = review(
+            &tpi,
+            &id,
+            "P.MP.i.b",
+            0,
+            &[
+                ("value[P.MP.i.b]", "C"),
+                ("note", "SK tim belum ditandatangani pimpinan"),
+                ("status", "perlu_perbaikan"),
+            ],
+        )
+        .await;
+        assert_eq!(saved.status, StatusCode::OK, "{saved}");
+        assert_eq!(saved.body, "1", "the first version");
+        for (item, raw) in [("H.I.a", "3,82"), ("H.II.a", "3.9")] {
+            let field = format!("value[{item}]");
+            let saved = review(&tpi, &id, item, 0, &[(&field, raw), ("status", "sesuai")]).await;
+            assert_eq!(saved.status, StatusCode::OK, "{item}: {saved}");
+        }
+        // Indices outside 0–4 or with a strange separator change nothing.
+        for raw in ["4,5", "3;45", "tiga"] {
+            let refused = review(&tpi, &id, "H.I.a", 1, &[("value[H.I.a]", raw)]).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{raw}: {refused}"
+            );
+            assert_eq!(refused.error(), "answer");
+        }
+        let data = load(&tpi, &id).await;
+        let entries = &data["review"]["entries"];
+        assert_eq!(entries["H.I.a"]["value"], "3.82");
+        assert_eq!(entries["H.II.a"]["value"], "3.9");
+        assert_eq!(entries["P.MP.i.b"]["status"], "perlu_perbaikan");
+        assert_eq!(
+            data["answers"]["choices"]["P.MP.i.b"], "A",
+            "the unit's lane is untouched"
+        );
+        assert_eq!(app.audit_rows("review", &format!("{id}/P.MP.i.b")).await, 1);
+
+        let no_summary = tpi
+            .call("review/return", &[("assessment", &id), ("summary", "  ")])
+            .await;
+        assert_eq!(
+            no_summary.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{no_summary}"
+        );
+        assert_eq!(no_summary.field(), "summary");
+        let returned = tpi
+            .call(
+                "review/return",
+                &[
+                    ("assessment", &id),
+                    ("summary", "Lengkapi SK tim pada P.MP.i.b"),
+                ],
+            )
+            .await;
+        assert_eq!(returned.status, StatusCode::OK, "{returned}");
+        assert_eq!(returned.body, "\"returned\"");
+        let closed = review(&tpi, &id, "P.MP.i.c", 0, &[("note", "x")]).await;
+        assert_eq!(refusal(&closed)["refusal"], "review_closed");
+
+        // The unit sees the notes and the summary, fixes one answer, resubmits.
+        let seen = load(&member, &id).await;
+        assert_eq!(
+            seen["review"]["return_summary"],
+            "Lengkapi SK tim pada P.MP.i.b"
+        );
+        assert_eq!(
+            seen["review"]["entries"]["P.MP.i.b"]["note"],
+            "SK tim belum ditandatangani pimpinan"
+        );
+        let fixed = member
+            .call(
+                "assessments/answers",
+                &[("assessment", &id), ("value[P.MP.i.b]", "B")],
+            )
+            .await;
+        assert_eq!(fixed.status, StatusCode::OK, "{fixed}");
+        let resubmitted = member
+            .call(
+                "assessments/submit",
+                &[("assessment", &id), ("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(resubmitted.status, StatusCode::OK, "{resubmitted}");
+
+        let after = load(&tpi, &id).await;
+        assert_eq!(
+            after["review"]["changed_since_return"],
+            serde_json::json!(["P.MP.i.b"]),
+            "exactly the fixed answer is highlighted"
+        );
+
+        let finalized = tpi.call("review/finalize", &[("assessment", &id)]).await;
+        assert_eq!(finalized.status, StatusCode::OK, "{finalized}");
+        let verdict = load(&admin, &id).await["review"]["final_verdict"].clone();
+        assert_eq!(verdict["wbk"], true, "the demo unit passes WBK: {verdict}");
+        assert!(verdict["total"].as_f64().unwrap_or_default() > 75.0);
+        let locked = review(&tpi, &id, "P.MP.i.b", 1, &[("note", "terlambat")]).await;
+        assert_eq!(refusal(&locked)["refusal"], "review_closed");
+
+        let proposed = admin.call("review/propose", &[("assessment", &id)]).await;
+        assert_eq!(proposed.status, StatusCode::OK, "{proposed}");
+        let bad_date = admin
+            .call(
+                "review/result",
+                &[
+                    ("assessment", &id),
+                    ("awarded", "yes"),
+                    ("decided_on", "10/12/2026"),
+                    ("decree", "SK-1"),
+                ],
+            )
+            .await;
+        assert_eq!(bad_date.field(), "decided_on", "{bad_date}");
+        let recorded = admin
+            .call(
+                "review/result",
+                &[
+                    ("assessment", &id),
+                    ("awarded", "yes"),
+                    ("decided_on", "2026-12-10"),
+                    ("decree", "SK MENPANRB 123/2026"),
+                ],
+            )
+            .await;
+        assert_eq!(recorded.status, StatusCode::OK, "{recorded}");
+        assert_eq!(recorded.body, "\"awarded\"");
+        let unit_view = load(&member, &id).await;
+        let predicate = &unit_view["predicates"][0];
+        assert_eq!(predicate["predicate"], "wbk");
+        assert_eq!(predicate["awarded"], true);
+        assert_eq!(predicate["decree"], "SK MENPANRB 123/2026");
+        for action in [
+            "assessment.return",
+            "assessment.finalize",
+            "assessment.propose",
+            "assessment.result",
+        ] {
+            let n = app
+                .count(
+                    "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND entity_id = $2",
+                    &[action, &id],
+                )
+                .await;
+            assert_eq!(n, 1, "{action} is in the audit log once");
+        }
+    }
+);
+
+db_test!(
+    two_evaluators_never_overwrite_each_other_silently,
+    |app| async move {
+        let id = medan(&app).await;
+        let admin = app.signed_in("admin").await;
+        let tpi = app.signed_in("tpi").await;
+        let tpi2 = second_evaluator(&app, &admin).await;
+        assign(&admin, &app, &id, "tpi2", false).await;
+
+        // Both opened the question at version 0; the first save wins.
+        let first = review(
+            &tpi,
+            &id,
+            "P.MP.ii.a",
+            0,
+            &[
+                ("value[P.MP.ii.a]", "Tidak"),
+                ("note", "Tidak ada rencana kerja"),
+            ],
+        )
+        .await;
+        assert_eq!(first.status, StatusCode::OK, "{first}");
+        let second = review(
+            &tpi2,
+            &id,
+            "P.MP.ii.a",
+            0,
+            &[("value[P.MP.ii.a]", "Ya"), ("note", "Rencana kerja ada")],
+        )
+        .await;
+        let conflict = refusal(&second);
+        assert_eq!(conflict["error"], "conflict");
+        assert_eq!(conflict["value"], "Tidak", "the other's value is shown");
+        assert_eq!(conflict["note"], "Tidak ada rencana kerja");
+        assert_eq!(conflict["by"], "Budi Penilai TPI");
+        let stored = load(&tpi2, &id).await;
+        assert_eq!(stored["review"]["entries"]["P.MP.ii.a"]["value"], "Tidak");
+
+        // Having seen it, the second evaluator saves on top of version 1.
+        let retried = review(
+            &tpi2,
+            &id,
+            "P.MP.ii.a",
+            1,
+            &[("value[P.MP.ii.a]", "Ya"), ("note", "Rencana kerja ada")],
+        )
+        .await;
+        assert_eq!(retried.status, StatusCode::OK, "{retried}");
+        assert_eq!(retried.body, "2");
+    }
+);
+
+db_test!(
+    every_review_route_checks_role_team_and_unit,
+    |app| async move {
+        let medan_id = medan(&app).await;
+        let izin_id = assessment_of(&app, "DIT-IZIN").await;
+        let admin = app.signed_in("admin").await;
+        let tpi = app.signed_in("tpi").await;
+        let member = app.signed_in("medan").await;
+        let other_unit = app.signed_in("unit").await;
+        let leader = app.signed_in("pimpinan").await;
+        let anonymous = app.client();
+        let tpi2 = second_evaluator(&app, &admin).await;
+        assign(&admin, &app, &medan_id, "tpi2", false).await;
+        let submitted = other_unit
+            .call(
+                "assessments/submit",
+                &[("assessment", &izin_id), ("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(submitted.status, StatusCode::OK, "{submitted}");
+
+        // Evaluator assigned to Medan acting on Perizinan (unit B): nothing at all.
+        let save_b = review(
+            &tpi,
+            &izin_id,
+            "P.MP.i.a",
+            0,
+            &[("value[P.MP.i.a]", "Tidak")],
+        )
+        .await;
+        assert_eq!(save_b.status, StatusCode::FORBIDDEN, "{save_b}");
+        for (endpoint, extra) in [
+            ("assessments/get", vec![("id", izin_id.as_str())]),
+            (
+                "review/return",
+                vec![("assessment", izin_id.as_str()), ("summary", "x")],
+            ),
+            ("review/finalize", vec![("assessment", izin_id.as_str())]),
+            ("review/report", vec![("assessment", izin_id.as_str())]),
+        ] {
+            let reply = tpi.call(endpoint, &extra).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::FORBIDDEN,
+                "tpi {endpoint} on B: {reply}"
+            );
+        }
+        for path in ["lke.xlsx", "lhe.docx", "evidence.zip"] {
+            let (status, _, _) = tpi
+                .get_bytes(&format!("/assessments/{izin_id}/{path}"))
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "tpi {path} on B");
+        }
+
+        // The unit's own member cannot write the evaluators' lane or decide.
+        let own = review(
+            &member,
+            &medan_id,
+            "P.MP.i.a",
+            0,
+            &[("value[P.MP.i.a]", "Ya")],
+        )
+        .await;
+        assert_eq!(own.status, StatusCode::FORBIDDEN, "{own}");
+        for endpoint in ["review/finalize", "review/propose"] {
+            let reply = member.call(endpoint, &[("assessment", &medan_id)]).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::FORBIDDEN,
+                "member {endpoint}: {reply}"
+            );
+        }
+        let (status, _, _) = member
+            .get_bytes(&format!("/assessments/{medan_id}/lhe.docx"))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "no LHE for the unit before a return"
+        );
+
+        // The evaluator cannot edit the unit's answers or files.
+        let answer = tpi
+            .call(
+                "assessments/answers",
+                &[("assessment", &medan_id), ("value[P.MP.i.a]", "Tidak")],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{answer}");
+        let upload = tpi
+            .post_multipart(
+                &format!("/assessments/{medan_id}/evidence"),
+                &[("item", "P.MP.i.a")],
+                Some(("sk.pdf", b"%PDF-1.4\n%%EOF\n".to_vec())),
+                true,
+            )
+            .await;
+        assert_eq!(upload.status, StatusCode::FORBIDDEN, "{upload}");
+
+        // A team member who is not the lead scores, but does not decide.
+        let scored = review(&tpi2, &medan_id, "P.MP.i.a", 0, &[("note", "cek")]).await;
+        assert_eq!(scored.status, StatusCode::OK, "{scored}");
+        for (endpoint, extra) in [
+            (
+                "review/return",
+                vec![("assessment", medan_id.as_str()), ("summary", "x")],
+            ),
+            ("review/finalize", vec![("assessment", medan_id.as_str())]),
+        ] {
+            let reply = tpi2.call(endpoint, &extra).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::FORBIDDEN,
+                "non-lead {endpoint}: {reply}"
+            );
+        }
+
+        // Leadership reads everything, writes nothing; admins administer but do not score.
+        let read = load(&leader, &medan_id).await;
+        assert_eq!(read["review"]["entries"]["P.MP.i.a"]["note"], "cek");
+        let lead_save = review(&leader, &medan_id, "P.MP.i.b", 0, &[("note", "x")]).await;
+        assert_eq!(lead_save.status, StatusCode::FORBIDDEN, "{lead_save}");
+        let admin_save = review(&admin, &medan_id, "P.MP.i.b", 0, &[("note", "x")]).await;
+        assert_eq!(admin_save.status, StatusCode::FORBIDDEN, "{admin_save}");
+        let tpi_user = app.user_id("tpi").await;
+        for (who, client) in [("tpi", &tpi), ("member", &member), ("leader", &leader)] {
+            let assign = client
+                .call(
+                    "review/assign",
+                    &[("assessment", &izin_id), ("evaluator", &tpi_user)],
+                )
+                .await;
+            assert_eq!(
+                assign.status,
+                StatusCode::FORBIDDEN,
+                "{who} assigns: {assign}"
+            );
+            let propose = client
+                .call("review/propose", &[("assessment", &medan_id)])
+                .await;
+            assert_eq!(
+                propose.status,
+                StatusCode::FORBIDDEN,
+                "{who} proposes: {propose}"
+            );
+        }
+        let not_evaluator = admin
+            .call(
+                "review/assign",
+                &[
+                    ("assessment", &izin_id),
+                    ("evaluator", &app.user_id("unit").await),
+                ],
+            )
+            .await;
+        assert_eq!(not_evaluator.field(), "evaluator", "{not_evaluator}");
+
+        for endpoint in [
+            "review/queue",
+            "review/finalize",
+            "review/return",
+            "review/save",
+        ] {
+            let reply = anonymous
+                .call(
+                    endpoint,
+                    &[
+                        ("assessment", medan_id.as_str()),
+                        ("summary", "x"),
+                        ("item", "P.MP.i.a"),
+                        ("version", "0"),
+                    ],
+                )
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNAUTHORIZED,
+                "anonymous {endpoint}: {reply}"
+            );
+        }
+        let queue = member.call("review/queue", &[]).await;
+        assert_eq!(queue.status, StatusCode::FORBIDDEN, "{queue}");
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM reviews WHERE assessment_id = $1",
+                &[&izin_id]
+            )
+            .await,
+            0,
+            "nothing refused was written"
+        );
+    }
+);
+
+db_test!(
+    decisions_out_of_order_are_refused_with_their_reason,
+    |app| async move {
+        let id = assessment_of(&app, "DIT-IZIN").await;
+        let admin = app.signed_in("admin").await;
+        let tpi = app.signed_in("tpi").await;
+        let unit = app.signed_in("unit").await;
+        assign(&admin, &app, &id, "tpi", true).await;
+
+        let draft = tpi.call("review/finalize", &[("assessment", &id)]).await;
+        let draft = refusal(&draft);
+        assert_eq!(draft["refusal"], "workflow");
+        assert_eq!(draft["reason"], "not_submitted");
+        let early = admin.call("review/propose", &[("assessment", &id)]).await;
+        assert_eq!(refusal(&early)["reason"], "not_finalized");
+
+        let submitted = unit
+            .call(
+                "assessments/submit",
+                &[("assessment", &id), ("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(submitted.status, StatusCode::OK, "{submitted}");
+        let result_early = admin
+            .call(
+                "review/result",
+                &[
+                    ("assessment", &id),
+                    ("awarded", "no"),
+                    ("decided_on", "2026-12-01"),
+                ],
+            )
+            .await;
+        assert_eq!(refusal(&result_early)["reason"], "not_proposed");
+        let finalized = tpi.call("review/finalize", &[("assessment", &id)]).await;
+        assert_eq!(finalized.status, StatusCode::OK, "{finalized}");
+        let again = tpi.call("review/finalize", &[("assessment", &id)]).await;
+        assert_eq!(refusal(&again)["reason"], "already_finalized");
+
+        // An empty LKE fails every gate: proposing it needs a confirmation.
+        let failing = admin.call("review/propose", &[("assessment", &id)]).await;
+        assert_eq!(refusal(&failing)["refusal"], "fails_gates");
+        let confirmed = admin
+            .call("review/propose", &[("assessment", &id), ("confirm", "yes")])
+            .await;
+        assert_eq!(confirmed.status, StatusCode::OK, "{confirmed}");
+        let not_awarded = admin
+            .call(
+                "review/result",
+                &[
+                    ("assessment", &id),
+                    ("awarded", "no"),
+                    ("decided_on", "2026-12-01"),
+                ],
+            )
+            .await;
+        assert_eq!(not_awarded.body, "\"not_awarded\"", "{not_awarded}");
+        let decided = admin
+            .call("review/propose", &[("assessment", &id), ("confirm", "yes")])
+            .await;
+        assert_eq!(refusal(&decided)["reason"], "decided");
+    }
+);
+
+db_test!(the_lke_and_the_lhe_carry_both_lanes, |app| async move {
+    let id = medan(&app).await;
+    let tpi = app.signed_in("tpi").await;
+    let saved = review(
+        &tpi,
+        &id,
+        "P.MP.i.b",
+        0,
+        &[
+            ("value[P.MP.i.b]", "C"),
+            ("note", "SK belum ditandatangani"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{saved}");
+
+    let (status, headers, bytes) = tpi.get_bytes(&format!("/assessments/{id}/lke.xlsx")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[reqwest::header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap_or_default()
+        .contains("LKE-BDK-MDN-"));
+    let rubric = app::domain::lke::builtin_90_2021();
+    let read = app::server::lke::read_answers(&bytes, &rubric, &Default::default())
+        .expect("the export reads back");
+    let code = "P.MP.i.b".parse().expect("code");
+    assert_eq!(
+        read.answers.choice(code).map(|a| a.as_str()),
+        Some("C"),
+        "the evaluators' lane is the workbook's answer"
+    );
+    assert_eq!(
+        read.notes
+            .get(&app::domain::lke::ItemCode::Question(code))
+            .map(String::as_str),
+        Some("SK belum ditandatangani")
+    );
+
+    let (status, _, docx) = tpi.get_bytes(&format!("/assessments/{id}/lhe.docx")).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a DOCX is a ZIP");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("document part")
+        .read_to_string(&mut xml)
+        .expect("utf-8");
+    for expected in [
+        "Balai Diklat Medan",
+        "P.MP.i.b",
+        "SK belum ditandatangani",
+        "Budi Penilai TPI",
+    ] {
+        assert!(xml.contains(expected), "the LHE mentions {expected}");
+    }
+    let report = tpi.call("review/report", &[("assessment", &id)]).await;
+    assert_eq!(report.status, StatusCode::OK, "{report}");
+    assert!(report.json()["title"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("LAPORAN HASIL EVALUASI"));
+});
