@@ -81,6 +81,14 @@ pub struct RubricImported {
     pub notes: Vec<SheetNote>,
 }
 
+/// What importing a workbook into an assessment did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkbookImported {
+    /// Items whose value or note changed.
+    pub changed: u32,
+    pub notes: Vec<SheetNote>,
+}
+
 /// A period as the administrator's list shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PeriodView {

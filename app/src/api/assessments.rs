@@ -1,9 +1,10 @@
 use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use std::collections::BTreeMap;
 
 use crate::domain::lke::AssessmentState;
 use crate::error::AppError;
-use crate::model::{AssessmentData, AssessmentSummary, HistoryLine};
+use crate::model::{AssessmentData, AssessmentSummary, HistoryLine, WorkbookImported};
 
 /// The assessments of the units the caller works in, newest period first.
 #[server(endpoint = "assessments/mine")]
@@ -76,4 +77,27 @@ pub async fn item_history(assessment: String, item: String) -> Result<Vec<Histor
     let mut conn = state.db.acquire().await?;
     assessments::open(&mut conn, &user, &assessment).await?;
     Ok(audit::item_history(&mut conn, &assessment, item).await?)
+}
+
+/// Replaces the answers and notes with those of an uploaded LKE workbook in
+/// the official layout (`assessment`, `file`); all or nothing. A plain
+/// multipart form post without JavaScript.
+#[server(input = MultipartFormData, endpoint = "assessments/import")]
+pub async fn import_answers(data: MultipartData) -> Result<WorkbookImported, AppError> {
+    use crate::error::{Field, Problem};
+    use crate::server::lke::Limits;
+    use crate::server::{assessments, auth, request, upload};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    let max_file = usize::try_from(Limits::default().max_file_bytes).unwrap_or(usize::MAX);
+    let form = upload::read_form(data, "file", max_file).await?;
+    let id = form
+        .fields
+        .get("assessment")
+        .cloned()
+        .ok_or(AppError::BadRequest)?;
+    let bytes = form
+        .file
+        .ok_or(AppError::field(Field::File, Problem::Required))?;
+    assessments::import_workbook(&state.db, &user, &id, bytes).await
 }

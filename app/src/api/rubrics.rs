@@ -82,10 +82,9 @@ pub async fn import_rubric(data: MultipartData) -> Result<RubricImported, AppErr
     use crate::domain::lke::{builtin_gates_90_2021, YearRange};
     use crate::domain::policy::Action;
     use crate::error::{Field, Problem};
-    use crate::model::SheetNote;
     use crate::server::db::{audit, rubrics};
     use crate::server::lke::rubric_import::{read_rubric, RubricMeta};
-    use crate::server::lke::Limits;
+    use crate::server::lke::{sheet_notes, Limits};
     use crate::server::{auth, request, upload};
 
     let (state, session) = request().await?;
@@ -148,18 +147,8 @@ pub async fn import_rubric(data: MultipartData) -> Result<RubricImported, AppErr
     )
     .await?;
     tx.commit().await?;
-    let notes = imported
-        .problems
-        .iter()
-        .map(|p| SheetNote {
-            sheet: p.sheet.clone(),
-            row: p.row,
-            column: p.column,
-            kind: serde_json::to_value(&p.kind)
-                .ok()
-                .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
-                .unwrap_or_default(),
-        })
-        .collect();
-    Ok(RubricImported { key, notes })
+    Ok(RubricImported {
+        key,
+        notes: sheet_notes(&imported.problems),
+    })
 }

@@ -3,3 +3,4 @@ pub mod form;
 pub mod labels;
 pub mod layout;
 pub mod score;
+pub mod workbook;

@@ -222,6 +222,44 @@ pub fn answers_from_stored<'a>(
     answers
 }
 
+/// Every item a user can fill, with its value in the stored spelling (`None`
+/// when empty): choice questions, entered counts of % questions, and the
+/// Hasil items. The inverse of [`answers_from_stored`].
+pub fn stored_values(
+    rubric: &RubricVersion,
+    answers: &Answers,
+) -> std::collections::BTreeMap<ItemCode, Option<String>> {
+    let mut out = std::collections::BTreeMap::new();
+    for question in rubric.questions() {
+        if question.answer_type.is_choice() {
+            let value = answers.choice(question.code).map(ItemValue::Choice);
+            out.insert(ItemCode::Question(question.code), value);
+        }
+        for input in &question.inputs {
+            if matches!(input.kind, super::lke::InputKind::Entered) {
+                let value = answers.input(input.code).map(ItemValue::Number);
+                out.insert(ItemCode::Input(input.code), value);
+            }
+        }
+    }
+    let hasil = answers.hasil();
+    out.insert(
+        ItemCode::Hasil(HasilItemId::Ipak),
+        hasil.ipak.map(ItemValue::Index),
+    );
+    out.insert(
+        ItemCode::Hasil(HasilItemId::Capaian),
+        hasil.capaian.map(ItemValue::Choice),
+    );
+    out.insert(
+        ItemCode::Hasil(HasilItemId::Ipkp),
+        hasil.ipkp.map(ItemValue::Index),
+    );
+    out.into_iter()
+        .map(|(item, value)| (item, value.map(ItemValue::to_stored)))
+        .collect()
+}
+
 /// The items a submission is judged on: every question and the Hasil items.
 pub fn scored_items(rubric: &RubricVersion) -> impl Iterator<Item = ItemCode> + '_ {
     rubric
@@ -339,6 +377,28 @@ mod tests {
 
     fn item(code: &str) -> ItemCode {
         code.parse().unwrap()
+    }
+
+    #[test]
+    fn stored_values_round_trip_through_answers_from_stored() {
+        let rubric = builtin_90_2021_ref();
+        for answers in [
+            crate::domain::lke::testkit::full_marks(),
+            crate::domain::lke::testkit::mediocre(),
+            Answers::new(),
+        ] {
+            let stored = stored_values(rubric, &answers);
+            let filled = stored
+                .iter()
+                .filter_map(|(item, value)| Some((*item, value.as_deref()?)));
+            assert_eq!(answers_from_stored(rubric, filled), answers);
+            assert!(
+                stored
+                    .keys()
+                    .all(|item| parse_item_value(rubric, *item, "").is_ok()),
+                "every listed item can be typed (no computed question)"
+            );
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::api::rubrics::{get_gates, import_rubric, list_rubrics, ImportRubric, 
 use crate::components::error::ErrorAlert;
 use crate::components::form::{cleared_on_success, field_error, FormStatus, TextField};
 use crate::components::labels::gate_scope_label;
+use crate::components::workbook::SheetNotes;
 use crate::domain::lke::{format_id, GateSet, Predicate, Threshold};
 use crate::error::{AppError, Field};
 use crate::i18n::*;
@@ -103,19 +104,7 @@ fn ImportForm(import: ImportAction) -> impl IntoView {
                 </button>
             </form>
             {move || outcome.with(|latest| match latest {
-                Some(Ok(imported)) if !imported.notes.is_empty() => Some(view! {
-                    <p>{t!(i18n, rubrics.notes)}</p>
-                    <ul class="notes">
-                        {imported.notes.iter().map(|note| {
-                            let place = match (note.row, note.column) {
-                                (Some(row), Some(col)) => format!("{}!{col}{row}", note.sheet),
-                                (Some(row), None) => format!("{} {row}", note.sheet),
-                                _ => note.sheet.clone(),
-                            };
-                            view! { <li><code>{place}</code> " " {note.kind.replace('_', " ")}</li> }
-                        }).collect_view()}
-                    </ul>
-                }),
+                Some(Ok(imported)) => Some(view! { <SheetNotes notes=imported.notes.clone() /> }),
                 _ => None,
             })}
         </section>

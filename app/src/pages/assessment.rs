@@ -5,38 +5,50 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::assessments::{load_assessment, SubmitAssessment};
+use leptos::server::ServerActionError;
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos::server_fn::ServerFn;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::{FormData, HtmlFormElement, SubmitEvent};
+
+use crate::api::assessments::{import_answers, load_assessment, ImportAnswers, SubmitAssessment};
 use crate::app::reload_user_after;
 use crate::components::error::ErrorAlert;
 use crate::components::form::FormStatus;
+use crate::components::form::{cleared_on_success, field_error};
 use crate::components::labels::{area_label, part_label, state_label, target_label};
 use crate::components::score::{percent, ScorePanel};
+use crate::components::workbook::SheetNotes;
 use crate::domain::assessment::{coverage, gaps, scored_items, unit_may_edit};
 use crate::domain::lke::{format_id, score, ItemCode, Part, Predicate};
 use crate::domain::period::Window;
+use crate::error::{AppError, Field};
 use crate::i18n::*;
-use crate::model::{AssessmentData, AssessmentHeader, PredicateRecord};
+use crate::model::{AssessmentData, AssessmentHeader, PredicateRecord, WorkbookImported};
 
 #[component]
 pub fn AssessmentPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let submit = ServerAction::<SubmitAssessment>::new();
+    let import: ImportAction =
+        Action::new_local(|data: &FormData| import_answers(data.clone().into()));
     let data = Resource::new(
         move || {
             (
                 params.with(|p| p.get("id").unwrap_or_default()),
                 submit.version().get(),
+                import.version().get(),
             )
         },
-        |(id, _)| load_assessment(id),
+        |(id, _, _)| load_assessment(id),
     );
     view! {
         <Title text=move || t_string!(i18n, assessment.title).to_string() />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|result| match result {
                 Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                Ok(data) => view! { <Overview data submit /> }.into_any(),
+                Ok(data) => view! { <Overview data submit import /> }.into_any(),
             })}
         </Suspense>
     }
@@ -82,7 +94,11 @@ fn WindowNote(window: Window, end: String) -> impl IntoView {
 }
 
 #[component]
-fn Overview(data: AssessmentData, submit: ServerAction<SubmitAssessment>) -> impl IntoView {
+fn Overview(
+    data: AssessmentData,
+    submit: ServerAction<SubmitAssessment>,
+    import: ImportAction,
+) -> impl IntoView {
     let i18n = use_i18n();
     reload_user_after(submit);
     let rubric = data.rubric();
@@ -195,8 +211,13 @@ fn Overview(data: AssessmentData, submit: ServerAction<SubmitAssessment>) -> imp
                         <a class="button" href=format!("/assessments/{}/evidence.zip", data.header.summary.id) download>
                             {t!(i18n, assessment.download_all)}
                         </a>
+                        " "
+                        <a class="button" href=format!("/assessments/{}/lke.xlsx", data.header.summary.id) download>
+                            {t!(i18n, review.export_lke)}
+                        </a>
                     </p>
                 </section>
+                {data.rights.edit.then(|| view! { <WorkbookImport id=data.header.summary.id.clone() import /> })}
                 {data.rights.member.then(|| view! {
                     <section class="card" aria-labelledby="submit-title">
                         <h2 id="submit-title">{t!(i18n, assessment.submit_title)}</h2>
@@ -234,6 +255,55 @@ fn Overview(data: AssessmentData, submit: ServerAction<SubmitAssessment>) -> imp
                 holds_wbk
             />
         </div>
+    }
+}
+
+type ImportAction = Action<FormData, Result<WorkbookImported, AppError>>;
+
+/// Fills the LKE from a workbook in the official layout (today's Excel),
+/// replacing what is typed here. Works as a plain form post without JavaScript.
+#[component]
+fn WorkbookImport(id: String, import: ImportAction) -> impl IntoView {
+    let i18n = use_i18n();
+    let outcome = import.value();
+    let form = cleared_on_success(outcome);
+    let from_url = use_context::<ServerActionError>()
+        .filter(|error| error.path() == ImportAnswers::PATH)
+        .map(|error| ServerFnUrlError::<AppError>::decode_err(error.err()));
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let data = ev
+            .target()
+            .map(|target| target.unchecked_into::<HtmlFormElement>())
+            .and_then(|form| FormData::new_with_form(&form).ok());
+        if let Some(data) = data {
+            import.dispatch_local(data);
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="import-title">
+            <h2 id="import-title">{t!(i18n, assessment.import_title)}</h2>
+            <p class="hint">{t!(i18n, assessment.import_help)}</p>
+            {from_url.map(|error| view! { <ErrorAlert error /> })}
+            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, assessment.imported).to_string()) />
+            <form node_ref=form method="post" action=ImportAnswers::url() enctype="multipart/form-data"
+                class="grid-form" on:submit=submit>
+                <input type="hidden" name="assessment" value=id />
+                <div class="field">
+                    <label for="import-file">{t!(i18n, rubrics.file)}</label>
+                    <input id="import-file" name="file" type="file" required
+                        accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" />
+                    <p class="field-error" aria-live="polite">{move || field_error(outcome, Field::File).get()}</p>
+                </div>
+                <button type="submit" class="button" disabled=move || import.pending().get()>
+                    {t!(i18n, assessment.import)}
+                </button>
+            </form>
+            {move || outcome.with(|latest| match latest {
+                Some(Ok(imported)) => Some(view! { <SheetNotes notes=imported.notes.clone() /> }),
+                _ => None,
+            })}
+        </section>
     }
 }
 

@@ -10,6 +10,7 @@ use super::db::assessments::{self, Assessment};
 use super::db::{
     answers, assignments, audit, evidence, now_ms, predicates, reviews, rubrics, units, Db,
 };
+use super::lke::{read_answers, sheet_notes, Limits};
 use crate::domain::assessment::{
     self as rules, answers_from_stored, parse_item_value, unit_may_edit, SubmitRefusal,
     MAX_NOTE_CHARS,
@@ -23,7 +24,7 @@ use crate::domain::review::{review_open, unit_sees_review};
 use crate::error::{AppError, Field, Problem, Refusal};
 use crate::model::{
     AssessmentData, AssessmentHeader, EvidenceView, ReviewView, Rights, SessionUser, StoredAnswer,
-    TeamMember,
+    TeamMember, WorkbookImported,
 };
 
 /// An assessment the caller may at least read, with what else they may do.
@@ -279,6 +280,51 @@ pub async fn save(
     }
     tx.commit().await?;
     Ok(changed)
+}
+
+/// Replaces the answers and notes with those of a workbook in the official
+/// layout; all or nothing, each changed item audited like a typed answer.
+pub async fn import_workbook(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    bytes: Vec<u8>,
+) -> Result<WorkbookImported, AppError> {
+    let access = {
+        let mut conn = db.acquire().await?;
+        open(&mut conn, user, id).await?
+    };
+    if !access.rights.member {
+        return Err(AppError::Forbidden);
+    }
+    if !access.rights.edit {
+        return Err(AppError::Refused(Refusal::Locked));
+    }
+    let (rubric, _) = rubric(db, &access.assessment.rubric_key).await?;
+    let shared = rubric.clone();
+    let imported =
+        tokio::task::spawn_blocking(move || read_answers(&bytes, &shared, &Limits::default()))
+            .await
+            .map_err(|_| AppError::Internal)?
+            .map_err(|err| {
+                tracing::info!(%err, "answers workbook refused");
+                AppError::field(Field::File, Problem::Workbook(err.workbook_problem()))
+            })?;
+    let values = rules::stored_values(&rubric, &imported.answers)
+        .into_iter()
+        .map(|(item, value)| (item.to_string(), value.unwrap_or_default()))
+        .collect();
+    let notes = rules::scored_items(&rubric)
+        .map(|item| {
+            let note = imported.notes.get(&item).cloned().unwrap_or_default();
+            (item.to_string(), note)
+        })
+        .collect();
+    let changed = save(db, user, id, Changes { values, notes }).await?;
+    Ok(WorkbookImported {
+        changed,
+        notes: sheet_notes(&imported.problems),
+    })
 }
 
 fn parse_code(code: &str) -> Result<ItemCode, AppError> {

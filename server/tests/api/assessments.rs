@@ -632,3 +632,98 @@ db_test!(
         );
     }
 );
+
+async fn answer_rows(app: &TestApp, id: &str) -> i64 {
+    app.count(
+        "SELECT COUNT(*) FROM answers WHERE assessment_id = $1",
+        &[id],
+    )
+    .await
+}
+
+fn reference_workbook() -> Vec<u8> {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../app/tests/fixtures/lke-zi-90-2021-filled-example.xlsx"
+    ))
+    .expect("the reference workbook")
+}
+
+db_test!(a_workbook_fills_the_lke_all_or_nothing, |app| async move {
+    let unit = app.signed_in("unit").await;
+    let id = izin(&app).await;
+
+    let refused = unit
+        .call_multipart(
+            "assessments/import",
+            &[("assessment", &id)],
+            ("lke.xlsx", b"not a workbook".to_vec()),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{refused}"
+    );
+    assert_eq!(refused.field(), "file");
+    assert_eq!(answer_rows(&app, &id).await, 0, "nothing stored");
+
+    let imported = unit
+        .call_multipart(
+            "assessments/import",
+            &[("assessment", &id)],
+            ("lke.xlsx", reference_workbook()),
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::OK, "{imported}");
+    let changed = imported.json()["changed"].as_i64().unwrap_or_default();
+    assert!(changed > 100, "the whole LKE is filled: {imported}");
+    assert_eq!(answer_rows(&app, &id).await, changed);
+    let data = unit.call("assessments/get", &[("id", &id)]).await.json();
+    assert_eq!(data["answers"]["choices"]["P.MP.i.a"], "Ya");
+    assert_eq!(data["answers"]["hasil"]["capaian"], "A");
+    let audited = app
+        .count(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'answer' AND entity_id LIKE $1",
+            &[&format!("{id}/%")],
+        )
+        .await;
+    assert_eq!(audited, changed, "every imported item is in the audit log");
+
+    // The exported workbook reads back as the same answers: nothing changes.
+    let (status, _, exported) = unit.get_bytes(&format!("/assessments/{id}/lke.xlsx")).await;
+    assert_eq!(status, StatusCode::OK);
+    let again = unit
+        .call_multipart(
+            "assessments/import",
+            &[("assessment", &id)],
+            ("lke.xlsx", exported),
+        )
+        .await;
+    assert_eq!(again.json()["changed"], 0, "{again}");
+
+    let tpi = app.signed_in("tpi").await;
+    let stranger = tpi
+        .call_multipart(
+            "assessments/import",
+            &[("assessment", &id)],
+            ("lke.xlsx", reference_workbook()),
+        )
+        .await;
+    assert_eq!(stranger.status, StatusCode::FORBIDDEN, "{stranger}");
+    let submitted = unit
+        .call(
+            "assessments/submit",
+            &[("assessment", &id), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{submitted}");
+    let locked = unit
+        .call_multipart(
+            "assessments/import",
+            &[("assessment", &id)],
+            ("lke.xlsx", reference_workbook()),
+        )
+        .await;
+    assert_eq!(locked.status, StatusCode::CONFLICT, "{locked}");
+});

@@ -23,3 +23,19 @@ pub use rubric_import::{read_rubric, read_rubric_from_path, ImportedRubric, Rubr
 pub mod export;
 
 pub use export::{export_workbook, export_workbook_to_path};
+
+/// The importer's problems as the pages list them, by sheet, row and column.
+pub fn sheet_notes(problems: &[error::Problem]) -> Vec<crate::model::SheetNote> {
+    problems
+        .iter()
+        .map(|p| crate::model::SheetNote {
+            sheet: p.sheet.clone(),
+            row: p.row,
+            column: p.column,
+            kind: serde_json::to_value(&p.kind)
+                .ok()
+                .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
+                .unwrap_or_default(),
+        })
+        .collect()
+}
