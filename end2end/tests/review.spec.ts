@@ -52,7 +52,7 @@ test('an evaluator reviews and returns, the unit fixes, the TPI finalizes and th
     await card.getByLabel('Status').selectOption({ label: 'Perlu perbaikan' });
   });
   await saveReview(tpi, 'P.MP.i.a', async (card) => {
-    await card.getByRole('radio', { name: /^Tidak / }).check();
+    await card.getByRole('radio', { name: /^Tidak/ }).check();
     await card.getByLabel('Catatan untuk unit').fill('Tim kerja belum dibentuk dengan SK.');
     await card.getByLabel('Status').selectOption({ label: 'Tidak sesuai' });
   });

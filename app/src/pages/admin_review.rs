@@ -10,9 +10,10 @@ use crate::api::review::{
     list_evaluators, AssignEvaluator, ProposeAssessment, RecordNationalResult, UnassignEvaluator,
 };
 use crate::components::error::ErrorAlert;
-use crate::components::form::FormStatus;
+use crate::components::form::{field_error, FormStatus};
 use crate::components::labels::target_label;
 use crate::domain::lke::{format_id, AssessmentState};
+use crate::error::Field;
 use crate::i18n::*;
 use crate::model::AssessmentData;
 use crate::pages::assessment::{AssessmentHeading, PredicateHistory};
@@ -45,6 +46,9 @@ pub fn AdminReviewPage() -> impl IntoView {
     };
     view! {
         <Title text=move || t_string!(i18n, decisions.title).to_string() />
+        // Outside the data: the forms go away once the state moves on, the outcome stays.
+        <FormStatus outcome=propose.value() success=Signal::derive(move || t_string!(i18n, decisions.proposed).to_string()) />
+        <FormStatus outcome=result.value() success=Signal::derive(move || t_string!(i18n, decisions.recorded).to_string()) />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|loaded| match loaded {
                 Err(error) => view! { <ErrorAlert error /> }.into_any(),
@@ -106,7 +110,7 @@ fn Manage(data: AssessmentData, actions: Actions) -> impl IntoView {
                 <input type="hidden" name="assessment" value=id.clone() />
                 <div class="field">
                     <label for="evaluator">{t!(i18n, decisions.evaluator)}</label>
-                    <select id="evaluator" name="evaluator">
+                    <select id="evaluator" name="evaluator" aria-describedby="evaluator-error">
                         <Suspense fallback=|| ()>
                             {move || evaluators.get().map(|list| {
                                 list.unwrap_or_default().into_iter().map(|u| view! {
@@ -115,6 +119,7 @@ fn Manage(data: AssessmentData, actions: Actions) -> impl IntoView {
                             })}
                         </Suspense>
                     </select>
+                    <p class="field-error" id="evaluator-error" aria-live="polite">{move || field_error(actions.assign.value(), Field::Evaluator).get()}</p>
                 </div>
                 <div class="field checkbox">
                     <input id="lead" type="checkbox" name="lead" value="yes" />
@@ -134,7 +139,6 @@ fn Manage(data: AssessmentData, actions: Actions) -> impl IntoView {
                     } else {
                         view! { <p class="alert alert-warning" data-testid="verdict">{t!(i18n, decisions.fails, target = target_label(target), total = total.clone())}</p> }.into_any()
                     }}
-                    <FormStatus outcome=actions.propose.value() success=Signal::derive(move || t_string!(i18n, decisions.proposed).to_string()) />
                     <ActionForm action=actions.propose>
                         <input type="hidden" name="assessment" value=propose_id.clone() />
                         {(!passes).then(|| view! {
@@ -151,7 +155,6 @@ fn Manage(data: AssessmentData, actions: Actions) -> impl IntoView {
         {(state == AssessmentState::Proposed).then(|| view! {
             <section class="card" aria-labelledby="result-title">
                 <h2 id="result-title">{t!(i18n, decisions.result_title)}</h2>
-                <FormStatus outcome=actions.result.value() success=Signal::derive(move || t_string!(i18n, decisions.recorded).to_string()) />
                 <ActionForm action=actions.result attr:class="grid-form">
                     <input type="hidden" name="assessment" value=result_id.clone() />
                     <fieldset class="options">
@@ -167,11 +170,13 @@ fn Manage(data: AssessmentData, actions: Actions) -> impl IntoView {
                     </fieldset>
                     <div class="field">
                         <label for="decided_on">{t!(i18n, decisions.decided_on)}</label>
-                        <input id="decided_on" type="date" name="decided_on" required />
+                        <input id="decided_on" type="date" name="decided_on" required aria-describedby="decided-on-error" />
+                        <p class="field-error" id="decided-on-error" aria-live="polite">{move || field_error(actions.result.value(), Field::DecidedOn).get()}</p>
                     </div>
                     <div class="field">
                         <label for="decree">{t!(i18n, decisions.decree)}</label>
-                        <input id="decree" name="decree" />
+                        <input id="decree" name="decree" aria-describedby="decree-error" />
+                        <p class="field-error" id="decree-error" aria-live="polite">{move || field_error(actions.result.value(), Field::Decree).get()}</p>
                     </div>
                     <button type="submit" class="button primary">{t!(i18n, decisions.record)}</button>
                 </ActionForm>

@@ -10,12 +10,13 @@ use crate::api::assessments::load_assessment;
 use crate::api::review::{review_queue, FinalizeAssessment, ReturnAssessment};
 use crate::app::reload_user_after;
 use crate::components::error::ErrorAlert;
-use crate::components::form::FormStatus;
+use crate::components::form::{field_error, FormStatus};
 use crate::components::labels::{area_label, part_label, state_label, target_label};
 use crate::components::score::{percent, ScorePanel};
 use crate::domain::lke::{format_id, score, ItemCode, RubricVersion, ScoreSheet, Subtotal};
 use crate::domain::period::Window;
 use crate::domain::review::disagreements;
+use crate::error::Field;
 use crate::i18n::*;
 use crate::model::AssessmentData;
 use crate::pages::assessment::{part_slug, AssessmentHeading};
@@ -41,6 +42,9 @@ pub fn ReviewPage() -> impl IntoView {
     );
     view! {
         <Title text=move || t_string!(i18n, review.title).to_string() />
+        // Outside the data: the forms go away once the state moves on, the outcome stays.
+        <FormStatus outcome=give_back.value() success=Signal::derive(move || t_string!(i18n, review.returned).to_string()) />
+        <FormStatus outcome=finalize.value() success=Signal::derive(move || t_string!(i18n, review.finalized).to_string()) />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|result| match result {
                 Err(error) => view! { <ErrorAlert error /> }.into_any(),
@@ -264,12 +268,12 @@ fn Decisions(
     view! {
         <section class="card" aria-labelledby="return-title">
             <h2 id="return-title">{t!(i18n, review.return_title)}</h2>
-            <FormStatus outcome=give_back.value() success=Signal::derive(move || t_string!(i18n, review.returned).to_string()) />
             <ActionForm action=give_back>
                 <input type="hidden" name="assessment" value=return_id />
                 <div class="field">
                     <label for="summary">{t!(i18n, review.summary)}</label>
-                    <textarea id="summary" name="summary" rows="4" required></textarea>
+                    <textarea id="summary" name="summary" rows="4" required aria-describedby="summary-error"></textarea>
+                    <p class="field-error" id="summary-error" aria-live="polite">{move || field_error(give_back.value(), Field::Summary).get()}</p>
                 </div>
                 <button type="submit" class="button">{t!(i18n, review.return_button)}</button>
             </ActionForm>
@@ -277,7 +281,6 @@ fn Decisions(
         <section class="card" aria-labelledby="finalize-title">
             <h2 id="finalize-title">{t!(i18n, review.finalize_title)}</h2>
             <p class="muted">{t!(i18n, review.finalize_hint)}</p>
-            <FormStatus outcome=finalize.value() success=Signal::derive(move || t_string!(i18n, review.finalized).to_string()) />
             <ActionForm action=finalize>
                 <input type="hidden" name="assessment" value=finalize_id />
                 <button type="submit" class="button primary">{t!(i18n, review.finalize_button)}</button>
