@@ -81,6 +81,23 @@ pub struct RubricImported {
     pub notes: Vec<SheetNote>,
 }
 
+/// The leadership dashboard of one period, as the caller may see it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DashboardView {
+    pub periods: Vec<PeriodView>,
+    /// Absent when no period is open yet.
+    pub period: Option<PeriodView>,
+    /// The units in the caller's scope, for the subtree filter.
+    pub units: Vec<UnitSummary>,
+    pub subtree: Option<String>,
+    pub filter: crate::domain::dashboard::Filter,
+    pub rows: Vec<crate::domain::dashboard::DashboardRow>,
+    /// Over the chosen subtree, before the state, readiness and search filters.
+    pub funnel: crate::domain::dashboard::Funnel,
+    /// The total each predicate needs (the lines on the distribution chart).
+    pub thresholds: Vec<(Predicate, f64)>,
+}
+
 /// What importing a workbook into an assessment did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WorkbookImported {

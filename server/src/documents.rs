@@ -3,13 +3,15 @@
 //! module only carries them over HTTP.
 
 use app::error::AppError;
-use app::server::documents::{lhe_docx, lke_workbook, Document};
+use app::server::dashboard::{query, DashboardQuery};
+use app::server::documents::{dashboard_csv, distribution_svg, lhe_docx, lke_workbook, Document};
 use app::server::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::evidence::content_disposition;
@@ -18,6 +20,61 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/assessments/{id}/lke.xlsx", get(workbook))
         .route("/assessments/{id}/lhe.docx", get(report))
+        .route("/dashboard.csv", get(table))
+        .route("/dashboard/distribution.svg", get(chart))
+}
+
+/// The dashboard's own query parameters, as its filter form sends them.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct DashboardParams {
+    period: String,
+    subtree: String,
+    state: String,
+    readiness: String,
+    q: String,
+    sort: String,
+}
+
+impl DashboardParams {
+    fn query(&self) -> DashboardQuery {
+        query(
+            &self.period,
+            &self.subtree,
+            &self.state,
+            &self.readiness,
+            &self.q,
+            &self.sort,
+        )
+    }
+}
+
+async fn table(
+    State(state): State<AppState>,
+    session: Session,
+    Query(params): Query<DashboardParams>,
+) -> Response {
+    respond(
+        async {
+            let user = app::server::auth::require_user(&state.db, &session).await?;
+            dashboard_csv(&state.db, &user, params.query()).await
+        }
+        .await,
+    )
+}
+
+async fn chart(
+    State(state): State<AppState>,
+    session: Session,
+    Query(params): Query<DashboardParams>,
+) -> Response {
+    respond(
+        async {
+            let user = app::server::auth::require_user(&state.db, &session).await?;
+            distribution_svg(&state.db, &user, params.query()).await
+        }
+        .await,
+    )
 }
 
 async fn workbook(

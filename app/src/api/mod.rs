@@ -3,6 +3,7 @@
 
 pub mod assessments;
 pub mod auth;
+pub mod dashboard;
 pub mod evidence;
 pub mod periods;
 pub mod review;

@@ -36,12 +36,14 @@ fn Navigation(user: SessionUser) -> impl IntoView {
     let admin_units = allows(actor, Action::AdministerUnits);
     let admin_users = allows(actor, Action::AdministerUsers);
     let admin_rubrics = allows(actor, Action::AdministerPeriods);
+    let dashboard = allows(actor, Action::ViewDashboard);
     let logout = ServerAction::<Logout>::new();
     reload_user_after(logout);
     view! {
         <nav class="nav" aria-label=move || t_string!(i18n, nav.label)>
             <ul>
                 <li><A href="/">{t!(i18n, nav.home)}</A></li>
+                {dashboard.then(|| view! { <li><A href="/dashboard">{t!(i18n, nav.dashboard)}</A></li> })}
                 {admin_units.then(|| view! { <li><A href="/admin/units">{t!(i18n, nav.units)}</A></li> })}
                 {admin_users.then(|| view! { <li><A href="/admin/users">{t!(i18n, nav.users)}</A></li> })}
                 {admin_rubrics.then(|| view! { <li><A href="/admin/rubrics">{t!(i18n, nav.rubrics)}</A></li> })}

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod assessment;
+pub mod dashboard;
 pub mod evidence;
 pub mod lke;
 pub mod period;

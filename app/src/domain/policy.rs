@@ -33,6 +33,19 @@ impl Actor {
             .filter_map(|grant| grant.unit.as_ref())
     }
 
+    /// The units whose dashboard rows this person may see.
+    pub fn dashboard_scope(&self) -> DashboardScope {
+        let mut roots = Vec::new();
+        for grant in &self.grants {
+            match (grant.role, &grant.unit) {
+                (Role::Admin, _) | (Role::Leadership, None) => return DashboardScope::All,
+                (Role::Leadership, Some(unit)) => roots.push(unit.clone()),
+                _ => {}
+            }
+        }
+        DashboardScope::Below(roots)
+    }
+
     fn leads(&self, unit: &UnitPath) -> bool {
         self.grants.iter().any(|grant| {
             grant.role == Role::Leadership
@@ -43,6 +56,13 @@ impl Actor {
     fn is_member_of(&self, unit: &UnitPath) -> bool {
         self.member_units().any(|member_of| member_of == &unit.unit)
     }
+}
+
+/// The units a dashboard shows: all of them, or the subtrees below some units.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DashboardScope {
+    All,
+    Below(Vec<UnitId>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -266,6 +286,21 @@ mod tests {
         assert!(!allows(Some(&evaluator), decide(None, false)));
         assert!(allows(Some(&admin), Action::AdministerReview));
         assert!(!allows(Some(&evaluator), Action::AdministerReview));
+    }
+
+    #[test]
+    fn the_dashboard_shows_all_units_or_the_subtrees_led() {
+        let scope = |grants: &[(Role, Option<&str>)]| actor(grants).dashboard_scope();
+        assert_eq!(scope(&[(Role::Admin, None)]), DashboardScope::All);
+        assert_eq!(scope(&[(Role::Leadership, None)]), DashboardScope::All);
+        assert_eq!(
+            scope(&[(Role::Leadership, Some("a")), (Role::UnitMember, Some("b"))]),
+            DashboardScope::Below(vec![UnitId::new("a")])
+        );
+        assert_eq!(
+            scope(&[(Role::Evaluator, None)]),
+            DashboardScope::Below(vec![])
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod admin_units;
 pub mod admin_users;
 pub mod area;
 pub mod assessment;
+pub mod dashboard;
 pub mod history;
 pub mod home;
 pub mod login;

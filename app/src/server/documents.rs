@@ -3,13 +3,18 @@
 //! authorized like the assessment pages.
 
 use super::assessments::{data, open, today};
+use super::charts::{distribution_svg as distribution, ChartText};
+use super::dashboard::{self, DashboardQuery};
 use super::db::Db;
 use super::docx::to_docx;
 use super::lhe;
 use super::lke::export::{export_workbook_beside, Beside};
 use super::lke::Notes;
-use crate::domain::lke::AssessmentState;
+use crate::components::labels::gate_target_label;
+use crate::domain::dashboard::Readiness;
+use crate::domain::lke::{AssessmentState, Predicate};
 use crate::error::AppError;
+use crate::i18n::*;
 use crate::model::{AssessmentData, ReportDoc, SessionUser};
 
 pub struct Document {
@@ -69,6 +74,119 @@ pub async fn lke_workbook(db: &Db, user: &SessionUser, id: &str) -> Result<Docum
         file_name: format!("{}.xlsx", base_name(&data, "LKE")),
         content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         bytes,
+    })
+}
+
+/// The dashboard table as CSV (comma-separated, decimal points, UTF-8), for
+/// other tools: the same rows and order as on screen.
+pub async fn dashboard_csv(
+    db: &Db,
+    user: &SessionUser,
+    query: DashboardQuery,
+) -> Result<Document, AppError> {
+    let view = dashboard::load(db, user, query).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "kode_unit",
+        "nama_unit",
+        "target",
+        "status",
+        "kelengkapan_persen",
+        "butir_berdata_dukung",
+        "nilai_mandiri",
+        "nilai_tpi",
+        "kesiapan",
+        "kurang_poin",
+        "kurang_pada",
+        "hari_ke_batas_usulan",
+    ];
+    let areas = [
+        "area_mp", "area_tt", "area_sdm", "area_ak", "area_pw", "area_pp",
+    ];
+    header.extend(areas);
+    out.write_record(&header).map_err(csv_failed)?;
+    for row in &view.rows {
+        let (readiness, short_points, short_on) = match row.readiness {
+            Readiness::ReadyWbbm => ("siap_wbbm", String::new(), String::new()),
+            Readiness::ReadyWbk => ("siap_wbk", String::new(), String::new()),
+            Readiness::NeedsWbkFirst => ("perlu_wbk", String::new(), String::new()),
+            Readiness::Short { target, points } => (
+                "kurang",
+                format!("{points:.2}"),
+                gate_target_label(Locale::id, target),
+            ),
+        };
+        let mut record = vec![
+            row.unit_code.clone(),
+            row.unit_name.clone(),
+            row.target.as_str().to_owned(),
+            row.state.as_str().to_owned(),
+            format!("{:.1}", row.completeness.ratio() * 100.0),
+            format!("{}/{}", row.coverage.with_evidence, row.coverage.total),
+            format!("{:.2}", row.self_total),
+            row.tpi_total.map(|t| format!("{t:.2}")).unwrap_or_default(),
+            readiness.to_owned(),
+            short_points,
+            short_on,
+            row.days_to_deadline.to_string(),
+        ];
+        record.extend(
+            row.areas
+                .iter()
+                .map(|share| format!("{:.1}", share * 100.0)),
+        );
+        out.write_record(&record).map_err(csv_failed)?;
+    }
+    let bytes = out.into_inner().map_err(|err| csv_failed(err.error()))?;
+    let year = view.period.map(|p| p.year.value()).unwrap_or_default();
+    Ok(Document {
+        file_name: format!("dasbor-zi-{year}.csv"),
+        content_type: "text/csv; charset=utf-8",
+        bytes,
+    })
+}
+
+fn csv_failed(err: impl std::fmt::Display) -> AppError {
+    tracing::error!(%err, "CSV export failed");
+    AppError::Internal
+}
+
+/// The distribution of the counted totals with the WBK and WBBM lines.
+pub async fn distribution_svg(
+    db: &Db,
+    user: &SessionUser,
+    query: DashboardQuery,
+) -> Result<Document, AppError> {
+    let view = dashboard::load(db, user, query).await?;
+    let totals: Vec<f64> = view.rows.iter().map(|r| r.counted_total()).collect();
+    let lines: Vec<(&str, f64)> = view
+        .thresholds
+        .iter()
+        .map(|(p, at)| {
+            let name = match p {
+                Predicate::Wbk => "WBK",
+                Predicate::Wbbm => "WBBM",
+            };
+            (name, *at)
+        })
+        .collect();
+    let svg = distribution(
+        &totals,
+        &lines,
+        &ChartText {
+            title: td_string!(Locale::id, dashboard.distribution),
+            x: td_string!(Locale::id, dashboard.chart_x),
+            y: td_string!(Locale::id, dashboard.chart_y),
+        },
+    )
+    .map_err(|err| {
+        tracing::error!(%err, "chart failed");
+        AppError::Internal
+    })?;
+    Ok(Document {
+        file_name: "distribusi-nilai.svg".to_owned(),
+        content_type: "image/svg+xml",
+        bytes: svg.into_bytes(),
     })
 }
 

@@ -2,8 +2,10 @@
 
 pub mod assessments;
 pub mod auth;
+pub mod charts;
 pub mod commands;
 pub mod csp;
+pub mod dashboard;
 pub mod db;
 pub mod documents;
 pub mod docx;

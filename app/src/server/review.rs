@@ -7,7 +7,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 use super::assessments::{open, rubric, stored_answers, today, Access};
-use super::db::assessments::{self, state_name};
+use super::db::assessments;
 use super::db::predicates::{self, NewPredicate};
 use super::db::reviews::{self, ReviewWrite};
 use super::db::{answers, assignments, audit, users, Db};
@@ -419,7 +419,7 @@ pub async fn record_result(
             action: "assessment.result",
             entity: "assessment",
             entity_id: id,
-            before: Some(json!({ "state": state_name(assessment.state()) })),
+            before: Some(json!({ "state": assessment.state() })),
             after: Some(json!({
                 "state": next,
                 "awarded": result.awarded,

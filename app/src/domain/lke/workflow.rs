@@ -28,6 +28,45 @@ pub enum AssessmentState {
     NotAwarded,
 }
 
+impl AssessmentState {
+    pub const ALL: [AssessmentState; 7] = [
+        AssessmentState::Draft,
+        AssessmentState::Submitted,
+        AssessmentState::Returned,
+        AssessmentState::Finalized,
+        AssessmentState::Proposed,
+        AssessmentState::Awarded,
+        AssessmentState::NotAwarded,
+    ];
+
+    /// The name in storage, URLs and files (`draft`, `not_awarded`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssessmentState::Draft => "draft",
+            AssessmentState::Submitted => "submitted",
+            AssessmentState::Returned => "returned",
+            AssessmentState::Finalized => "finalized",
+            AssessmentState::Proposed => "proposed",
+            AssessmentState::Awarded => "awarded",
+            AssessmentState::NotAwarded => "not_awarded",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error("not an assessment state")]
+pub struct UnknownState;
+
+impl std::str::FromStr for AssessmentState {
+    type Err = UnknownState;
+    fn from_str(s: &str) -> Result<Self, UnknownState> {
+        AssessmentState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == s)
+            .ok_or(UnknownState)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WorkflowEvent {
@@ -205,6 +244,16 @@ mod tests {
             .filter(|s| !is_locked_for_unit(*s))
             .collect();
         assert_eq!(editable, [S::Draft, S::Returned]);
+    }
+
+    #[test]
+    fn state_names_match_the_serialized_ones_and_parse_back() {
+        for state in STATES {
+            let json = serde_json::to_value(state).unwrap();
+            assert_eq!(json.as_str(), Some(state.as_str()));
+            assert_eq!(state.as_str().parse::<AssessmentState>(), Ok(state));
+        }
+        assert_eq!("selesai".parse::<AssessmentState>(), Err(UnknownState));
     }
 
     #[test]

@@ -46,17 +46,8 @@ const SELECT: &str = "SELECT a.id, a.unit_id, u.code AS unit_code, u.name AS uni
     p.review_start, p.review_end, p.proposal_deadline \
     FROM assessments a JOIN units u ON u.id = a.unit_id JOIN periods p ON p.id = a.period_id";
 
-pub fn state_name(state: AssessmentState) -> String {
-    serde_json::to_value(state)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 fn parse_state(name: &str) -> Result<AssessmentState, sqlx::Error> {
-    decode(serde_json::from_value(serde_json::Value::String(
-        name.to_owned(),
-    )))
+    decode(name.parse::<AssessmentState>())
 }
 
 fn from_row(row: &AnyRow) -> Result<Assessment, sqlx::Error> {
@@ -111,7 +102,7 @@ pub async fn create(
     .bind(unit.as_str())
     .bind(period_id)
     .bind(target.as_str())
-    .bind(state_name(AssessmentState::Draft))
+    .bind(AssessmentState::Draft.as_str())
     .bind(now)
     .execute(conn)
     .await
@@ -172,7 +163,7 @@ pub async fn set_state(
     state: AssessmentState,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE assessments SET state = $1, updated_at = $2 WHERE id = $3")
-        .bind(state_name(state))
+        .bind(state.as_str())
         .bind(now_ms())
         .bind(id)
         .execute(conn)
@@ -191,7 +182,7 @@ pub async fn record_return(
         "UPDATE assessments SET state = $1, returned_at = $2, return_summary = $3, \
          updated_at = $2 WHERE id = $4",
     )
-    .bind(state_name(AssessmentState::Returned))
+    .bind(AssessmentState::Returned.as_str())
     .bind(now)
     .bind(summary)
     .bind(id)
@@ -211,7 +202,7 @@ pub async fn record_final(
         "UPDATE assessments SET state = $1, finalized_at = $2, final_verdict = $3, \
          updated_at = $2 WHERE id = $4",
     )
-    .bind(state_name(AssessmentState::Finalized))
+    .bind(AssessmentState::Finalized.as_str())
     .bind(now)
     .bind(decode(serde_json::to_string(verdict))?)
     .bind(id)

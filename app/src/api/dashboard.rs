@@ -1,0 +1,31 @@
+//! The leadership dashboard.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::DashboardView;
+
+/// The dashboard of a period (the newest when empty) for the caller's scope,
+/// narrowed to a subtree, a state (`draft`, `submitted`, …), a readiness
+/// (`ready`, `not_ready`) and a search, sorted by `sort` (`self`, `tpi`,
+/// `completeness`, `deadline`; the unit code otherwise).
+#[server(endpoint = "dashboard/get")]
+pub async fn load_dashboard(
+    #[server(default)] period: String,
+    #[server(default)] subtree: String,
+    #[server(default)] state: String,
+    #[server(default)] readiness: String,
+    #[server(default)] q: String,
+    #[server(default)] sort: String,
+) -> Result<DashboardView, AppError> {
+    use crate::server::dashboard::{load, query};
+    use crate::server::{auth, request};
+    let (app, session) = request().await?;
+    let user = auth::require_user(&app.db, &session).await?;
+    load(
+        &app.db,
+        &user,
+        query(&period, &subtree, &state, &readiness, &q, &sort),
+    )
+    .await
+}

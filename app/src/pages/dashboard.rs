@@ -1,0 +1,264 @@
+//! The leadership dashboard: every unit of a period in the caller's scope,
+//! with its scores, readiness and deadline, the readiness funnel, and a
+//! distribution chart. The filters are a plain GET form, so the page works
+//! (and can be bookmarked) without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::dashboard::load_dashboard;
+use crate::components::error::ErrorAlert;
+use crate::components::labels::{gate_target_label, state_label, target_label};
+use crate::components::score::percent;
+use crate::domain::dashboard::{DashboardRow, Funnel, Readiness};
+use crate::domain::lke::{format_id, AssessmentState};
+use crate::i18n::*;
+use crate::model::{tree_order, DashboardView};
+
+/// The query parameters the page passes on (filters, CSV and chart links).
+fn params_of(keys: &[&str]) -> Vec<(String, String)> {
+    let query = use_query_map();
+    query.with_untracked(|q| {
+        keys.iter()
+            .filter_map(|k| q.get(k).map(|v| ((*k).to_owned(), v)))
+            .filter(|(_, v)| !v.is_empty())
+            .collect()
+    })
+}
+
+fn encode(params: &[(String, String)]) -> String {
+    serde_urlencoded::to_string(params).unwrap_or_default()
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            query.with(|q| {
+                ["period", "subtree", "state", "readiness", "q", "sort"]
+                    .map(|k| q.get(k).unwrap_or_default())
+            })
+        },
+        |[period, subtree, state, readiness, q, sort]| {
+            load_dashboard(period, subtree, state, readiness, q, sort)
+        },
+    );
+    view! {
+        <Title text=move || t_string!(i18n, dashboard.title).to_string() />
+        <h1>{t!(i18n, dashboard.title)}</h1>
+        <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+            {move || data.get().map(|result| match result {
+                Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                Ok(view) => view! { <Dashboard view /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Dashboard(view: DashboardView) -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(period) = view.period.clone() else {
+        return view! { <p class="muted">{t!(i18n, dashboard.no_period)}</p> }.into_any();
+    };
+    let passed = encode(&params_of(&[
+        "period",
+        "subtree",
+        "state",
+        "readiness",
+        "q",
+        "sort",
+    ]));
+    let chart_params = encode(&params_of(&["period", "subtree"]));
+    let count = view.rows.len();
+    view! {
+        <Filters view=view.clone() />
+        <FunnelView funnel=view.funnel />
+        <section class="card" aria-labelledby="distribution-title">
+            <h2 id="distribution-title">{t!(i18n, dashboard.distribution)}</h2>
+            <figure class="chart">
+                <img src=format!("/dashboard/distribution.svg?{chart_params}") alt=move || t_string!(i18n, dashboard.distribution_alt).to_string() data-testid="distribution" />
+                <figcaption class="muted">{t!(i18n, dashboard.distribution_caption)}</figcaption>
+            </figure>
+            <p>
+                <a href=format!("/dashboard/distribution.svg?{chart_params}") download="distribusi-nilai.svg">{t!(i18n, dashboard.download_svg)}</a>
+            </p>
+        </section>
+        <section class="card" aria-labelledby="units-title">
+            <h2 id="units-title">{t!(i18n, dashboard.units)} " (" {count} ")"</h2>
+            <p class="muted">{t!(i18n, dashboard.period_line, year = period.year.value(), deadline = period.dates.proposal_deadline.to_string())}</p>
+            <p><a class="button" href=format!("/dashboard.csv?{passed}") download>{t!(i18n, dashboard.csv)}</a></p>
+            <div class="table-wrap">
+                <table class="table" data-testid="dashboard">
+                    <caption class="visually-hidden">{t!(i18n, dashboard.units)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, review.unit)}</th>
+                            <th scope="col">{t!(i18n, assessment.target)}</th>
+                            <th scope="col">{t!(i18n, common.status)}</th>
+                            <th scope="col" class="num">{t!(i18n, score.completeness)}</th>
+                            <th scope="col" class="num">{t!(i18n, assessment.with_evidence)}</th>
+                            <th scope="col" class="num">{t!(i18n, review.unit_lane)}</th>
+                            <th scope="col" class="num">{t!(i18n, review.tpi_lane)}</th>
+                            <th scope="col">{t!(i18n, dashboard.readiness)}</th>
+                            <th scope="col" class="num">{t!(i18n, dashboard.deadline)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {view.rows.into_iter().map(|row| view! { <Row row /> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Filters(view: DashboardView) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = |key: &str| {
+        params_of(&[key])
+            .into_iter()
+            .next()
+            .map(|(_, v)| v)
+            .unwrap_or_default()
+    };
+    let (state, readiness, sort) = (current("state"), current("readiness"), current("sort"));
+    let subtree = view.subtree.clone().unwrap_or_default();
+    let period_id = view
+        .period
+        .as_ref()
+        .map(|p| p.id.clone())
+        .unwrap_or_default();
+    let units = tree_order(&view.units)
+        .into_iter()
+        .map(|(depth, u)| {
+            let id = u.id.as_str().to_owned();
+            let selected = id == subtree;
+            view! { <option value=id selected=selected>{format!("{}{}", "— ".repeat(depth), u.name)}</option> }
+        })
+        .collect_view();
+    let option = |value: &'static str, label: String, current: &str| {
+        view! { <option value=value selected=value == current>{label}</option> }
+    };
+    view! {
+        <form method="get" action="/dashboard" class="grid-form filters card" role="search">
+            <div class="field">
+                <label for="period">{t!(i18n, dashboard.period)}</label>
+                <select id="period" name="period">
+                    {view.periods.iter().map(|p| {
+                        let selected = p.id == period_id;
+                        view! { <option value=p.id.clone() selected=selected>{p.year.value()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="subtree">{t!(i18n, dashboard.subtree)}</label>
+                <select id="subtree" name="subtree">
+                    <option value="">{t!(i18n, dashboard.all_units)}</option>
+                    {units}
+                </select>
+            </div>
+            <div class="field">
+                <label for="state">{t!(i18n, common.status)}</label>
+                <select id="state" name="state">
+                    <option value="">{t!(i18n, dashboard.any)}</option>
+                    {AssessmentState::ALL.into_iter().map(|s| {
+                        let value = s.as_str();
+                        view! { <option value=value selected=value == state>{state_label(i18n, s)}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="readiness">{t!(i18n, dashboard.readiness)}</label>
+                <select id="readiness" name="readiness">
+                    {option("", t_string!(i18n, dashboard.any).to_owned(), &readiness)}
+                    {option("ready", t_string!(i18n, dashboard.ready).to_owned(), &readiness)}
+                    {option("not_ready", t_string!(i18n, dashboard.not_ready).to_owned(), &readiness)}
+                </select>
+            </div>
+            <div class="field">
+                <label for="q">{t!(i18n, dashboard.search)}</label>
+                <input id="q" name="q" type="search" value=current("q") />
+            </div>
+            <div class="field">
+                <label for="sort">{t!(i18n, dashboard.sort)}</label>
+                <select id="sort" name="sort">
+                    {option("", t_string!(i18n, review.unit).to_owned(), &sort)}
+                    {option("self", t_string!(i18n, review.unit_lane).to_owned(), &sort)}
+                    {option("tpi", t_string!(i18n, review.tpi_lane).to_owned(), &sort)}
+                    {option("completeness", t_string!(i18n, score.completeness).to_owned(), &sort)}
+                    {option("deadline", t_string!(i18n, dashboard.deadline).to_owned(), &sort)}
+                </select>
+            </div>
+            <button type="submit" class="button primary">{t!(i18n, dashboard.apply)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn FunnelView(funnel: Funnel) -> impl IntoView {
+    let i18n = use_i18n();
+    let steps = [
+        (t_string!(i18n, dashboard.funnel_building), funnel.building),
+        (t_string!(i18n, dashboard.funnel_self), funnel.self_complete),
+        (t_string!(i18n, dashboard.funnel_tpi), funnel.tpi_finalized),
+        (t_string!(i18n, dashboard.funnel_passing), funnel.passing),
+        (t_string!(i18n, dashboard.funnel_proposed), funnel.proposed),
+        (t_string!(i18n, dashboard.funnel_awarded), funnel.awarded),
+    ];
+    let top = funnel.building.max(1);
+    view! {
+        <section class="card" aria-labelledby="funnel-title">
+            <h2 id="funnel-title">{t!(i18n, dashboard.funnel)}</h2>
+            <ol class="funnel" data-testid="funnel">
+                {steps.into_iter().map(|(label, n)| {
+                    let width = format!("width: {}%", f64::from(n) / f64::from(top) * 100.0);
+                    view! {
+                        <li>
+                            <span class="funnel-label">{label}</span>
+                            <span class="funnel-bar"><span style=width></span></span>
+                            <strong class="num">{n}</strong>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn Row(row: DashboardRow) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = row.state;
+    let readiness = move || match row.readiness {
+        Readiness::ReadyWbbm => t_string!(i18n, dashboard.ready_wbbm).to_string(),
+        Readiness::ReadyWbk => t_string!(i18n, dashboard.ready_wbk).to_string(),
+        Readiness::NeedsWbkFirst => t_string!(i18n, dashboard.needs_wbk).to_string(),
+        Readiness::Short { target, points } => t_string!(
+            i18n,
+            score.short_by,
+            points = format_id(points, 2),
+            target = gate_target_label(i18n, target)
+        )
+        .to_string(),
+    };
+    let ready = row.readiness.is_ready();
+    view! {
+        <tr>
+            <th scope="row"><a href=format!("/assessments/{}", row.assessment_id)>{row.unit_name.clone()}</a> " " <span class="muted">{row.unit_code.clone()}</span></th>
+            <td>{target_label(row.target)}</td>
+            <td>{move || state_label(i18n, state)}</td>
+            <td class="num">{percent(row.completeness.ratio())}</td>
+            <td class="num">{format!("{}/{}", row.coverage.with_evidence, row.coverage.total)}</td>
+            <td class="num">{format_id(row.self_total, 2)}</td>
+            <td class="num">{row.tpi_total.map(|t| format_id(t, 2)).unwrap_or_else(|| "—".to_owned())}</td>
+            <td><span class=if ready { "badge badge-pass" } else { "badge badge-fail" }>{readiness}</span></td>
+            <td class="num">{row.days_to_deadline}</td>
+        </tr>
+    }
+}

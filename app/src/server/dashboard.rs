@@ -1,0 +1,189 @@
+//! The leadership dashboard of a period: every unit in the caller's scope
+//! with its scores and readiness, the funnel, and the chosen subtree, state,
+//! readiness and search. Scored in memory from a few bulk queries.
+
+use std::collections::{BTreeSet, HashSet};
+
+use super::assessments::{rubric, today};
+use super::db::{self, dashboard::PeriodItems, Db};
+use crate::domain::assessment::{answers_from_stored, coverage, scored_items};
+use crate::domain::dashboard::{
+    area_shares, funnel, DashboardRow, Filter, Readiness, ReadinessFilter, SortKey,
+};
+use crate::domain::lke::{
+    evaluate, score, Answers, AssessmentState, GateSet, GateTarget, Predicate, RubricVersion,
+};
+use crate::domain::policy::{can, Action, DashboardScope};
+use crate::domain::review::lane_from_stored;
+use crate::domain::unit::UnitId;
+use crate::error::AppError;
+use crate::model::{subtree, AssessmentSummary, DashboardView, SessionUser, UnitSummary};
+
+/// What the caller asked for: a period (the newest when absent), a subtree
+/// within their scope, and the table's filter.
+pub struct DashboardQuery {
+    pub period: Option<String>,
+    pub subtree: Option<String>,
+    pub filter: Filter,
+}
+
+/// Reads the dashboard's query parameters; an unknown value means "any".
+pub fn query(
+    period: &str,
+    subtree: &str,
+    state: &str,
+    readiness: &str,
+    search: &str,
+    sort: &str,
+) -> DashboardQuery {
+    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    DashboardQuery {
+        period: some(period),
+        subtree: some(subtree),
+        filter: Filter {
+            state: state.parse().ok(),
+            readiness: match readiness {
+                "ready" => Some(ReadinessFilter::Ready),
+                "not_ready" => Some(ReadinessFilter::NotReady),
+                _ => None,
+            },
+            query: search.trim().to_owned(),
+            sort: SortKey::parse(sort),
+        },
+    }
+}
+
+/// The units the caller may see on the dashboard, in tree order.
+fn scope<'a>(user: &SessionUser, units: &'a [UnitSummary]) -> Vec<&'a UnitSummary> {
+    match user.actor.dashboard_scope() {
+        DashboardScope::All => crate::model::tree_order(units)
+            .into_iter()
+            .map(|(_, u)| u)
+            .collect(),
+        DashboardScope::Below(roots) => {
+            let mut seen = HashSet::new();
+            roots
+                .iter()
+                .flat_map(|root| subtree(units, root))
+                .filter(|u| seen.insert(u.id.clone()))
+                .collect()
+        }
+    }
+}
+
+pub async fn load(
+    db: &Db,
+    user: &SessionUser,
+    query: DashboardQuery,
+) -> Result<DashboardView, AppError> {
+    can(Some(&user.actor), Action::ViewDashboard)?;
+    let periods = db::periods::list(db).await?;
+    let period = match &query.period {
+        Some(id) => periods.iter().find(|p| &p.id == id),
+        None => periods.iter().max_by_key(|p| p.year.value()),
+    };
+    let all_units = db::units::list(db).await?;
+    let visible = scope(user, &all_units);
+    let mut view = DashboardView {
+        periods: periods.clone(),
+        units: visible.iter().map(|u| (*u).clone()).collect(),
+        ..DashboardView::default()
+    };
+    let Some(period) = period else {
+        return Ok(view);
+    };
+    view.period = Some(period.clone());
+    let chosen: HashSet<&UnitId> = match query.subtree.as_deref().filter(|s| !s.is_empty()) {
+        Some(root) => {
+            let root = UnitId::new(root);
+            let inside: HashSet<&UnitId> = visible.iter().map(|u| &u.id).collect();
+            subtree(&all_units, &root)
+                .into_iter()
+                .map(|u| &u.id)
+                .filter(|id| inside.contains(id))
+                .collect()
+        }
+        None => visible.iter().map(|u| &u.id).collect(),
+    };
+    let (rubric, gates) = rubric(db, &period.rubric_key).await?;
+    view.thresholds = total_thresholds(&rubric, &gates);
+    let items = db::dashboard::period_items(db, &period.id).await?;
+    let days = today().days_until(period.dates.proposal_deadline);
+    let mut rows: Vec<DashboardRow> = db::assessments::list_for_period(db, &period.id)
+        .await?
+        .into_iter()
+        .filter(|a| chosen.contains(&a.unit_id))
+        .map(|a| row(&rubric, &gates, &items, a, days))
+        .collect();
+    view.funnel = funnel(&rows);
+    query.filter.apply(&mut rows);
+    view.rows = rows;
+    view.subtree = query.subtree.filter(|s| !s.is_empty());
+    view.filter = query.filter;
+    Ok(view)
+}
+
+/// The total score each predicate's gates ask for.
+fn total_thresholds(rubric: &RubricVersion, gates: &GateSet) -> Vec<(Predicate, f64)> {
+    let verdicts = evaluate(&score(rubric, &Answers::new()), gates, false);
+    [verdicts.wbk, verdicts.wbbm]
+        .into_iter()
+        .filter_map(|v| {
+            let total = v.gates.iter().find(|g| g.target == GateTarget::Total)?;
+            Some((v.predicate, total.threshold))
+        })
+        .collect()
+}
+
+fn row(
+    rubric: &RubricVersion,
+    gates: &GateSet,
+    items: &PeriodItems,
+    summary: AssessmentSummary,
+    days_to_deadline: i64,
+) -> DashboardRow {
+    let id = summary.id.clone();
+    let stored = items
+        .answers
+        .get(&id)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let answers = answers_from_stored(rubric, stored.iter().map(|(i, v)| (*i, v.as_str())));
+    let unit_sheet = score(rubric, &answers);
+    let reviewed = items.reviews.get(&id);
+    let tpi_sheet = reviewed.map(|rows| {
+        let lane = lane_from_stored(
+            rubric,
+            &answers,
+            rows.iter().map(|(i, v)| (*i, v.as_deref())),
+        );
+        score(rubric, &lane)
+    });
+    let finalized = !matches!(
+        summary.state,
+        AssessmentState::Draft | AssessmentState::Submitted | AssessmentState::Returned
+    );
+    let counted = match (&tpi_sheet, finalized) {
+        (Some(tpi), true) => tpi,
+        _ => &unit_sheet,
+    };
+    let holds_wbk = items.wbk_units.contains(summary.unit_id.as_str());
+    let empty = BTreeSet::new();
+    let evidenced = items.evidenced.get(&id).unwrap_or(&empty);
+    DashboardRow {
+        assessment_id: id.clone(),
+        unit_id: summary.unit_id.as_str().to_owned(),
+        unit_code: summary.unit_code,
+        unit_name: summary.unit_name,
+        target: summary.target,
+        state: summary.state,
+        completeness: unit_sheet.total.completeness,
+        coverage: coverage(scored_items(rubric), evidenced),
+        self_total: unit_sheet.total.score,
+        tpi_total: tpi_sheet.as_ref().map(|s| s.total.score),
+        readiness: Readiness::of(counted, gates, summary.target, holds_wbk),
+        areas: area_shares(counted),
+        days_to_deadline,
+        awarded: items.awarded.contains(&id),
+    }
+}

@@ -1,0 +1,178 @@
+//! The leadership dashboard over HTTP: scope by role and subtree, filters,
+//! the funnel, the CSV and the distribution chart.
+
+use crate::db_test;
+use crate::helpers::{Client, TestApp};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn dashboard(client: &Client, params: &[(&str, &str)]) -> Value {
+    let reply = client.call("dashboard/get", params).await;
+    assert_eq!(reply.status, StatusCode::OK, "{reply}");
+    reply.json()
+}
+
+fn codes(view: &Value) -> Vec<String> {
+    view["rows"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|r| r["unit_code"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A leadership account over Badan Pengembangan SDM (the Balai Diklat subtree).
+async fn bpsdm_leader(app: &TestApp, admin: &Client) -> Client {
+    let bpsdm = app.unit_id("BPSDM").await;
+    let created = admin
+        .call(
+            "users/create",
+            &[
+                ("username", "kepala.bpsdm"),
+                ("email", ""),
+                ("full_name", "Kepala Badan SDM"),
+                ("password", "kepala-bpsdm-1"),
+                ("confirm", "kepala-bpsdm-1"),
+                ("role", "leadership"),
+                ("unit", &bpsdm),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{created}");
+    app.signed_in_with("kepala.bpsdm", "kepala-bpsdm-1").await
+}
+
+db_test!(
+    leadership_sees_its_scope_with_filters_and_the_funnel,
+    |app| async move {
+        let admin = app.signed_in("admin").await;
+        let all = dashboard(&admin, &[]).await;
+        assert_eq!(codes(&all), ["BDK-MDN", "DIT-ADUAN", "DIT-IZIN", "DJPP"]);
+        assert_eq!(all["funnel"]["building"], 4);
+        assert_eq!(all["funnel"]["self_complete"], 1, "Medan is submitted");
+        assert_eq!(all["funnel"]["tpi_finalized"], 0);
+        let medan = &all["rows"][0];
+        assert!(
+            medan["self_total"].as_f64().unwrap_or_default() > 75.0,
+            "{medan}"
+        );
+        assert!(medan["tpi_total"].is_null(), "no evaluator has scored yet");
+        assert_eq!(
+            medan["completeness"]["answered"],
+            medan["completeness"]["total"]
+        );
+        let draft = &all["rows"][2];
+        assert_eq!(draft["readiness"]["kind"], "short");
+        assert_eq!(draft["readiness"]["target"]["kind"], "total");
+
+        let leader = app.signed_in("pimpinan").await;
+        assert_eq!(codes(&dashboard(&leader, &[]).await).len(), 4);
+        let djpp = app.unit_id("DJPP").await;
+        let subtree = dashboard(&leader, &[("subtree", &djpp)]).await;
+        assert_eq!(codes(&subtree), ["DIT-ADUAN", "DIT-IZIN", "DJPP"]);
+        assert_eq!(subtree["funnel"]["building"], 3);
+
+        let submitted = dashboard(&admin, &[("state", "submitted")]).await;
+        assert_eq!(codes(&submitted), ["BDK-MDN"]);
+        let found = dashboard(&admin, &[("q", "perizinan")]).await;
+        assert_eq!(codes(&found), ["DIT-IZIN"]);
+        let by_score = dashboard(&admin, &[("sort", "self")]).await;
+        assert_eq!(codes(&by_score)[0], "BDK-MDN");
+        let ready = dashboard(&admin, &[("readiness", "ready")]).await;
+        assert_eq!(
+            codes(&ready),
+            ["BDK-MDN"],
+            "only the strong self-assessment passes"
+        );
+    }
+);
+
+db_test!(
+    a_subtree_leader_sees_nothing_of_another_subtree,
+    |app| async move {
+        let admin = app.signed_in("admin").await;
+        let leader = bpsdm_leader(&app, &admin).await;
+        let own = dashboard(&leader, &[]).await;
+        assert_eq!(codes(&own), ["BDK-MDN"]);
+        let units: Vec<&str> = own["units"]
+            .as_array()
+            .expect("units")
+            .iter()
+            .filter_map(|u| u["code"].as_str())
+            .collect();
+        assert!(
+            !units.contains(&"DJPP"),
+            "the subtree list stays in scope: {units:?}"
+        );
+        let djpp = app.unit_id("DJPP").await;
+        let other = dashboard(&leader, &[("subtree", &djpp)]).await;
+        assert!(codes(&other).is_empty(), "another subtree shows nothing");
+
+        let izin: String = sqlx::query_scalar(
+            "SELECT a.id FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = 'DIT-IZIN'",
+        )
+        .fetch_one(&app.db)
+        .await
+        .expect("assessment");
+        let page = leader.call("assessments/get", &[("id", &izin)]).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{page}");
+        let (status, _, csv) = leader.get_bytes("/dashboard.csv").await;
+        assert_eq!(status, StatusCode::OK);
+        let csv = String::from_utf8(csv).expect("utf-8");
+        assert_eq!(csv.lines().count(), 2, "a header and Medan: {csv}");
+        assert!(csv.contains("BDK-MDN") && !csv.contains("DIT-IZIN"));
+
+        for who in ["unit", "tpi"] {
+            let client = app.signed_in(who).await;
+            let reply = client.call("dashboard/get", &[]).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{who}: {reply}");
+            let (status, _, _) = client.get_bytes("/dashboard.csv").await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{who}: CSV");
+        }
+        let (status, _, _) = app.client().get_bytes("/dashboard/distribution.svg").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+);
+
+db_test!(
+    the_csv_and_the_chart_carry_the_numbers_on_screen,
+    |app| async move {
+        let admin = app.signed_in("admin").await;
+        let view = dashboard(&admin, &[]).await;
+        let (status, headers, csv) = admin.get_bytes("/dashboard.csv").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(headers[reqwest::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/csv"));
+        let csv = String::from_utf8(csv).expect("utf-8");
+        let mut lines = csv.lines();
+        let header = lines.next().expect("header");
+        assert!(
+            header.starts_with("kode_unit,nama_unit,target,status,"),
+            "{header}"
+        );
+        let medan = lines.next().expect("Medan first");
+        let fields: Vec<&str> = medan.split(',').collect();
+        assert_eq!(fields[0], "BDK-MDN");
+        let shown = view["rows"][0]["self_total"].as_f64().expect("total");
+        let column = header
+            .split(',')
+            .position(|h| h == "nilai_mandiri")
+            .expect("column");
+        let written: f64 = fields[column].parse().expect("a number with a point");
+        assert!((written - shown).abs() < 0.005, "{written} vs {shown}");
+
+        let (status, headers, svg) = admin.get_bytes("/dashboard/distribution.svg").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[reqwest::header::CONTENT_TYPE], "image/svg+xml");
+        let svg = String::from_utf8(svg).expect("utf-8");
+        assert!(svg.contains("<title>"), "accessible title");
+        assert!(
+            svg.contains("WBK 75") && svg.contains("WBBM 85"),
+            "threshold lines"
+        );
+    }
+);
