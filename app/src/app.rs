@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/assessments/:id/history/:item") ssr=SsrMode::Async view=pages::history::ItemHistory />
                         <Route path=path!("/assessments/:id/:part/:area") ssr=SsrMode::Async view=pages::area::AreaPage />
                         <Route path=path!("/dashboard") ssr=SsrMode::Async view=pages::dashboard::DashboardPage />
+                        <Route path=path!("/dashboard/:id") ssr=SsrMode::Async view=pages::unit_report::UnitReportPage />
                         <Route path=path!("/review/:id") ssr=SsrMode::Async view=pages::review::ReviewPage />
                         <Route path=path!("/review/:id/report") ssr=SsrMode::Async view=pages::report::ReportPage />
                         <Route path=path!("/review/:id/:part/:area") ssr=SsrMode::Async view=pages::review_area::ReviewAreaPage />

@@ -23,7 +23,7 @@ test('a leader filters the dashboard to a subtree, opens a unit and downloads th
     .toBeGreaterThan(0);
 
   // One subtree: the Balai is gone, the directorates stay; the URL can be bookmarked.
-  await page.getByLabel('Unit dan bawahannya').selectOption({ label: 'Direktorat Jenderal Pelayanan Publik' });
+  await page.getByLabel('Unit dan bawahannya').selectOption({ label: '— Direktorat Jenderal Pelayanan Publik' });
   await page.getByRole('button', { name: 'Terapkan' }).click();
   await expect(page).toHaveURL(/subtree=/);
   await expect(table).not.toContainText('Balai Diklat Medan');
@@ -40,8 +40,13 @@ test('a leader filters the dashboard to a subtree, opens a unit and downloads th
   expect(lines[1].startsWith(`${firstCode},`)).toBe(true);
   expect(lines[1]).toContain((shown ?? '').replace(',', '.'));
 
-  // A unit opens read-only for leadership.
+  // A unit's page: areas against their weights (chart and table), the verdict.
   await table.getByRole('link', { name: 'Direktorat Pelayanan Perizinan' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Direktorat Pelayanan Perizinan');
-  await expect(page.getByTestId('state')).toBeVisible();
+  await expect(page.getByTestId('areas').locator('tbody tr')).toHaveCount(6);
+  const areas = page.getByTestId('areas-chart');
+  await expect
+    .poll(() => areas.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBeGreaterThan(0);
+  await expect(page.getByTestId('score-total')).toBeVisible();
 });

@@ -97,7 +97,7 @@ test('an evaluator reviews and returns, the unit fixes, the TPI finalizes and th
   const confirm = unit.getByLabel('Saya mengerti dan tetap ingin mengirim.');
   if (await confirm.count()) await confirm.check();
   await unit.getByRole('button', { name: 'Kirim penilaian' }).click();
-  await expect(unit.getByText('Penilaian terkirim ke TPI.')).toBeVisible();
+  await expect(unit.getByTestId('state')).toHaveText('Dikirim ke TPI');
 
   // The evaluator sees exactly what changed, and finalizes.
   await tpi.goto(overview);

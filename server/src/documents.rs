@@ -4,7 +4,9 @@
 
 use app::error::AppError;
 use app::server::dashboard::{query, DashboardQuery};
-use app::server::documents::{dashboard_csv, distribution_svg, lhe_docx, lke_workbook, Document};
+use app::server::documents::{
+    area_chart, dashboard_csv, distribution_svg, lhe_docx, lke_workbook, Document,
+};
 use app::server::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -20,6 +22,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/assessments/{id}/lke.xlsx", get(workbook))
         .route("/assessments/{id}/lhe.docx", get(report))
+        .route("/assessments/{id}/areas.svg", get(areas))
         .route("/dashboard.csv", get(table))
         .route("/dashboard/distribution.svg", get(chart))
 }
@@ -47,6 +50,20 @@ impl DashboardParams {
             &self.sort,
         )
     }
+}
+
+async fn areas(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
+    respond(
+        async {
+            let user = app::server::auth::require_user(&state.db, &session).await?;
+            area_chart(&state.db, &user, &id).await
+        }
+        .await,
+    )
 }
 
 async fn table(

@@ -81,14 +81,8 @@ pub struct DashboardRow {
 impl DashboardRow {
     /// The total that counts: the TPI's once final, the unit's before.
     pub fn counted_total(&self) -> f64 {
-        match (self.state, self.tpi_total) {
-            (
-                AssessmentState::Finalized
-                | AssessmentState::Proposed
-                | AssessmentState::Awarded
-                | AssessmentState::NotAwarded,
-                Some(tpi),
-            ) => tpi,
+        match self.tpi_total {
+            Some(tpi) if self.state.is_final() => tpi,
             _ => self.self_total,
         }
     }
@@ -207,12 +201,7 @@ pub fn funnel(rows: &[DashboardRow]) -> Funnel {
     let count = |f: &dyn Fn(&DashboardRow) -> bool| {
         u32::try_from(rows.iter().filter(|r| f(r)).count()).unwrap_or(u32::MAX)
     };
-    let finalized = |r: &DashboardRow| {
-        matches!(
-            r.state,
-            S::Finalized | S::Proposed | S::Awarded | S::NotAwarded
-        )
-    };
+    let finalized = |r: &DashboardRow| r.state.is_final();
     Funnel {
         building: count(&|_| true),
         self_complete: count(&|r| r.completeness.is_complete() || r.state != S::Draft),

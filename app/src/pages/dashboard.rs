@@ -216,15 +216,12 @@ fn FunnelView(funnel: Funnel) -> impl IntoView {
         <section class="card" aria-labelledby="funnel-title">
             <h2 id="funnel-title">{t!(i18n, dashboard.funnel)}</h2>
             <ol class="funnel" data-testid="funnel">
-                {steps.into_iter().map(|(label, n)| {
-                    let width = format!("width: {}%", f64::from(n) / f64::from(top) * 100.0);
-                    view! {
-                        <li>
-                            <span class="funnel-label">{label}</span>
-                            <span class="funnel-bar"><span style=width></span></span>
-                            <strong class="num">{n}</strong>
-                        </li>
-                    }
+                {steps.into_iter().map(|(label, n)| view! {
+                    <li>
+                        <span class="funnel-label">{label}</span>
+                        <meter min="0" max=top.to_string() value=n.to_string() aria-hidden="true"></meter>
+                        <strong class="num">{n}</strong>
+                    </li>
                 }).collect_view()}
             </ol>
         </section>
@@ -250,7 +247,7 @@ fn Row(row: DashboardRow) -> impl IntoView {
     let ready = row.readiness.is_ready();
     view! {
         <tr>
-            <th scope="row"><a href=format!("/assessments/{}", row.assessment_id)>{row.unit_name.clone()}</a> " " <span class="muted">{row.unit_code.clone()}</span></th>
+            <th scope="row"><a href=format!("/dashboard/{}", row.assessment_id)>{row.unit_name.clone()}</a> " " <span class="muted">{row.unit_code.clone()}</span></th>
             <td>{target_label(row.target)}</td>
             <td>{move || state_label(i18n, state)}</td>
             <td class="num">{percent(row.completeness.ratio())}</td>

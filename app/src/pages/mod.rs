@@ -14,3 +14,4 @@ pub mod not_found;
 pub mod report;
 pub mod review;
 pub mod review_area;
+pub mod unit_report;

@@ -13,7 +13,9 @@ use crate::components::error::ErrorAlert;
 use crate::components::form::{field_error, FormStatus};
 use crate::components::labels::{area_label, part_label, state_label, target_label};
 use crate::components::score::{percent, ScorePanel};
-use crate::domain::lke::{format_id, score, ItemCode, RubricVersion, ScoreSheet, Subtotal};
+use crate::domain::lke::{
+    format_id, score, HasilItemId, ItemCode, RubricVersion, ScoreSheet, Subtotal,
+};
 use crate::domain::period::Window;
 use crate::domain::review::disagreements;
 use crate::error::Field;
@@ -137,29 +139,7 @@ fn ReviewOverview(
     let tpi_answers = data.evaluator_answers(&rubric);
     let unit_sheet = score(&rubric, &data.answers);
     let tpi_sheet = score(&rubric, &tpi_answers);
-    let gaps = disagreements(&rubric, &unit_sheet, &tpi_sheet);
     let review = data.review.clone().unwrap_or_default();
-    let gap_rows = gaps
-        .iter()
-        .take(GAPS_SHOWN)
-        .map(|gap| {
-            let show = |v: Option<f64>| match (gap.item, v) {
-                (_, None) => t_string!(i18n, area.not_answered).to_string(),
-                (ItemCode::Hasil(h), Some(v)) if h != crate::domain::lke::HasilItemId::Capaian => {
-                    format_id(v, 2)
-                }
-                (_, Some(v)) => percent(v),
-            };
-            view! {
-                <tr>
-                    <th scope="row"><a href=item_href(&id, gap.item)><code>{gap.item.to_string()}</code></a></th>
-                    <td class="num">{show(gap.unit)}</td>
-                    <td class="num">{show(gap.evaluator)}</td>
-                    <td class="num">{format_id(gap.points, 2)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
     let changed = review.changed_since_return.clone();
     let team = review.team.clone();
     let has_lead = team.iter().any(|m| m.lead);
@@ -203,25 +183,7 @@ fn ReviewOverview(
                 })}
                 <section class="card" aria-labelledby="gaps-title">
                     <h2 id="gaps-title">{t!(i18n, review.gaps_title)}</h2>
-                    {if gaps.is_empty() {
-                        view! { <p class="muted">{t!(i18n, review.gaps_none)}</p> }.into_any()
-                    } else {
-                        view! {
-                            <div class="table-wrap">
-                                <table class="table" data-testid="gaps">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">{t!(i18n, review.item)}</th>
-                                            <th scope="col" class="num">{t!(i18n, review.unit_lane)}</th>
-                                            <th scope="col" class="num">{t!(i18n, review.tpi_lane)}</th>
-                                            <th scope="col" class="num">{t!(i18n, review.points)}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>{gap_rows}</tbody>
-                                </table>
-                            </div>
-                        }.into_any()
-                    }}
+                    <GapsTable rubric=rubric.clone() id=id.clone() unit=unit_sheet.clone() tpi=tpi_sheet.clone() />
                 </section>
                 <section class="card" aria-labelledby="team-title">
                     <h2 id="team-title">{t!(i18n, review.team)}</h2>
@@ -287,6 +249,56 @@ fn Decisions(
             </ActionForm>
         </section>
     }
+}
+
+/// The items where the unit's lane and the evaluators' differ most, in points.
+#[component]
+pub fn GapsTable(
+    rubric: RubricVersion,
+    id: String,
+    unit: ScoreSheet,
+    tpi: ScoreSheet,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let gaps = disagreements(&rubric, &unit, &tpi);
+    if gaps.is_empty() {
+        return view! { <p class="muted">{t!(i18n, review.gaps_none)}</p> }.into_any();
+    }
+    let rows = gaps
+        .iter()
+        .take(GAPS_SHOWN)
+        .map(|gap| {
+            let show = |v: Option<f64>| match (gap.item, v) {
+                (_, None) => t_string!(i18n, area.not_answered).to_string(),
+                (ItemCode::Hasil(h), Some(v)) if h != HasilItemId::Capaian => format_id(v, 2),
+                (_, Some(v)) => percent(v),
+            };
+            view! {
+                <tr>
+                    <th scope="row"><a href=item_href(&id, gap.item)><code>{gap.item.to_string()}</code></a></th>
+                    <td class="num">{show(gap.unit)}</td>
+                    <td class="num">{show(gap.evaluator)}</td>
+                    <td class="num">{format_id(gap.points, 2)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="gaps">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, review.item)}</th>
+                        <th scope="col" class="num">{t!(i18n, review.unit_lane)}</th>
+                        <th scope="col" class="num">{t!(i18n, review.tpi_lane)}</th>
+                        <th scope="col" class="num">{t!(i18n, review.points)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }
 
 /// The evaluator's queue on the home page.

@@ -95,6 +95,74 @@ pub fn distribution_svg(
     Ok(accessible(svg, text.title))
 }
 
+/// Each area's score as a share of its weight, with the lines the gates draw
+/// (60 % for WBK, 75 % for WBBM).
+pub fn area_bars_svg(
+    areas: &[(String, f64)],
+    lines: &[(&str, f64)],
+    text: &ChartText<'_>,
+) -> Result<String, ChartError> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(failed)?;
+        let n = areas.len().max(1) as f64;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(text.title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(56)
+            .y_label_area_size(48)
+            .build_cartesian_2d(0.0..n, 0.0..100.0)
+            .map_err(failed)?;
+        let labels: Vec<String> = areas.iter().map(|(label, _)| label.clone()).collect();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_desc(text.x)
+            .y_desc(text.y)
+            .x_labels(areas.len())
+            .x_label_formatter(&|x| {
+                let index = x.floor() as usize;
+                labels.get(index).cloned().unwrap_or_default()
+            })
+            .y_label_formatter(&|v| format!("{v:.0} %"))
+            .draw()
+            .map_err(failed)?;
+        let bar = RGBColor(31, 95, 168);
+        chart
+            .draw_series(areas.iter().enumerate().map(|(i, (_, share))| {
+                let x0 = i as f64;
+                Rectangle::new(
+                    [
+                        (x0 + 0.2, 0.0),
+                        (x0 + 0.8, (share * 100.0).clamp(0.0, 100.0)),
+                    ],
+                    bar.filled(),
+                )
+            }))
+            .map_err(failed)?;
+        for (label, at) in lines {
+            let line = RGBColor(192, 57, 43);
+            let y = at * 100.0;
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, y), (n, y)],
+                    line.stroke_width(2),
+                )))
+                .map_err(failed)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{label} {y:.0} %"),
+                    (n - 0.9, y + 2.0),
+                    ("sans-serif", 13).into_font().color(&line),
+                )))
+                .map_err(failed)?;
+        }
+        root.present().map_err(failed)?;
+    }
+    Ok(accessible(svg, text.title))
+}
+
 /// Gives the drawing a title screen readers and browsers announce.
 fn accessible(svg: String, title: &str) -> String {
     let escaped = title

@@ -10,9 +10,7 @@ use crate::domain::assessment::{answers_from_stored, coverage, scored_items};
 use crate::domain::dashboard::{
     area_shares, funnel, DashboardRow, Filter, Readiness, ReadinessFilter, SortKey,
 };
-use crate::domain::lke::{
-    evaluate, score, Answers, AssessmentState, GateSet, GateTarget, Predicate, RubricVersion,
-};
+use crate::domain::lke::{evaluate, score, Answers, GateSet, GateTarget, Predicate, RubricVersion};
 use crate::domain::policy::{can, Action, DashboardScope};
 use crate::domain::review::lane_from_stored;
 use crate::domain::unit::UnitId;
@@ -135,6 +133,21 @@ fn total_thresholds(rubric: &RubricVersion, gates: &GateSet) -> Vec<(Predicate, 
         .collect()
 }
 
+/// The share of each area's weight the predicates' per-area gates ask for.
+pub fn area_thresholds(rubric: &RubricVersion, gates: &GateSet) -> Vec<(Predicate, f64)> {
+    let verdicts = evaluate(&score(rubric, &Answers::new()), gates, false);
+    [verdicts.wbk, verdicts.wbbm]
+        .into_iter()
+        .filter_map(|v| {
+            let area = v
+                .gates
+                .iter()
+                .find(|g| matches!(g.target, GateTarget::Area { part: None, .. }))?;
+            (area.weight > 0.0).then(|| (v.predicate, area.threshold / area.weight))
+        })
+        .collect()
+}
+
 fn row(
     rubric: &RubricVersion,
     gates: &GateSet,
@@ -159,10 +172,7 @@ fn row(
         );
         score(rubric, &lane)
     });
-    let finalized = !matches!(
-        summary.state,
-        AssessmentState::Draft | AssessmentState::Submitted | AssessmentState::Returned
-    );
+    let finalized = summary.state.is_final();
     let counted = match (&tpi_sheet, finalized) {
         (Some(tpi), true) => tpi,
         _ => &unit_sheet,

@@ -3,7 +3,8 @@
 //! authorized like the assessment pages.
 
 use super::assessments::{data, open, today};
-use super::charts::{distribution_svg as distribution, ChartText};
+use super::charts::{area_bars_svg, distribution_svg as distribution, ChartText};
+use super::dashboard::area_thresholds;
 use super::dashboard::{self, DashboardQuery};
 use super::db::Db;
 use super::docx::to_docx;
@@ -12,6 +13,7 @@ use super::lke::export::{export_workbook_beside, Beside};
 use super::lke::Notes;
 use crate::components::labels::gate_target_label;
 use crate::domain::dashboard::Readiness;
+use crate::domain::lke::AreaId;
 use crate::domain::lke::{AssessmentState, Predicate};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -162,13 +164,7 @@ pub async fn distribution_svg(
     let lines: Vec<(&str, f64)> = view
         .thresholds
         .iter()
-        .map(|(p, at)| {
-            let name = match p {
-                Predicate::Wbk => "WBK",
-                Predicate::Wbbm => "WBBM",
-            };
-            (name, *at)
-        })
+        .map(|(p, at)| (predicate_name(*p), *at))
         .collect();
     let svg = distribution(
         &totals,
@@ -188,6 +184,66 @@ pub async fn distribution_svg(
         content_type: "image/svg+xml",
         bytes: svg.into_bytes(),
     })
+}
+
+/// A unit's areas against their weights, on the lane that counts (the TPI's
+/// once final), with the gates' per-area lines.
+pub async fn area_chart(db: &Db, user: &SessionUser, id: &str) -> Result<Document, AppError> {
+    let data = load(db, user, id).await?;
+    let rubric = data.rubric();
+    let counted = if data.header.summary.state.is_final() {
+        data.evaluator_answers(&rubric)
+    } else {
+        data.answers.clone()
+    };
+    let sheet = crate::domain::lke::score(&rubric, &counted);
+    let areas: Vec<(String, f64)> = AreaId::ALL
+        .into_iter()
+        .map(|area| (area.abbreviation().to_owned(), part_share(&sheet, area)))
+        .collect();
+    let lines: Vec<(&str, f64)> = area_thresholds(&rubric, &data.gates)
+        .into_iter()
+        .map(|(p, share)| (predicate_name(p), share))
+        .collect();
+    let title = format!(
+        "{} · {}",
+        td_string!(Locale::id, unit_report.areas),
+        data.header.summary.unit_name
+    );
+    let svg = area_bars_svg(
+        &areas,
+        &lines,
+        &ChartText {
+            title: &title,
+            x: td_string!(Locale::id, assessment.area),
+            y: td_string!(Locale::id, unit_report.share),
+        },
+    )
+    .map_err(|err| {
+        tracing::error!(%err, "chart failed");
+        AppError::Internal
+    })?;
+    Ok(Document {
+        file_name: format!("{}.svg", base_name(&data, "area")),
+        content_type: "image/svg+xml",
+        bytes: svg.into_bytes(),
+    })
+}
+
+fn part_share(sheet: &crate::domain::lke::ScoreSheet, area: AreaId) -> f64 {
+    let s = sheet.area_combined(area);
+    if s.weight > 0.0 {
+        s.score / s.weight
+    } else {
+        0.0
+    }
+}
+
+fn predicate_name(predicate: Predicate) -> &'static str {
+    match predicate {
+        Predicate::Wbk => "WBK",
+        Predicate::Wbbm => "WBBM",
+    }
 }
 
 /// The LHE draft, for whoever may see the evaluators' work.

@@ -174,5 +174,25 @@ db_test!(
             svg.contains("WBK 75") && svg.contains("WBBM 85"),
             "threshold lines"
         );
+
+        let medan = view["rows"][0]["assessment_id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let (status, _, areas) = admin
+            .get_bytes(&format!("/assessments/{medan}/areas.svg"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let areas = String::from_utf8(areas).expect("utf-8");
+        assert!(areas.contains("Balai Diklat Medan"), "titled with the unit");
+        assert!(
+            areas.contains("WBK 60 %") && areas.contains("WBBM 75 %"),
+            "per-area lines"
+        );
+        let member = app.signed_in("unit").await;
+        let (status, _, _) = member
+            .get_bytes(&format!("/assessments/{medan}/areas.svg"))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "another unit's chart");
     }
 );

@@ -39,6 +39,17 @@ impl AssessmentState {
         AssessmentState::NotAwarded,
     ];
 
+    /// The evaluators' score is official from here on.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            AssessmentState::Finalized
+                | AssessmentState::Proposed
+                | AssessmentState::Awarded
+                | AssessmentState::NotAwarded
+        )
+    }
+
     /// The name in storage, URLs and files (`draft`, `not_awarded`, …).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -1,0 +1,122 @@
+//! One unit as leadership reads it: scores per area against their weights and
+//! the gates' lines, the distance to each failing gate with the cheapest next
+//! steps, and where the unit and the TPI disagree most. Printable on A4.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::assessments::load_assessment;
+use crate::components::error::ErrorAlert;
+use crate::components::labels::area_label;
+use crate::components::score::{percent, ScorePanel};
+use crate::domain::lke::{format_id, score, AreaId};
+use crate::i18n::*;
+use crate::model::AssessmentData;
+use crate::pages::assessment::{AssessmentHeading, PredicateHistory};
+use crate::pages::review::GapsTable;
+
+#[component]
+pub fn UnitReportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.with(|p| p.get("id").unwrap_or_default()),
+        load_assessment,
+    );
+    view! {
+        <Title text=move || t_string!(i18n, unit_report.title).to_string() />
+        <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+            {move || data.get().map(|result| match result {
+                Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                Ok(data) => view! { <UnitReport data /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn UnitReport(data: AssessmentData) -> impl IntoView {
+    let i18n = use_i18n();
+    let rubric = data.rubric();
+    let id = data.header.summary.id.clone();
+    let tpi_answers = data.evaluator_answers(&rubric);
+    let finalized = data.header.summary.state.is_final();
+    let counted = if finalized {
+        tpi_answers.clone()
+    } else {
+        data.answers.clone()
+    };
+    let unit_sheet = score(&rubric, &data.answers);
+    let tpi_sheet = score(&rubric, &tpi_answers);
+    let counted_sheet = score(&rubric, &counted);
+    let rows = AreaId::ALL
+        .into_iter()
+        .map(|area| {
+            let s = counted_sheet.area_combined(area);
+            let share = if s.weight > 0.0 {
+                s.score / s.weight
+            } else {
+                0.0
+            };
+            view! {
+                <tr>
+                    <th scope="row">{move || area_label(i18n, area)}</th>
+                    <td class="num">{format_id(s.score, 2)}</td>
+                    <td class="num">{format_id(s.weight, 2)}</td>
+                    <td class="num">{percent(share)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let lane = if finalized {
+        t_string!(i18n, review.tpi_lane)
+    } else {
+        t_string!(i18n, review.unit_lane)
+    };
+    let holds_wbk = data.holds_wbk();
+    view! {
+        <AssessmentHeading header=data.header.clone() />
+        <p class="no-print">
+            <a href="/dashboard">{t!(i18n, dashboard.title)}</a>
+            " · "
+            <a class="button" href=format!("/assessments/{id}/lke.xlsx") download>{t!(i18n, review.export_lke)}</a>
+        </p>
+        <PredicateHistory predicates=data.predicates.clone() />
+        <div class="assessment-layout">
+            <div>
+                <section class="card" aria-labelledby="areas-title">
+                    <h2 id="areas-title">{t!(i18n, unit_report.areas)} " (" {lane} ")"</h2>
+                    <figure class="chart">
+                        <img src=format!("/assessments/{id}/areas.svg") alt=move || t_string!(i18n, unit_report.areas_alt).to_string() data-testid="areas-chart" />
+                    </figure>
+                    <p class="no-print"><a href=format!("/assessments/{id}/areas.svg") download="area.svg">{t!(i18n, dashboard.download_svg)}</a></p>
+                    <div class="table-wrap">
+                        <table class="table" data-testid="areas">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, assessment.area)}</th>
+                                    <th scope="col" class="num">{t!(i18n, unit_report.score)}</th>
+                                    <th scope="col" class="num">{t!(i18n, review.weight)}</th>
+                                    <th scope="col" class="num">{t!(i18n, unit_report.share)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                </section>
+                <section class="card" aria-labelledby="gaps-title">
+                    <h2 id="gaps-title">{t!(i18n, review.gaps_title)}</h2>
+                    <GapsTable rubric=rubric.clone() id=id.clone() unit=unit_sheet tpi=tpi_sheet />
+                </section>
+            </div>
+            <ScorePanel
+                rubric=StoredValue::new(rubric.clone())
+                gates=StoredValue::new(data.gates.clone())
+                target=data.header.summary.target
+                answers=Signal::derive(move || counted.clone())
+                holds_wbk
+            />
+        </div>
+    }
+}
