@@ -13,7 +13,7 @@ use crate::domain::policy::Actor;
 use crate::domain::review::{Assignment, FinalVerdict, ReviewStatus};
 use crate::domain::role::Role;
 use crate::domain::unit::{UnitId, UnitKind};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The signed-in person as the interface sees them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -96,6 +96,15 @@ pub struct DashboardView {
     pub funnel: crate::domain::dashboard::Funnel,
     /// The total each predicate needs (the lines on the distribution chart).
     pub thresholds: Vec<(Predicate, f64)>,
+}
+
+/// One day's scores of an assessment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScorePoint {
+    pub day: Day,
+    pub state: AssessmentState,
+    pub self_total: f64,
+    pub tpi_total: Option<f64>,
 }
 
 /// What importing a workbook into an assessment did.
@@ -267,6 +276,8 @@ pub struct AssessmentData {
     pub review: Option<ReviewView>,
     /// The unit's predicate history, newest first.
     pub predicates: Vec<PredicateRecord>,
+    /// The unit's score history across its assessments, oldest first.
+    pub trend: Vec<ScorePoint>,
 }
 
 impl AssessmentData {
@@ -356,36 +367,36 @@ pub enum Block {
 /// Orders units depth-first under their parents, each with its depth, for an indented tree.
 /// Units whose parent is missing from the list are shown as roots.
 pub fn tree_order(units: &[UnitSummary]) -> Vec<(usize, &UnitSummary)> {
-    let known = |id: &UnitId| units.iter().any(|u| &u.id == id);
+    let known: HashSet<&UnitId> = units.iter().map(|u| &u.id).collect();
+    let mut children: HashMap<&UnitId, Vec<&UnitSummary>> = HashMap::new();
+    let mut roots = Vec::new();
+    for unit in units {
+        match &unit.parent {
+            Some(parent) if known.contains(parent) => {
+                children.entry(parent).or_default().push(unit)
+            }
+            _ => roots.push(unit),
+        }
+    }
     let mut out = Vec::with_capacity(units.len());
-    let mut stack: Vec<(usize, &UnitSummary)> = units
-        .iter()
-        .filter(|u| u.parent.as_ref().is_none_or(|p| !known(p)))
-        .rev()
-        .map(|u| (0, u))
-        .collect();
+    let mut stack: Vec<(usize, &UnitSummary)> = roots.into_iter().rev().map(|u| (0, u)).collect();
     while let Some((depth, unit)) = stack.pop() {
         out.push((depth, unit));
-        let children = units
-            .iter()
-            .filter(|u| u.parent.as_ref() == Some(&unit.id))
-            .rev()
-            .map(|u| (depth + 1, u));
-        stack.extend(children);
+        if let Some(below) = children.get(&unit.id) {
+            stack.extend(below.iter().rev().map(|u| (depth + 1, *u)));
+        }
     }
     out
 }
 
 /// A unit and every unit below it, in tree order.
 pub fn subtree<'a>(units: &'a [UnitSummary], root: &UnitId) -> Vec<&'a UnitSummary> {
-    let mut inside: Vec<&UnitId> = vec![root];
+    let mut inside: HashSet<&UnitId> = HashSet::from([root]);
     let mut out = Vec::new();
     for (_, unit) in tree_order(units) {
-        let within = &unit.id == root || unit.parent.as_ref().is_some_and(|p| inside.contains(&p));
+        let within = &unit.id == root || unit.parent.as_ref().is_some_and(|p| inside.contains(p));
         if within {
-            if &unit.id != root {
-                inside.push(&unit.id);
-            }
+            inside.insert(&unit.id);
             out.push(unit);
         }
     }

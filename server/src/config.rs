@@ -23,10 +23,29 @@ pub enum Command {
     #[command(subcommand)]
     User(UserCommand),
     /// Seed demo data (an instansi, units, one user per role, a period) into an empty database.
-    Demo,
+    Demo(DemoArgs),
     /// Work with LKE workbooks (.xlsx in the official PermenPANRB 90/2021 layout).
     #[command(subcommand)]
     Lke(LkeCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(subcommand)]
+    pub action: Option<DemoCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Add many units with assessments in this year's period, for measuring (not for real data).
+    Seed {
+        /// How many units.
+        #[arg(long, default_value_t = 1000)]
+        units: usize,
+        /// Answer every LKE item and spread the assessments over the workflow.
+        #[arg(long)]
+        complete: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,10 @@
 
 use app::domain::account::{FullName, NewPassword, UserId, Username};
 use app::domain::assessment::Target;
-use app::domain::lke::{builtin_90_2021_ref, HasilItemId, InputKind, RubricVersion, KEY_90_2021};
+use app::domain::lke::{
+    builtin_90_2021_ref, AssessmentState, HasilItemId, InputKind, ItemCode, RubricVersion,
+    KEY_90_2021,
+};
 use app::domain::period::{Day, PeriodDates, Year};
 use app::domain::role::{Grant, Role};
 use app::domain::unit::{UnitCode, UnitId, UnitKind, UnitName};
@@ -249,4 +252,123 @@ pub fn logins_text() -> String {
         text.push_str(&format!("  {username:<10} {full_name} — {role}{scope}\n"));
     }
     text
+}
+
+/// What `zi demo seed` added.
+pub struct Loaded {
+    pub units: usize,
+    pub assessments: usize,
+}
+
+/// Adds `count` units (Unit Pelaksana Teknis under one Eselon I unit, `MUATAN`)
+/// with WBK assessments in the year's period, for measuring: with `complete`,
+/// every LKE answered (varied per unit) and the workflow states spread over
+/// the cycle. Writes directly, without audit lines; not for real data.
+pub async fn seed_load(
+    db: &Db,
+    year: i64,
+    count: usize,
+    complete: bool,
+) -> Result<Loaded, AppError> {
+    let year = Year::new(year).map_err(|_| AppError::Internal)?;
+    let period = {
+        let mut conn = db.acquire().await?;
+        db::periods::by_year(&mut conn, year).await?
+    };
+    let period = match period {
+        Some(p) => p.id,
+        None => periods::create(db, None, year, KEY_90_2021, demo_calendar(year)?).await?,
+    };
+    let parent = commands::create_unit(
+        db,
+        None,
+        NewUnit {
+            code: UnitCode::parse("MUATAN").map_err(|_| AppError::Internal)?,
+            name: UnitName::parse("Unit Uji Muatan").map_err(|_| AppError::Internal)?,
+            kind: UnitKind::EselonI,
+            parent: None,
+        },
+    )
+    .await?;
+    for n in 1..=count {
+        let unit = NewUnit {
+            code: UnitCode::parse(&format!("MUATAN-{n:04}")).map_err(|_| AppError::Internal)?,
+            name: UnitName::parse(&format!("Unit Pelaksana Teknis {n:04}"))
+                .map_err(|_| AppError::Internal)?,
+            kind: UnitKind::Upt,
+            parent: Some(parent.clone()),
+        };
+        commands::create_unit(db, None, unit).await?;
+    }
+    periods::create_assessments(db, None, &period, &parent, Target::Wbk, true).await?;
+    let created = db::assessments::list_for_period(db, &period)
+        .await?
+        .into_iter()
+        .filter(|a| a.unit_code.starts_with("MUATAN-"))
+        .collect::<Vec<_>>();
+    if complete {
+        let rubric = builtin_90_2021_ref();
+        for (n, assessment) in created.iter().enumerate() {
+            let mut tx = db.begin().await?;
+            for (item, value) in varied_answers(rubric, n) {
+                db::answers::upsert(&mut tx, &assessment.id, item, Some(&value), "", None)
+                    .await
+                    .map_err(AppError::from)?;
+            }
+            db::assessments::set_state(&mut tx, &assessment.id, spread_state(n)).await?;
+            tx.commit().await?;
+        }
+    }
+    Ok(Loaded {
+        units: count + 1,
+        assessments: created.len(),
+    })
+}
+
+/// A unit's answers: mostly strong, weaker as `n` grows, never the same twice.
+fn varied_answers(rubric: &RubricVersion, n: usize) -> Vec<(ItemCode, String)> {
+    let mut seed = (n as u64)
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1);
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize
+    };
+    let weakness = n % 4;
+    let mut out = Vec::new();
+    for question in rubric.questions() {
+        let options = question.answer_type.options();
+        if !options.is_empty() {
+            let step = (next() % (weakness + 2)).min(options.len() - 1);
+            out.push((
+                ItemCode::Question(question.code),
+                options[step].as_str().to_owned(),
+            ));
+        }
+        for input in &question.inputs {
+            if matches!(input.kind, InputKind::Entered) {
+                out.push((ItemCode::Input(input.code), (5 + next() % 6).to_string()));
+            }
+        }
+    }
+    let index = |r: usize| format!("{:.2}", 2.8 + (r % 120) as f64 / 100.0);
+    out.push((ItemCode::Hasil(HasilItemId::Ipak), index(next())));
+    out.push((ItemCode::Hasil(HasilItemId::Ipkp), index(next())));
+    out.push((
+        ItemCode::Hasil(HasilItemId::Capaian),
+        ["A", "B", "C"][next() % 3].to_owned(),
+    ));
+    out
+}
+
+fn spread_state(n: usize) -> AssessmentState {
+    match n % 10 {
+        0..=3 => AssessmentState::Draft,
+        4..=6 => AssessmentState::Submitted,
+        7 => AssessmentState::Returned,
+        8 => AssessmentState::Finalized,
+        _ => AssessmentState::Proposed,
+    }
 }

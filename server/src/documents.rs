@@ -3,12 +3,14 @@
 //! module only carries them over HTTP.
 
 use app::error::AppError;
+use app::model::SessionUser;
 use app::server::dashboard::{query, DashboardQuery};
 use app::server::documents::{
     area_chart, dashboard_csv, distribution_svg, lhe_docx, lke_workbook, Document,
 };
 use app::server::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -52,74 +54,61 @@ impl DashboardParams {
     }
 }
 
+/// The signed-in user; without one the request ends with 401.
+struct SignedIn(SessionUser);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        app::server::auth::require_user(&state.db, &session)
+            .await
+            .map(SignedIn)
+            .map_err(error)
+    }
+}
+
 async fn areas(
-    State(state): State<AppState>,
-    session: Session,
+    State(s): State<AppState>,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> Response {
-    respond(
-        async {
-            let user = app::server::auth::require_user(&state.db, &session).await?;
-            area_chart(&state.db, &user, &id).await
-        }
-        .await,
-    )
+    respond(area_chart(&s.db, &user, &id).await)
 }
 
 async fn table(
-    State(state): State<AppState>,
-    session: Session,
-    Query(params): Query<DashboardParams>,
+    State(s): State<AppState>,
+    SignedIn(user): SignedIn,
+    Query(p): Query<DashboardParams>,
 ) -> Response {
-    respond(
-        async {
-            let user = app::server::auth::require_user(&state.db, &session).await?;
-            dashboard_csv(&state.db, &user, params.query()).await
-        }
-        .await,
-    )
+    respond(dashboard_csv(&s.db, &user, p.query()).await)
 }
 
 async fn chart(
-    State(state): State<AppState>,
-    session: Session,
-    Query(params): Query<DashboardParams>,
+    State(s): State<AppState>,
+    SignedIn(user): SignedIn,
+    Query(p): Query<DashboardParams>,
 ) -> Response {
-    respond(
-        async {
-            let user = app::server::auth::require_user(&state.db, &session).await?;
-            distribution_svg(&state.db, &user, params.query()).await
-        }
-        .await,
-    )
+    respond(distribution_svg(&s.db, &user, p.query()).await)
 }
 
 async fn workbook(
-    State(state): State<AppState>,
-    session: Session,
+    State(s): State<AppState>,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> Response {
-    respond(
-        async {
-            let user = app::server::auth::require_user(&state.db, &session).await?;
-            lke_workbook(&state.db, &user, &id).await
-        }
-        .await,
-    )
+    respond(lke_workbook(&s.db, &user, &id).await)
 }
 
 async fn report(
-    State(state): State<AppState>,
-    session: Session,
+    State(s): State<AppState>,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> Response {
-    respond(
-        async {
-            let user = app::server::auth::require_user(&state.db, &session).await?;
-            lhe_docx(&state.db, &user, &id).await
-        }
-        .await,
-    )
+    respond(lhe_docx(&s.db, &user, &id).await)
 }
 
 fn respond(result: Result<Document, AppError>) -> Response {
@@ -136,9 +125,11 @@ fn respond(result: Result<Document, AppError>) -> Response {
             doc.bytes,
         )
             .into_response(),
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            (status, Json(err)).into_response()
-        }
+        Err(err) => error(err),
     }
+}
+
+fn error(err: AppError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, Json(err)).into_response()
 }

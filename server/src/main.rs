@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use app::domain::lke::YearRange;
 use app::server::lke::rubric_import::RubricMeta;
-use server::config::{Cli, Command, LkeCommand, UserCommand};
+use server::config::{Cli, Command, DemoArgs, DemoCommand, LkeCommand, UserCommand};
 use server::startup::{open_database, Application};
 use server::{cli, demo, telemetry};
 
@@ -47,7 +47,18 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let id = cli::create_user(&db, &create, &password).await?;
             println!("Created user {} ({id}).", create.username);
         }
-        Command::Demo => {
+        Command::Demo(DemoArgs {
+            action: Some(DemoCommand::Seed { units, complete }),
+        }) => {
+            let db = open_database(&settings).await?;
+            let year = i64::from(time::OffsetDateTime::now_utc().year());
+            let loaded = demo::seed_load(&db, year, units, complete).await?;
+            println!(
+                "Added {} units and {} assessments.",
+                loaded.units, loaded.assessments
+            );
+        }
+        Command::Demo(DemoArgs { action: None }) => {
             let db = open_database(&settings).await?;
             let year = i64::from(time::OffsetDateTime::now_utc().year());
             match demo::seed(&db, year).await? {

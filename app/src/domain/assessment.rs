@@ -100,8 +100,18 @@ pub fn parse_item_value(
     item: ItemCode,
     raw: &str,
 ) -> Result<Option<ItemValue>, ValueProblem> {
+    parse_into(&mut Answers::new(), rubric, item, raw)
+}
+
+/// Parses `raw` for `item` and, when it is a value, puts it into `probe`
+/// (which checks it against the rubric on the way).
+fn parse_into(
+    probe: &mut Answers,
+    rubric: &RubricVersion,
+    item: ItemCode,
+    raw: &str,
+) -> Result<Option<ItemValue>, ValueProblem> {
     let raw = raw.trim();
-    let mut probe = Answers::new();
     match item {
         ItemCode::Question(code) => {
             let question = rubric.question(code).ok_or(ValueProblem::UnknownItem)?;
@@ -146,9 +156,13 @@ pub fn parse_item_value(
                 return Ok(None);
             }
             let number = parse_decimal(raw).map_err(|_| ValueProblem::NotANumber)?;
-            SurveyIndex::new(number)
-                .map(|index| Some(ItemValue::Index(index)))
-                .map_err(|_| ValueProblem::OutOfRange)
+            let index = SurveyIndex::new(number).map_err(|_| ValueProblem::OutOfRange)?;
+            if item == ItemCode::Hasil(HasilItemId::Ipak) {
+                probe.set_ipak(Some(index));
+            } else {
+                probe.set_ipkp(Some(index));
+            }
+            Ok(Some(ItemValue::Index(index)))
         }
     }
 }
@@ -215,9 +229,8 @@ pub fn answers_from_stored<'a>(
 ) -> Answers {
     let mut answers = Answers::new();
     for (item, raw) in stored {
-        if let Ok(value) = parse_item_value(rubric, item, raw) {
-            apply(&mut answers, rubric, item, value);
-        }
+        // Parsed straight into the answers: no value is checked twice.
+        parse_into(&mut answers, rubric, item, raw).ok();
     }
     answers
 }

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::db::assessments::{self, Assessment};
 use super::db::{
-    answers, assignments, audit, evidence, now_ms, predicates, reviews, rubrics, units, Db,
+    answers, assignments, audit, evidence, now_ms, predicates, reviews, rubrics, snapshots, units,
+    Db,
 };
 use super::lke::{read_answers, sheet_notes, Limits};
 use crate::domain::assessment::{
@@ -140,6 +141,7 @@ pub async fn data(db: &Db, user: &SessionUser, access: Access) -> Result<Assessm
         None
     };
     let predicates = predicates::of_unit(&mut conn, &assessment.summary.unit_id).await?;
+    let trend = snapshots::of_unit(&mut conn, assessment.summary.unit_id.as_str()).await?;
     let answers = stored_answers(&rubric, &stored);
     let notes = stored
         .iter()
@@ -166,6 +168,7 @@ pub async fn data(db: &Db, user: &SessionUser, access: Access) -> Result<Assessm
         evidence: files,
         review,
         predicates,
+        trend,
     })
 }
 
@@ -261,7 +264,7 @@ pub async fn save(
             *item,
             after.0.as_deref(),
             &after.1,
-            user.actor.user_id.as_str(),
+            Some(user.actor.user_id.as_str()),
         )
         .await?;
         audit::record(
@@ -383,6 +386,7 @@ pub async fn submit(
     )
     .await?;
     tx.commit().await?;
+    super::snapshots::after_change(db, id).await;
     Ok(next)
 }
 

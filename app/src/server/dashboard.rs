@@ -15,7 +15,9 @@ use crate::domain::policy::{can, Action, DashboardScope};
 use crate::domain::review::lane_from_stored;
 use crate::domain::unit::UnitId;
 use crate::error::AppError;
-use crate::model::{subtree, AssessmentSummary, DashboardView, SessionUser, UnitSummary};
+use crate::model::{
+    subtree, AssessmentSummary, DashboardView, PeriodView, SessionUser, UnitSummary,
+};
 
 /// What the caller asked for: a period (the newest when absent), a subtree
 /// within their scope, and the table's filter.
@@ -105,20 +107,33 @@ pub async fn load(
     };
     let (rubric, gates) = rubric(db, &period.rubric_key).await?;
     view.thresholds = total_thresholds(&rubric, &gates);
-    let items = db::dashboard::period_items(db, &period.id).await?;
-    let days = today().days_until(period.dates.proposal_deadline);
-    let mut rows: Vec<DashboardRow> = db::assessments::list_for_period(db, &period.id)
-        .await?
-        .into_iter()
-        .filter(|a| chosen.contains(&a.unit_id))
-        .map(|a| row(&rubric, &gates, &items, a, days))
-        .collect();
+    let mut rows = period_rows(db, period, (&rubric, &gates), |a| {
+        chosen.contains(&a.unit_id)
+    })
+    .await?;
     view.funnel = funnel(&rows);
     query.filter.apply(&mut rows);
     view.rows = rows;
     view.subtree = query.subtree.filter(|s| !s.is_empty());
     view.filter = query.filter;
     Ok(view)
+}
+
+/// The rows of a period's assessments that `keep` selects, scored.
+pub async fn period_rows(
+    db: &Db,
+    period: &PeriodView,
+    (rubric, gates): (&RubricVersion, &GateSet),
+    keep: impl Fn(&AssessmentSummary) -> bool,
+) -> Result<Vec<DashboardRow>, AppError> {
+    let items = db::dashboard::period_items(db, &period.id).await?;
+    let days = today().days_until(period.dates.proposal_deadline);
+    Ok(db::assessments::list_for_period(db, &period.id)
+        .await?
+        .into_iter()
+        .filter(|a| keep(a))
+        .map(|a| row(rubric, gates, &items, a, days))
+        .collect())
 }
 
 /// The total score each predicate's gates ask for.

@@ -16,6 +16,7 @@ pub mod lke;
 pub mod periods;
 pub mod review;
 pub mod session_store;
+pub mod snapshots;
 pub mod state;
 pub mod upload;
 

@@ -272,6 +272,7 @@ pub async fn decide(
     )
     .await?;
     tx.commit().await?;
+    super::snapshots::after_change(db, id).await;
     Ok(next)
 }
 
@@ -367,6 +368,7 @@ pub async fn propose(
     )
     .await?;
     tx.commit().await?;
+    super::snapshots::after_change(db, id).await;
     Ok(next)
 }
 
@@ -430,6 +432,7 @@ pub async fn record_result(
     )
     .await?;
     tx.commit().await?;
+    super::snapshots::after_change(db, id).await;
     Ok(next)
 }
 

@@ -13,17 +13,7 @@ fn pdf(text: &str) -> Vec<u8> {
 
 /// The demo's draft WBK assessment of Direktorat Pelayanan Perizinan (member: `unit`).
 async fn izin(app: &TestApp) -> String {
-    assessment_of(app, "DIT-IZIN").await
-}
-
-async fn assessment_of(app: &TestApp, code: &str) -> String {
-    sqlx::query_scalar::<_, String>(
-        "SELECT a.id FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = $1",
-    )
-    .bind(code)
-    .fetch_one(&app.db)
-    .await
-    .unwrap_or_else(|err| panic!("no assessment for {code}: {err}"))
+    app.assessment_of("DIT-IZIN").await
 }
 
 async fn save(client: &Client, id: &str, pairs: &[(&str, &str)]) -> crate::helpers::Reply {

@@ -110,12 +110,7 @@ db_test!(
         let other = dashboard(&leader, &[("subtree", &djpp)]).await;
         assert!(codes(&other).is_empty(), "another subtree shows nothing");
 
-        let izin: String = sqlx::query_scalar(
-            "SELECT a.id FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = 'DIT-IZIN'",
-        )
-        .fetch_one(&app.db)
-        .await
-        .expect("assessment");
+        let izin = app.assessment_of("DIT-IZIN").await;
         let page = leader.call("assessments/get", &[("id", &izin)]).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{page}");
         let (status, _, csv) = leader.get_bytes("/dashboard.csv").await;

@@ -409,6 +409,17 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no unit {code}"))
     }
 
+    /// The id of the assessment of the unit with `code` (the demo has one per unit).
+    pub async fn assessment_of(&self, code: &str) -> String {
+        sqlx::query_scalar::<_, String>(
+            "SELECT a.id FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = $1",
+        )
+        .bind(code)
+        .fetch_one(&self.db)
+        .await
+        .unwrap_or_else(|err| panic!("no assessment for {code}: {err}"))
+    }
+
     pub async fn user_id(&self, username: &str) -> String {
         sqlx::query_scalar::<_, String>("SELECT id FROM users WHERE username = $1")
             .bind(username)

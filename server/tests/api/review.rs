@@ -11,17 +11,7 @@ use std::io::Read;
 
 /// The demo's Balai Diklat Medan: submitted, with `tpi` as team lead.
 async fn medan(app: &TestApp) -> String {
-    assessment_of(app, "BDK-MDN").await
-}
-
-async fn assessment_of(app: &TestApp, code: &str) -> String {
-    sqlx::query_scalar::<_, String>(
-        "SELECT a.id FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = $1",
-    )
-    .bind(code)
-    .fetch_one(&app.db)
-    .await
-    .unwrap_or_else(|err| panic!("no assessment for {code}: {err}"))
+    app.assessment_of("BDK-MDN").await
 }
 
 /// Saves one item of the evaluators' lane.
@@ -312,7 +302,7 @@ db_test!(
     every_review_route_checks_role_team_and_unit,
     |app| async move {
         let medan_id = medan(&app).await;
-        let izin_id = assessment_of(&app, "DIT-IZIN").await;
+        let izin_id = app.assessment_of("DIT-IZIN").await;
         let admin = app.signed_in("admin").await;
         let tpi = app.signed_in("tpi").await;
         let member = app.signed_in("medan").await;
@@ -505,7 +495,7 @@ db_test!(
 db_test!(
     decisions_out_of_order_are_refused_with_their_reason,
     |app| async move {
-        let id = assessment_of(&app, "DIT-IZIN").await;
+        let id = app.assessment_of("DIT-IZIN").await;
         let admin = app.signed_in("admin").await;
         let tpi = app.signed_in("tpi").await;
         let unit = app.signed_in("unit").await;

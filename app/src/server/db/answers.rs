@@ -30,14 +30,14 @@ pub async fn list(
     Ok(out)
 }
 
-/// Writes the value and note of one item.
+/// Writes the value and note of one item; `by` is absent for generated data.
 pub async fn upsert(
     conn: &mut AnyConnection,
     assessment: &str,
     item: ItemCode,
     value: Option<&str>,
     note: &str,
-    by: &str,
+    by: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     let code = item.to_string();
     let updated = sqlx::query(
@@ -47,7 +47,7 @@ pub async fn upsert(
     .bind(value.map(str::to_owned))
     .bind(note)
     .bind(now_ms())
-    .bind(by)
+    .bind(by.map(str::to_owned))
     .bind(assessment)
     .bind(&code)
     .execute(&mut *conn)
@@ -62,7 +62,7 @@ pub async fn upsert(
         .bind(value.map(str::to_owned))
         .bind(note)
         .bind(now_ms())
-        .bind(by)
+        .bind(by.map(str::to_owned))
         .execute(conn)
         .await?;
     }

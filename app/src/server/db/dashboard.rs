@@ -19,63 +19,84 @@ pub struct PeriodItems {
     pub awarded: HashSet<String>,
 }
 
-fn code(row: &sqlx::any::AnyRow) -> Result<Option<ItemCode>, sqlx::Error> {
-    Ok(row.try_get::<String, _>("item_code")?.parse().ok())
+/// `(item_code, value)` pairs of the period's assessments, grouped by
+/// assessment in the database: one packed row per assessment instead of one
+/// per item (`CODE=value;CODE=value`; codes and stored values hold neither
+/// `;` nor `=`). Codes the rubric no longer knows are skipped.
+async fn packed(
+    db: &Db,
+    pair: &str,
+    from: &str,
+    period: &str,
+) -> Result<HashMap<String, Vec<(ItemCode, String)>>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let aggregate = if conn.backend_name() == "SQLite" {
+        format!("group_concat({pair}, ';')")
+    } else {
+        format!("string_agg({pair}, ';')")
+    };
+    let sql = format!(
+        "SELECT x.assessment_id, {aggregate} AS packed {from} \
+         JOIN assessments a ON a.id = x.assessment_id WHERE a.period_id = $1 \
+         GROUP BY x.assessment_id"
+    );
+    let mut out = HashMap::new();
+    for row in &sqlx::query(&sql).bind(period).fetch_all(&mut *conn).await? {
+        let packed: Option<String> = row.try_get("packed")?;
+        let pairs = packed
+            .unwrap_or_default()
+            .split(';')
+            .filter_map(|pair| {
+                let (code, value) = pair.split_once('=').unwrap_or((pair, ""));
+                Some((code.parse().ok()?, value.to_owned()))
+            })
+            .collect();
+        out.insert(row.try_get("assessment_id")?, pairs);
+    }
+    Ok(out)
 }
 
 pub async fn period_items(db: &Db, period: &str) -> Result<PeriodItems, sqlx::Error> {
-    let mut items = PeriodItems::default();
-    let rows = sqlx::query(
-        "SELECT n.assessment_id, n.item_code, n.value FROM answers n \
-         JOIN assessments a ON a.id = n.assessment_id \
-         WHERE a.period_id = $1 AND n.value IS NOT NULL",
+    let answers = packed(
+        db,
+        "x.item_code || '=' || x.value",
+        "FROM answers x",
+        period,
     )
-    .bind(period)
-    .fetch_all(db)
     .await?;
-    for row in &rows {
-        if let Some(item) = code(row)? {
-            items
-                .answers
-                .entry(row.try_get("assessment_id")?)
-                .or_default()
-                .push((item, row.try_get("value")?));
-        }
-    }
-    let rows = sqlx::query(
-        "SELECT r.assessment_id, r.item_code, r.value FROM reviews r \
-         JOIN assessments a ON a.id = r.assessment_id WHERE a.period_id = $1",
+    let reviews = packed(
+        db,
+        "x.item_code || '=' || COALESCE(x.value, '')",
+        "FROM reviews x",
+        period,
     )
-    .bind(period)
-    .fetch_all(db)
-    .await?;
-    for row in &rows {
-        if let Some(item) = code(row)? {
-            items
-                .reviews
-                .entry(row.try_get("assessment_id")?)
-                .or_default()
-                .push((item, row.try_get("value")?));
-        }
-    }
-    let rows = sqlx::query(
-        "SELECT e.assessment_id, k.item_code FROM evidence e \
-         JOIN evidence_links k ON k.evidence_id = e.id \
-         JOIN assessments a ON a.id = e.assessment_id \
-         WHERE a.period_id = $1 AND e.deleted_at IS NULL AND e.replaced_by IS NULL",
+    .await?
+    .into_iter()
+    .map(|(id, pairs)| {
+        let pairs = pairs
+            .into_iter()
+            .map(|(item, value)| (item, (!value.is_empty()).then_some(value)))
+            .collect();
+        (id, pairs)
+    })
+    .collect();
+    let evidenced = packed(
+        db,
+        "k.item_code",
+        "FROM evidence x JOIN evidence_links k ON k.evidence_id = x.id AND x.deleted_at IS NULL \
+         AND x.replaced_by IS NULL",
+        period,
     )
-    .bind(period)
-    .fetch_all(db)
-    .await?;
-    for row in &rows {
-        if let Some(item) = code(row)? {
-            items
-                .evidenced
-                .entry(row.try_get("assessment_id")?)
-                .or_default()
-                .insert(item);
-        }
-    }
+    .await?
+    .into_iter()
+    .map(|(id, pairs)| (id, pairs.into_iter().map(|(item, _)| item).collect()))
+    .collect();
+    let mut items = PeriodItems {
+        answers,
+        reviews,
+        evidenced,
+        ..PeriodItems::default()
+    };
     let rows =
         sqlx::query("SELECT unit_id, assessment_id, predicate FROM predicates WHERE awarded = 1")
             .fetch_all(db)

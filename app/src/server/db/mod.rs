@@ -13,6 +13,7 @@ pub mod predicates;
 pub mod reviews;
 pub mod rubrics;
 pub mod sessions;
+pub mod snapshots;
 pub mod units;
 pub mod users;
 

@@ -1,0 +1,89 @@
+//! Score history: a snapshot of each assessment's scores every day and at
+//! every state change, so the trend on a unit's page reads the past instead
+//! of recomputing it.
+
+use std::time::Duration;
+
+use super::assessments::{rubric, stored_answers, today};
+use super::dashboard::period_rows;
+use super::db::{self, answers, reviews, snapshots, Db};
+use crate::domain::lke::score;
+use crate::domain::review::lane_from_stored;
+use crate::error::AppError;
+use crate::model::ScorePoint;
+
+/// Records today's scores of one assessment (after a state change).
+pub async fn take(db: &Db, id: &str) -> Result<(), AppError> {
+    let mut conn = db.acquire().await?;
+    let assessment = db::assessments::get(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (rubric, _) = rubric(db, &assessment.rubric_key).await?;
+    let unit = stored_answers(&rubric, &answers::list(&mut conn, id).await?);
+    let entries = reviews::list(&mut conn, id).await?;
+    let tpi_total = (!entries.is_empty()).then(|| {
+        let lane = lane_from_stored(
+            &rubric,
+            &unit,
+            entries.iter().map(|e| (e.item, e.value.as_deref())),
+        );
+        score(&rubric, &lane).total.score
+    });
+    let point = ScorePoint {
+        day: today(),
+        state: assessment.state(),
+        self_total: score(&rubric, &unit).total.score,
+        tpi_total,
+    };
+    Ok(snapshots::record(&mut conn, id, &point).await?)
+}
+
+/// Like [`take`], for after a committed change: a failed snapshot is logged,
+/// never turned into a failure of the change itself.
+pub async fn after_change(db: &Db, id: &str) {
+    if let Err(err) = take(db, id).await {
+        tracing::warn!(?err, assessment = id, "score snapshot failed");
+    }
+}
+
+/// Records today's scores of every assessment of this year's and last year's
+/// periods; returns how many.
+pub async fn take_all(db: &Db) -> Result<usize, AppError> {
+    let this_year = today().year();
+    let mut taken = 0;
+    for period in db::periods::list(db).await? {
+        if period.year.value() < this_year - 1 {
+            continue;
+        }
+        let (rubric, gates) = rubric(db, &period.rubric_key).await?;
+        let rows = period_rows(db, &period, (&rubric, &gates), |_| true).await?;
+        let mut tx = db.begin().await?;
+        for row in &rows {
+            let point = ScorePoint {
+                day: today(),
+                state: row.state,
+                self_total: row.self_total,
+                tpi_total: row.tpi_total,
+            };
+            snapshots::record(&mut tx, &row.assessment_id, &point).await?;
+        }
+        tx.commit().await?;
+        taken += rows.len();
+    }
+    Ok(taken)
+}
+
+/// Takes the daily snapshots now and then every few hours, for as long as the
+/// server runs (a day's snapshot is replaced by the day's later ones).
+pub fn spawn_daily(db: Db) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(6 * 60 * 60));
+        loop {
+            every.tick().await;
+            match take_all(&db).await {
+                Ok(n) => tracing::info!(assessments = n, "daily score snapshots taken"),
+                Err(err) => tracing::warn!(?err, "daily score snapshots failed"),
+            }
+        }
+    });
+}
