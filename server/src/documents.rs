@@ -6,7 +6,7 @@ use app::error::AppError;
 use app::model::SessionUser;
 use app::server::dashboard::{query, DashboardQuery};
 use app::server::documents::{
-    area_chart, dashboard_csv, distribution_svg, lhe_docx, lke_workbook, Document,
+    area_chart, dashboard_csv, distribution_svg, lhe_docx, lke_workbook, trend_chart, Document,
 };
 use app::server::state::AppState;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments/{id}/lke.xlsx", get(workbook))
         .route("/assessments/{id}/lhe.docx", get(report))
         .route("/assessments/{id}/areas.svg", get(areas))
+        .route("/assessments/{id}/trend.svg", get(trend))
         .route("/dashboard.csv", get(table))
         .route("/dashboard/distribution.svg", get(chart))
 }
@@ -77,6 +78,14 @@ async fn areas(
     Path(id): Path<String>,
 ) -> Response {
     respond(area_chart(&s.db, &user, &id).await)
+}
+
+async fn trend(
+    State(s): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    respond(trend_chart(&s.db, &user, &id).await)
 }
 
 async fn table(

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::assessments::load_assessment;
 use crate::components::error::ErrorAlert;
-use crate::components::labels::area_label;
+use crate::components::labels::{area_label, state_label};
 use crate::components::score::{percent, ScorePanel};
 use crate::domain::lke::{format_id, score, AreaId};
 use crate::i18n::*;
@@ -75,6 +75,7 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
         t_string!(i18n, review.unit_lane)
     };
     let holds_wbk = data.holds_wbk();
+    let trend = data.trend.clone();
     view! {
         <AssessmentHeading header=data.header.clone() />
         <p class="no-print">
@@ -104,6 +105,44 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
                             <tbody>{rows}</tbody>
                         </table>
                     </div>
+                </section>
+                <section class="card" aria-labelledby="trend-title">
+                    <h2 id="trend-title">{t!(i18n, unit_report.trend)}</h2>
+                    {if trend.is_empty() {
+                        view! { <p class="muted">{t!(i18n, unit_report.no_trend)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <figure class="chart">
+                                <img src=format!("/assessments/{id}/trend.svg") alt=move || t_string!(i18n, unit_report.trend_alt).to_string() data-testid="trend-chart" />
+                            </figure>
+                            <details>
+                                <summary>{t!(i18n, unit_report.trend_table)}</summary>
+                                <table class="table" data-testid="trend">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{t!(i18n, unit_report.day)}</th>
+                                            <th scope="col">{t!(i18n, common.status)}</th>
+                                            <th scope="col" class="num">{t!(i18n, review.unit_lane)}</th>
+                                            <th scope="col" class="num">{t!(i18n, review.tpi_lane)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {trend.iter().map(|p| {
+                                            let state = p.state;
+                                            view! {
+                                                <tr>
+                                                    <th scope="row">{p.day.to_string()}</th>
+                                                    <td>{move || state_label(i18n, state)}</td>
+                                                    <td class="num">{format_id(p.self_total, 2)}</td>
+                                                    <td class="num">{p.tpi_total.map(|t| format_id(t, 2)).unwrap_or_else(|| "—".to_owned())}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </details>
+                        }.into_any()
+                    }}
                 </section>
                 <section class="card" aria-labelledby="gaps-title">
                     <h2 id="gaps-title">{t!(i18n, review.gaps_title)}</h2>

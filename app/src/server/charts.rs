@@ -163,6 +163,72 @@ pub fn area_bars_svg(
     Ok(accessible(svg, text.title))
 }
 
+/// A unit's total over time: the self-assessment and, where there is one, the
+/// TPI score, one point per snapshot, with the WBK and WBBM lines.
+pub fn trend_svg(
+    points: &[(String, f64, Option<f64>)],
+    lines: &[(&str, f64)],
+    text: &ChartText<'_>,
+) -> Result<String, ChartError> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(failed)?;
+        let last = points.len().saturating_sub(1).max(1) as f64;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(text.title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(48)
+            .build_cartesian_2d(0.0..last, 0.0..100.0)
+            .map_err(failed)?;
+        let days: Vec<String> = points.iter().map(|(day, _, _)| day.clone()).collect();
+        chart
+            .configure_mesh()
+            .x_desc(text.x)
+            .y_desc(text.y)
+            .x_labels(points.len().clamp(2, 8))
+            .x_label_formatter(&|x| days.get(x.round() as usize).cloned().unwrap_or_default())
+            .draw()
+            .map_err(failed)?;
+        let own = RGBColor(31, 95, 168);
+        let tpi = RGBColor(230, 126, 34);
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().enumerate().map(|(i, p)| (i as f64, p.1)),
+                own.stroke_width(2),
+            ))
+            .map_err(failed)?;
+        chart
+            .draw_series(LineSeries::new(
+                points
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, p)| Some((i as f64, p.2?))),
+                tpi.stroke_width(2),
+            ))
+            .map_err(failed)?;
+        for (label, at) in lines {
+            let line = RGBColor(192, 57, 43);
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, *at), (last, *at)],
+                    line.stroke_width(1),
+                )))
+                .map_err(failed)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{label} {at:.0}"),
+                    (0.02 * last, at + 1.5),
+                    ("sans-serif", 13).into_font().color(&line),
+                )))
+                .map_err(failed)?;
+        }
+        root.present().map_err(failed)?;
+    }
+    Ok(accessible(svg, text.title))
+}
+
 /// Gives the drawing a title screen readers and browsers announce.
 fn accessible(svg: String, title: &str) -> String {
     let escaped = title

@@ -137,7 +137,7 @@ pub async fn period_rows(
 }
 
 /// The total score each predicate's gates ask for.
-fn total_thresholds(rubric: &RubricVersion, gates: &GateSet) -> Vec<(Predicate, f64)> {
+pub fn total_thresholds(rubric: &RubricVersion, gates: &GateSet) -> Vec<(Predicate, f64)> {
     let verdicts = evaluate(&score(rubric, &Answers::new()), gates, false);
     [verdicts.wbk, verdicts.wbbm]
         .into_iter()

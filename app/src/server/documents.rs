@@ -230,6 +230,44 @@ pub async fn area_chart(db: &Db, user: &SessionUser, id: &str) -> Result<Documen
     })
 }
 
+/// A unit's total score over time, across its assessments.
+pub async fn trend_chart(db: &Db, user: &SessionUser, id: &str) -> Result<Document, AppError> {
+    let data = load(db, user, id).await?;
+    let rubric = data.rubric();
+    let points: Vec<(String, f64, Option<f64>)> = data
+        .trend
+        .iter()
+        .map(|p| (p.day.to_string(), p.self_total, p.tpi_total))
+        .collect();
+    let lines: Vec<(&str, f64)> = super::dashboard::total_thresholds(&rubric, &data.gates)
+        .into_iter()
+        .map(|(p, at)| (predicate_name(p), at))
+        .collect();
+    let title = format!(
+        "{} · {}",
+        td_string!(Locale::id, unit_report.trend),
+        data.header.summary.unit_name
+    );
+    let svg = super::charts::trend_svg(
+        &points,
+        &lines,
+        &ChartText {
+            title: &title,
+            x: td_string!(Locale::id, unit_report.day),
+            y: td_string!(Locale::id, dashboard.chart_x),
+        },
+    )
+    .map_err(|err| {
+        tracing::error!(%err, "chart failed");
+        AppError::Internal
+    })?;
+    Ok(Document {
+        file_name: format!("{}.svg", base_name(&data, "tren")),
+        content_type: "image/svg+xml",
+        bytes: svg.into_bytes(),
+    })
+}
+
 fn part_share(sheet: &crate::domain::lke::ScoreSheet, area: AreaId) -> f64 {
     let s = sheet.area_combined(area);
     if s.weight > 0.0 {

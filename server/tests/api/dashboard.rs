@@ -191,3 +191,58 @@ db_test!(
         assert_eq!(status, StatusCode::FORBIDDEN, "another unit's chart");
     }
 );
+
+db_test!(
+    scores_are_kept_daily_and_at_every_state_change,
+    |app| async move {
+        let medan = app.assessment_of("BDK-MDN").await;
+        let snapshots = |id: String| {
+            let app = &app;
+            async move {
+                app.count(
+                    "SELECT COUNT(*) FROM score_snapshots WHERE assessment_id = $1",
+                    &[&id],
+                )
+                .await
+            }
+        };
+        assert_eq!(
+            snapshots(medan.clone()).await,
+            1,
+            "taken at the demo's submission"
+        );
+
+        let tpi = app.signed_in("tpi").await;
+        let returned = tpi
+            .call(
+                "review/return",
+                &[("assessment", &medan), ("summary", "Lengkapi SK")],
+            )
+            .await;
+        assert_eq!(returned.status, StatusCode::OK, "{returned}");
+        let leader = app.signed_in("pimpinan").await;
+        let data = leader
+            .call("assessments/get", &[("id", &medan)])
+            .await
+            .json();
+        let trend = data["trend"].as_array().expect("trend");
+        assert_eq!(trend.len(), 1, "one point a day, the latest wins");
+        assert_eq!(trend[0]["state"], "returned");
+        assert!(trend[0]["self_total"].as_f64().unwrap_or_default() > 75.0);
+
+        let taken = app::server::snapshots::take_all(&app.db)
+            .await
+            .expect("daily snapshots");
+        assert_eq!(taken, 4, "every assessment of the period");
+        let izin = app.assessment_of("DIT-IZIN").await;
+        assert_eq!(snapshots(izin).await, 1);
+
+        let (status, headers, svg) = leader
+            .get_bytes(&format!("/assessments/{medan}/trend.svg"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[reqwest::header::CONTENT_TYPE], "image/svg+xml");
+        let svg = String::from_utf8(svg).expect("utf-8");
+        assert!(svg.contains("<title>") && svg.contains("Balai Diklat Medan"));
+    }
+);
