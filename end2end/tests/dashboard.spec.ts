@@ -40,6 +40,12 @@ test('a leader filters the dashboard to a subtree, opens a unit and downloads th
   expect(lines[1].startsWith(`${firstCode},`)).toBe(true);
   expect(lines[1]).toContain((shown ?? '').replace(',', '.'));
 
+  const xlsxHref = await page.getByRole('link', { name: 'Unduh Excel' }).getAttribute('href');
+  const xlsx = await page.request.get(xlsxHref!);
+  expect(xlsx.status()).toBe(200);
+  expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
+  expect((await xlsx.body()).subarray(0, 2).toString()).toBe('PK');
+
   // A unit's page: areas against their weights (chart and table), the verdict.
   await table.getByRole('link', { name: 'Direktorat Pelayanan Perizinan' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Direktorat Pelayanan Perizinan');

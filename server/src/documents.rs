@@ -6,7 +6,8 @@ use app::error::AppError;
 use app::model::SessionUser;
 use app::server::dashboard::{query, DashboardQuery};
 use app::server::documents::{
-    area_chart, dashboard_csv, distribution_svg, lhe_docx, lke_workbook, trend_chart, Document,
+    area_chart, dashboard_csv, dashboard_xlsx, distribution_svg, lhe_docx, lke_workbook,
+    trend_chart, Document,
 };
 use app::server::state::AppState;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments/{id}/areas.svg", get(areas))
         .route("/assessments/{id}/trend.svg", get(trend))
         .route("/dashboard.csv", get(table))
+        .route("/dashboard.xlsx", get(workbook_table))
         .route("/dashboard/distribution.svg", get(chart))
 }
 
@@ -94,6 +96,14 @@ async fn table(
     Query(p): Query<DashboardParams>,
 ) -> Response {
     respond(dashboard_csv(&s.db, &user, p.query()).await)
+}
+
+async fn workbook_table(
+    State(s): State<AppState>,
+    SignedIn(user): SignedIn,
+    Query(p): Query<DashboardParams>,
+) -> Response {
+    respond(dashboard_xlsx(&s.db, &user, p.query()).await)
 }
 
 async fn chart(

@@ -90,7 +90,11 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
         <section class="card" aria-labelledby="units-title">
             <h2 id="units-title">{t!(i18n, dashboard.units)} " (" {count} ")"</h2>
             <p class="muted">{t!(i18n, dashboard.period_line, year = period.year.value(), deadline = period.dates.proposal_deadline.to_string())}</p>
-            <p><a class="button" href=format!("/dashboard.csv?{passed}") download>{t!(i18n, dashboard.csv)}</a></p>
+            <p>
+                <a class="button" href=format!("/dashboard.xlsx?{passed}") download>{t!(i18n, dashboard.xlsx)}</a>
+                " "
+                <a class="button" href=format!("/dashboard.csv?{passed}") download>{t!(i18n, dashboard.csv)}</a>
+            </p>
             <div class="table-wrap">
                 <table class="table" data-testid="dashboard">
                     <caption class="visually-hidden">{t!(i18n, dashboard.units)}</caption>

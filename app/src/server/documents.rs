@@ -17,7 +17,7 @@ use crate::domain::lke::AreaId;
 use crate::domain::lke::{AssessmentState, Predicate};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::{AssessmentData, ReportDoc, SessionUser};
+use crate::model::{AssessmentData, DashboardView, ReportDoc, SessionUser};
 
 pub struct Document {
     pub file_name: String,
@@ -79,8 +79,86 @@ pub async fn lke_workbook(db: &Db, user: &SessionUser, id: &str) -> Result<Docum
     })
 }
 
+/// A cell of the dashboard table in a download.
+enum Cell {
+    Text(String),
+    /// A number and the decimals it is written with.
+    Number(f64, usize),
+    Empty,
+}
+
+const TABLE_HEADER: [&str; 18] = [
+    "kode_unit",
+    "nama_unit",
+    "target",
+    "status",
+    "kelengkapan_persen",
+    "butir_berdata_dukung",
+    "nilai_mandiri",
+    "nilai_tpi",
+    "kesiapan",
+    "kurang_poin",
+    "kurang_pada",
+    "hari_ke_batas_usulan",
+    "area_mp",
+    "area_tt",
+    "area_sdm",
+    "area_ak",
+    "area_pw",
+    "area_pp",
+];
+
+/// The rows of the dashboard as the downloads write them: the same rows and
+/// order as on screen.
+fn table(view: &DashboardView) -> Vec<Vec<Cell>> {
+    let text = |s: &str| Cell::Text(s.to_owned());
+    view.rows
+        .iter()
+        .map(|row| {
+            let (readiness, short_points, short_on) = match row.readiness {
+                Readiness::ReadyWbbm => ("siap_wbbm", Cell::Empty, Cell::Empty),
+                Readiness::ReadyWbk => ("siap_wbk", Cell::Empty, Cell::Empty),
+                Readiness::NeedsWbkFirst => ("perlu_wbk", Cell::Empty, Cell::Empty),
+                Readiness::Short { target, points } => (
+                    "kurang",
+                    Cell::Number(points, 2),
+                    Cell::Text(gate_target_label(Locale::id, target)),
+                ),
+            };
+            let mut cells = vec![
+                text(&row.unit_code),
+                text(&row.unit_name),
+                text(row.target.as_str()),
+                text(row.state.as_str()),
+                Cell::Number(row.completeness.ratio() * 100.0, 1),
+                Cell::Text(format!(
+                    "{}/{}",
+                    row.coverage.with_evidence, row.coverage.total
+                )),
+                Cell::Number(row.self_total, 2),
+                row.tpi_total.map_or(Cell::Empty, |t| Cell::Number(t, 2)),
+                text(readiness),
+                short_points,
+                short_on,
+                Cell::Number(row.days_to_deadline as f64, 0),
+            ];
+            cells.extend(row.areas.iter().map(|share| Cell::Number(share * 100.0, 1)));
+            cells
+        })
+        .collect()
+}
+
+fn table_name(view: &DashboardView, extension: &str) -> String {
+    let year = view
+        .period
+        .as_ref()
+        .map(|p| p.year.value())
+        .unwrap_or_default();
+    format!("dasbor-zi-{year}.{extension}")
+}
+
 /// The dashboard table as CSV (comma-separated, decimal points, UTF-8), for
-/// other tools: the same rows and order as on screen.
+/// other tools.
 pub async fn dashboard_csv(
     db: &Db,
     user: &SessionUser,
@@ -88,64 +166,71 @@ pub async fn dashboard_csv(
 ) -> Result<Document, AppError> {
     let view = dashboard::load(db, user, query).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
-        "kode_unit",
-        "nama_unit",
-        "target",
-        "status",
-        "kelengkapan_persen",
-        "butir_berdata_dukung",
-        "nilai_mandiri",
-        "nilai_tpi",
-        "kesiapan",
-        "kurang_poin",
-        "kurang_pada",
-        "hari_ke_batas_usulan",
-    ];
-    let areas = [
-        "area_mp", "area_tt", "area_sdm", "area_ak", "area_pw", "area_pp",
-    ];
-    header.extend(areas);
-    out.write_record(&header).map_err(csv_failed)?;
-    for row in &view.rows {
-        let (readiness, short_points, short_on) = match row.readiness {
-            Readiness::ReadyWbbm => ("siap_wbbm", String::new(), String::new()),
-            Readiness::ReadyWbk => ("siap_wbk", String::new(), String::new()),
-            Readiness::NeedsWbkFirst => ("perlu_wbk", String::new(), String::new()),
-            Readiness::Short { target, points } => (
-                "kurang",
-                format!("{points:.2}"),
-                gate_target_label(Locale::id, target),
-            ),
-        };
-        let mut record = vec![
-            row.unit_code.clone(),
-            row.unit_name.clone(),
-            row.target.as_str().to_owned(),
-            row.state.as_str().to_owned(),
-            format!("{:.1}", row.completeness.ratio() * 100.0),
-            format!("{}/{}", row.coverage.with_evidence, row.coverage.total),
-            format!("{:.2}", row.self_total),
-            row.tpi_total.map(|t| format!("{t:.2}")).unwrap_or_default(),
-            readiness.to_owned(),
-            short_points,
-            short_on,
-            row.days_to_deadline.to_string(),
-        ];
-        record.extend(
-            row.areas
-                .iter()
-                .map(|share| format!("{:.1}", share * 100.0)),
-        );
-        out.write_record(&record).map_err(csv_failed)?;
+    out.write_record(TABLE_HEADER).map_err(csv_failed)?;
+    for row in table(&view) {
+        let record = row.iter().map(|cell| match cell {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n, decimals) => format!("{n:.decimals$}"),
+            Cell::Empty => String::new(),
+        });
+        out.write_record(record).map_err(csv_failed)?;
     }
     let bytes = out.into_inner().map_err(|err| csv_failed(err.error()))?;
-    let year = view.period.map(|p| p.year.value()).unwrap_or_default();
     Ok(Document {
-        file_name: format!("dasbor-zi-{year}.csv"),
+        file_name: table_name(&view, "csv"),
         content_type: "text/csv; charset=utf-8",
         bytes,
     })
+}
+
+/// The dashboard table as an Excel workbook, numbers as numbers.
+pub async fn dashboard_xlsx(
+    db: &Db,
+    user: &SessionUser,
+    query: DashboardQuery,
+) -> Result<Document, AppError> {
+    let view = dashboard::load(db, user, query).await?;
+    let bytes = write_xlsx(&table(&view)).map_err(|err| {
+        tracing::error!(%err, "dashboard workbook failed");
+        AppError::Internal
+    })?;
+    Ok(Document {
+        file_name: table_name(&view, "xlsx"),
+        content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    })
+}
+
+fn write_xlsx(rows: &[Vec<Cell>]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Dasbor")?;
+    let bold = Format::new().set_bold();
+    let formats = [
+        Format::new().set_num_format("0"),
+        Format::new().set_num_format("0.0"),
+        Format::new().set_num_format("0.00"),
+    ];
+    for (col, title) in (0_u16..).zip(TABLE_HEADER) {
+        sheet.write_string_with_format(0, col, title, &bold)?;
+    }
+    for (r, row) in (1_u32..).zip(rows) {
+        for (col, cell) in (0_u16..).zip(row) {
+            match cell {
+                Cell::Text(s) => {
+                    sheet.write_string(r, col, s)?;
+                }
+                Cell::Number(n, decimals) => {
+                    sheet.write_number_with_format(r, col, *n, &formats[(*decimals).min(2)])?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 2)?;
+    sheet.autofit();
+    workbook.save_to_buffer()
 }
 
 fn csv_failed(err: impl std::fmt::Display) -> AppError {

@@ -160,6 +160,27 @@ db_test!(
         let written: f64 = fields[column].parse().expect("a number with a point");
         assert!((written - shown).abs() < 0.005, "{written} vs {shown}");
 
+        let (status, _, xlsx) = admin.get_bytes("/dashboard.xlsx").await;
+        assert_eq!(status, StatusCode::OK);
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("an xlsx is a zip");
+        let part = |zip: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>, name: &str| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name(name).expect(name), &mut text)
+                .expect("utf-8");
+            text
+        };
+        assert!(part(&mut zip, "xl/sharedStrings.xml").contains("BDK-MDN"));
+        let cells = part(&mut zip, "xl/worksheets/sheet1.xml");
+        let numbers: Vec<f64> = cells
+            .split("<v>")
+            .skip(1)
+            .filter_map(|rest| rest.split("</v>").next()?.parse().ok())
+            .collect();
+        assert!(
+            numbers.iter().any(|n| (n - shown).abs() < 1e-9),
+            "the workbook holds the total shown, unrounded"
+        );
+
         let (status, headers, svg) = admin.get_bytes("/dashboard/distribution.svg").await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers[reqwest::header::CONTENT_TYPE], "image/svg+xml");
