@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::assessment::{Coverage, Target};
 use super::lke::{
-    evaluate, AreaId, AssessmentState, Completeness, GateSet, GateTarget, Part, PredicateVerdict,
+    evaluate, AreaId, AssessmentState, Completeness, GateSet, GateTarget, PredicateVerdict,
     ScoreSheet,
 };
 
@@ -101,20 +101,6 @@ pub fn area_shares(sheet: &ScoreSheet) -> Vec<f64> {
             }
         })
         .collect()
-}
-
-/// The share of a part's area weight reached, for the per-part bars.
-pub fn part_area_share(sheet: &ScoreSheet, part: Part, area: AreaId) -> f64 {
-    sheet
-        .area(part, area)
-        .map(|a| {
-            if a.weight > 0.0 {
-                a.score / a.weight
-            } else {
-                0.0
-            }
-        })
-        .unwrap_or_default()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

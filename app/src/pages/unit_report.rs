@@ -10,6 +10,7 @@ use crate::api::assessments::load_assessment;
 use crate::components::error::ErrorAlert;
 use crate::components::labels::{area_label, state_label};
 use crate::components::score::{percent, ScorePanel};
+use crate::domain::dashboard::area_shares;
 use crate::domain::lke::{format_id, score, AreaId};
 use crate::i18n::*;
 use crate::model::AssessmentData;
@@ -52,13 +53,9 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
     let counted_sheet = score(&rubric, &counted);
     let rows = AreaId::ALL
         .into_iter()
-        .map(|area| {
+        .zip(area_shares(&counted_sheet))
+        .map(|(area, share)| {
             let s = counted_sheet.area_combined(area);
-            let share = if s.weight > 0.0 {
-                s.score / s.weight
-            } else {
-                0.0
-            };
             view! {
                 <tr>
                     <th scope="row">{move || area_label(i18n, area)}</th>

@@ -2,6 +2,7 @@
 //! `<title>` and an `aria-label`; the page beside it has the table with the
 //! same numbers for screen readers.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -75,20 +76,13 @@ pub fn distribution_svg(
             }))
             .map_err(failed)?;
         for (label, at) in lines {
-            let line = RGBColor(192, 57, 43);
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(*at, 0.0), (*at, top)],
-                    line.stroke_width(2),
-                )))
-                .map_err(failed)?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("{label} {at:.0}"),
-                    (*at + 0.8, top * 0.95),
-                    ("sans-serif", 13).into_font().color(&line),
-                )))
-                .map_err(failed)?;
+            threshold_line(
+                &mut chart,
+                [(*at, 0.0), (*at, top)],
+                format!("{label} {at:.0}"),
+                (*at + 0.8, top * 0.95),
+                2,
+            )?;
         }
         root.present().map_err(failed)?;
     }
@@ -142,21 +136,14 @@ pub fn area_bars_svg(
             }))
             .map_err(failed)?;
         for (label, at) in lines {
-            let line = RGBColor(192, 57, 43);
             let y = at * 100.0;
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(0.0, y), (n, y)],
-                    line.stroke_width(2),
-                )))
-                .map_err(failed)?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("{label} {y:.0} %"),
-                    (n - 0.9, y + 2.0),
-                    ("sans-serif", 13).into_font().color(&line),
-                )))
-                .map_err(failed)?;
+            threshold_line(
+                &mut chart,
+                [(0.0, y), (n, y)],
+                format!("{label} {y:.0} %"),
+                (n - 0.9, y + 2.0),
+                2,
+            )?;
         }
         root.present().map_err(failed)?;
     }
@@ -209,24 +196,44 @@ pub fn trend_svg(
             ))
             .map_err(failed)?;
         for (label, at) in lines {
-            let line = RGBColor(192, 57, 43);
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(0.0, *at), (last, *at)],
-                    line.stroke_width(1),
-                )))
-                .map_err(failed)?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("{label} {at:.0}"),
-                    (0.02 * last, at + 1.5),
-                    ("sans-serif", 13).into_font().color(&line),
-                )))
-                .map_err(failed)?;
+            threshold_line(
+                &mut chart,
+                [(0.0, *at), (last, *at)],
+                format!("{label} {at:.0}"),
+                (0.02 * last, at + 1.5),
+                1,
+            )?;
         }
         root.present().map_err(failed)?;
     }
     Ok(accessible(svg, text.title))
+}
+
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A threshold (e.g. WBK 75) as a red line between two points, labelled at `label_at`.
+fn threshold_line(
+    chart: &mut Chart<'_, '_>,
+    ends: [(f64, f64); 2],
+    label: String,
+    label_at: (f64, f64),
+    width: u32,
+) -> Result<(), ChartError> {
+    let line = RGBColor(192, 57, 43);
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            ends.to_vec(),
+            line.stroke_width(width),
+        )))
+        .map_err(failed)?;
+    chart
+        .draw_series(std::iter::once(Text::new(
+            label,
+            label_at,
+            ("sans-serif", 13).into_font().color(&line),
+        )))
+        .map_err(failed)?;
+    Ok(())
 }
 
 /// Gives the drawing a title screen readers and browsers announce.

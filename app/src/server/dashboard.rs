@@ -136,31 +136,40 @@ pub async fn period_rows(
         .collect())
 }
 
-/// The total score each predicate's gates ask for.
-pub fn total_thresholds(rubric: &RubricVersion, gates: &GateSet) -> Vec<(Predicate, f64)> {
+/// The first gate of each predicate that `pick` selects, as the threshold
+/// in points and the weight it applies to.
+fn gate_thresholds(
+    rubric: &RubricVersion,
+    gates: &GateSet,
+    pick: impl Fn(GateTarget) -> bool,
+) -> Vec<(Predicate, f64, f64)> {
     let verdicts = evaluate(&score(rubric, &Answers::new()), gates, false);
     [verdicts.wbk, verdicts.wbbm]
         .into_iter()
         .filter_map(|v| {
-            let total = v.gates.iter().find(|g| g.target == GateTarget::Total)?;
-            Some((v.predicate, total.threshold))
+            let gate = v.gates.iter().find(|g| pick(g.target))?;
+            Some((v.predicate, gate.threshold, gate.weight))
         })
+        .collect()
+}
+
+/// The total score each predicate's gates ask for.
+pub fn total_thresholds(rubric: &RubricVersion, gates: &GateSet) -> Vec<(Predicate, f64)> {
+    gate_thresholds(rubric, gates, |t| t == GateTarget::Total)
+        .into_iter()
+        .map(|(p, threshold, _)| (p, threshold))
         .collect()
 }
 
 /// The share of each area's weight the predicates' per-area gates ask for.
 pub fn area_thresholds(rubric: &RubricVersion, gates: &GateSet) -> Vec<(Predicate, f64)> {
-    let verdicts = evaluate(&score(rubric, &Answers::new()), gates, false);
-    [verdicts.wbk, verdicts.wbbm]
-        .into_iter()
-        .filter_map(|v| {
-            let area = v
-                .gates
-                .iter()
-                .find(|g| matches!(g.target, GateTarget::Area { part: None, .. }))?;
-            (area.weight > 0.0).then(|| (v.predicate, area.threshold / area.weight))
-        })
-        .collect()
+    gate_thresholds(rubric, gates, |t| {
+        matches!(t, GateTarget::Area { part: None, .. })
+    })
+    .into_iter()
+    .filter(|(_, _, weight)| *weight > 0.0)
+    .map(|(p, threshold, weight)| (p, threshold / weight))
+    .collect()
 }
 
 fn row(

@@ -12,7 +12,7 @@ use super::lhe;
 use super::lke::export::{export_workbook_beside, Beside};
 use super::lke::Notes;
 use crate::components::labels::gate_target_label;
-use crate::domain::dashboard::Readiness;
+use crate::domain::dashboard::{area_shares, Readiness};
 use crate::domain::lke::AreaId;
 use crate::domain::lke::{AssessmentState, Predicate};
 use crate::error::AppError;
@@ -284,7 +284,8 @@ pub async fn area_chart(db: &Db, user: &SessionUser, id: &str) -> Result<Documen
     let sheet = crate::domain::lke::score(&rubric, &counted);
     let areas: Vec<(String, f64)> = AreaId::ALL
         .into_iter()
-        .map(|area| (area.abbreviation().to_owned(), part_share(&sheet, area)))
+        .zip(area_shares(&sheet))
+        .map(|(area, share)| (area.abbreviation().to_owned(), share))
         .collect();
     let lines: Vec<(&str, f64)> = area_thresholds(&rubric, &data.gates)
         .into_iter()
@@ -351,15 +352,6 @@ pub async fn trend_chart(db: &Db, user: &SessionUser, id: &str) -> Result<Docume
         content_type: "image/svg+xml",
         bytes: svg.into_bytes(),
     })
-}
-
-fn part_share(sheet: &crate::domain::lke::ScoreSheet, area: AreaId) -> f64 {
-    let s = sheet.area_combined(area);
-    if s.weight > 0.0 {
-        s.score / s.weight
-    } else {
-        0.0
-    }
 }
 
 fn predicate_name(predicate: Predicate) -> &'static str {

@@ -243,11 +243,18 @@ fn verdict_blocks(data: &AssessmentData, tpi: &ScoreSheet) -> Vec<Block> {
 }
 
 fn notes_blocks(rubric: &RubricVersion, review: &ReviewView) -> Vec<Block> {
-    let noted = |item: &ItemCode| {
-        review
+    // Item, status and note of an item the evaluators wrote something on.
+    let note_row = |item: ItemCode| {
+        let entry = review
             .entries
-            .get(item)
-            .filter(|e| e.status.is_some() || !e.note.is_empty())
+            .get(&item)
+            .filter(|e| e.status.is_some() || !e.note.is_empty())?;
+        let status = entry.status.map(|s| review_status_label(L, s).to_owned());
+        Some(vec![
+            item.to_string(),
+            status.unwrap_or_default(),
+            entry.note.clone(),
+        ])
     };
     let mut out = Vec::new();
     for (part, p) in rubric.parts() {
@@ -256,17 +263,7 @@ fn notes_blocks(rubric: &RubricVersion, review: &ReviewView) -> Vec<Block> {
                 .indicators
                 .iter()
                 .flat_map(|i| i.questions.iter())
-                .filter_map(|q| {
-                    let entry = noted(&ItemCode::Question(q.code))?;
-                    Some(vec![
-                        q.code.to_string(),
-                        entry
-                            .status
-                            .map(|s| review_status_label(L, s).to_owned())
-                            .unwrap_or_default(),
-                        entry.note.clone(),
-                    ])
-                })
+                .filter_map(|q| note_row(ItemCode::Question(q.code)))
                 .collect();
             if !rows.is_empty() {
                 out.push(paragraph(format!(
@@ -280,17 +277,7 @@ fn notes_blocks(rubric: &RubricVersion, review: &ReviewView) -> Vec<Block> {
     }
     let hasil: Vec<Vec<String>> = HasilItemId::ALL
         .into_iter()
-        .filter_map(|id| {
-            let entry = noted(&ItemCode::Hasil(id))?;
-            Some(vec![
-                id.to_string(),
-                entry
-                    .status
-                    .map(|s| review_status_label(L, s).to_owned())
-                    .unwrap_or_default(),
-                entry.note.clone(),
-            ])
-        })
+        .filter_map(|id| note_row(ItemCode::Hasil(id)))
         .collect();
     if !hasil.is_empty() {
         out.push(paragraph(td_string!(L, gates.hasil)));
