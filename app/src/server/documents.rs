@@ -61,7 +61,7 @@ pub async fn lke_workbook(db: &Db, user: &SessionUser, id: &str) -> Result<Docum
                 &lane,
                 &notes,
                 Some(Beside {
-                    header: "Jawaban unit",
+                    header: td_string!(Locale::id, review.unit_answer),
                     answers: &data.answers,
                 }),
             )

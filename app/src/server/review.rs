@@ -445,11 +445,17 @@ pub async fn queue(db: &Db, user: &SessionUser) -> Result<Vec<QueueEntry>, AppEr
     let found = assessments::list_by_ids(&mut conn, &ids).await?;
     let today = today();
     let mut out = Vec::with_capacity(found.len());
+    // Usually one rubric version for the whole queue: read it once.
+    let mut rubrics: BTreeMap<String, RubricVersion> = BTreeMap::new();
     for assessment in found {
-        let (rubric, _) = rubric(db, &assessment.rubric_key).await?;
+        if !rubrics.contains_key(&assessment.rubric_key) {
+            let (version, _) = rubric(db, &assessment.rubric_key).await?;
+            rubrics.insert(assessment.rubric_key.clone(), version);
+        }
+        let rubric = &rubrics[&assessment.rubric_key];
         let unit_answers =
-            stored_answers(&rubric, &answers::list(&mut conn, assessment.id()).await?);
-        let sheet = score(&rubric, &unit_answers);
+            stored_answers(rubric, &answers::list(&mut conn, assessment.id()).await?);
+        let sheet = score(rubric, &unit_answers);
         let reviewed = reviews::reviewed_count(&mut conn, assessment.id()).await?;
         let lead = mine.iter().any(|(id, lead)| id == assessment.id() && *lead);
         out.push(QueueEntry {
