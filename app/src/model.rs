@@ -96,6 +96,8 @@ pub struct DashboardView {
     pub funnel: crate::domain::dashboard::Funnel,
     /// The total each predicate needs (the lines on the distribution chart).
     pub thresholds: Vec<(Predicate, f64)>,
+    /// Review progress per evaluator over the rows shown.
+    pub evaluators: Vec<crate::domain::dashboard::EvaluatorProgress>,
 }
 
 /// One day's scores of an assessment.

@@ -7,8 +7,9 @@
 use std::hint::black_box;
 
 use app::domain::dashboard::Filter;
+use app::domain::dashboard::HEATMAP_ROWS;
 use app::model::SessionUser;
-use app::server::charts::{area_bars_svg, distribution_svg, ChartText};
+use app::server::charts::{render, ChartText, Distribution, Heatmap, ImageFormat, ShareBars};
 use app::server::dashboard::{load, DashboardQuery};
 use app::server::db::{self, Db};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -99,35 +100,47 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     let totals: Vec<f64> = view.rows.iter().map(|r| r.counted_total()).collect();
-    let text = ChartText {
+    let text = || ChartText {
         title: "Sebaran nilai total",
         x: "Nilai total",
         y: "Jumlah unit",
     };
-    let areas: Vec<(String, f64)> = ["MP", "TT", "SDM", "AK", "PW", "PP"]
-        .iter()
-        .zip(&view.rows[0].areas)
-        .map(|(a, s)| ((*a).to_owned(), *s))
-        .collect();
+    let columns: Vec<String> = ["MP", "TT", "SDM", "AK", "PW", "PP"]
+        .map(str::to_owned)
+        .to_vec();
+    let lines = [("WBK", 75.0), ("WBBM", 85.0)];
+    let distribution = Distribution {
+        totals: &totals,
+        lines: &lines,
+        text: text(),
+    };
+    let areas = ShareBars {
+        labels: columns.clone(),
+        series: vec![("% bobot", view.rows[0].areas.clone())],
+        lines: &[("WBK", 0.6), ("WBBM", 0.75)],
+        text: text(),
+    };
+    let heatmap = Heatmap {
+        rows: view.rows[..HEATMAP_ROWS]
+            .iter()
+            .map(|r| (r.unit_name.clone(), r.areas.clone()))
+            .collect(),
+        columns,
+        text: text(),
+    };
     let mut g = c.benchmark_group("charts");
-    g.bench_function("distribution of 1,000 totals", |b| {
-        b.iter(|| {
-            black_box(distribution_svg(
-                &totals,
-                &[("WBK", 75.0), ("WBBM", 85.0)],
-                &text,
-            ))
-        })
-    });
-    g.bench_function("areas of one unit", |b| {
-        b.iter(|| {
-            black_box(area_bars_svg(
-                &areas,
-                &[("WBK", 0.6), ("WBBM", 0.75)],
-                &text,
-            ))
-        })
-    });
+    for format in [ImageFormat::Svg, ImageFormat::Png] {
+        let ext = format.extension();
+        g.bench_function(format!("distribution of 1,000 totals ({ext})"), |b| {
+            b.iter(|| black_box(render(&distribution, format)))
+        });
+        g.bench_function(format!("areas of one unit ({ext})"), |b| {
+            b.iter(|| black_box(render(&areas, format)))
+        });
+        g.bench_function(format!("heatmap of 50 units ({ext})"), |b| {
+            b.iter(|| black_box(render(&heatmap, format)))
+        });
+    }
     g.finish();
 }
 

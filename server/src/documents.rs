@@ -6,8 +6,8 @@ use app::error::AppError;
 use app::model::SessionUser;
 use app::server::dashboard::{query, DashboardQuery};
 use app::server::documents::{
-    area_chart, dashboard_csv, dashboard_xlsx, distribution_svg, lhe_docx, lke_workbook,
-    trend_chart, Document,
+    chart_file, dashboard_chart, dashboard_csv, dashboard_xlsx, lhe_docx, lke_workbook, unit_chart,
+    DashboardChart, Document, UnitChart,
 };
 use app::server::state::AppState;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -25,11 +25,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/assessments/{id}/lke.xlsx", get(workbook))
         .route("/assessments/{id}/lhe.docx", get(report))
-        .route("/assessments/{id}/areas.svg", get(areas))
-        .route("/assessments/{id}/trend.svg", get(trend))
+        .route("/assessments/{id}/charts/{file}", get(unit_image))
         .route("/dashboard.csv", get(table))
         .route("/dashboard.xlsx", get(workbook_table))
-        .route("/dashboard/distribution.svg", get(chart))
+        .route("/dashboard/charts/{file}", get(dashboard_image))
 }
 
 /// The dashboard's own query parameters, as its filter form sends them.
@@ -74,20 +73,31 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
-async fn areas(
+async fn unit_image(
     State(s): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    Path((id, file)): Path<(String, String)>,
 ) -> Response {
-    respond(area_chart(&s.db, &user, &id).await)
+    let Some((chart, format)) =
+        chart_file(&file).and_then(|(name, f)| Some((UnitChart::from_name(name)?, f)))
+    else {
+        return error(AppError::NotFound);
+    };
+    respond(unit_chart(&s.db, &user, &id, chart, format).await)
 }
 
-async fn trend(
+async fn dashboard_image(
     State(s): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    Path(file): Path<String>,
+    Query(p): Query<DashboardParams>,
 ) -> Response {
-    respond(trend_chart(&s.db, &user, &id).await)
+    let Some((chart, format)) =
+        chart_file(&file).and_then(|(name, f)| Some((DashboardChart::from_name(name)?, f)))
+    else {
+        return error(AppError::NotFound);
+    };
+    respond(dashboard_chart(&s.db, &user, p.query(), chart, format).await)
 }
 
 async fn table(
@@ -104,14 +114,6 @@ async fn workbook_table(
     Query(p): Query<DashboardParams>,
 ) -> Response {
     respond(dashboard_xlsx(&s.db, &user, p.query()).await)
-}
-
-async fn chart(
-    State(s): State<AppState>,
-    SignedIn(user): SignedIn,
-    Query(p): Query<DashboardParams>,
-) -> Response {
-    respond(distribution_svg(&s.db, &user, p.query()).await)
 }
 
 async fn workbook(

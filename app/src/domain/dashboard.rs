@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::assessment::{Coverage, Target};
 use super::lke::{
-    evaluate, AreaId, AssessmentState, Completeness, GateSet, GateTarget, PredicateVerdict,
+    evaluate, AreaId, AssessmentState, Completeness, GateSet, GateTarget, Part, PredicateVerdict,
     ScoreSheet,
 };
 
@@ -73,6 +73,10 @@ pub struct DashboardRow {
     pub readiness: Readiness,
     /// Per area (Pemenuhan + Reform), the share of its weight reached, in LKE order.
     pub areas: Vec<f64>,
+    /// Per area, the share of its questions the unit has answered, in LKE order.
+    pub area_completeness: Vec<f64>,
+    /// Items the evaluators have given a status.
+    pub reviewed: u32,
     /// Days to the proposal deadline (negative: passed).
     pub days_to_deadline: i64,
     pub awarded: bool,
@@ -86,6 +90,101 @@ impl DashboardRow {
             _ => self.self_total,
         }
     }
+
+    /// Items reviewed of the items to review, once the assessment has reached
+    /// the evaluators; a final assessment is reviewed in full.
+    pub fn review_progress(&self) -> Option<(u32, u32)> {
+        let total = self.coverage.total;
+        match self.state {
+            AssessmentState::Draft => None,
+            AssessmentState::Submitted | AssessmentState::Returned => {
+                Some((self.reviewed.min(total), total))
+            }
+            _ => Some((total, total)),
+        }
+    }
+}
+
+/// The share of each area's questions answered.
+pub fn area_completeness(sheet: &ScoreSheet) -> Vec<f64> {
+    AreaId::ALL
+        .into_iter()
+        .map(|area| sheet.area_combined(area).completeness.ratio())
+        .collect()
+}
+
+/// The mean of each area's share over the rows (e.g. completeness per area
+/// across an instansi); zeros when there are no rows.
+pub fn mean_per_area(rows: &[DashboardRow], per_row: impl Fn(&DashboardRow) -> &[f64]) -> Vec<f64> {
+    let mut sums = vec![0.0; AreaId::ALL.len()];
+    for row in rows {
+        for (sum, value) in sums.iter_mut().zip(per_row(row)) {
+            *sum += value;
+        }
+    }
+    let n = rows.len().max(1) as f64;
+    sums.into_iter().map(|sum| sum / n).collect()
+}
+
+/// One evaluator's progress over the assessments of their teams that have
+/// reached the evaluators.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvaluatorProgress {
+    pub name: String,
+    pub assessments: u32,
+    pub finalized: u32,
+    pub reviewed: u32,
+    pub items: u32,
+}
+
+impl EvaluatorProgress {
+    pub fn share(&self) -> f64 {
+        if self.items == 0 {
+            0.0
+        } else {
+            f64::from(self.reviewed) / f64::from(self.items)
+        }
+    }
+}
+
+/// A place on a review team, as the progress needs it.
+pub struct TeamSeat {
+    pub assessment_id: String,
+    pub user_id: String,
+    pub name: String,
+}
+
+/// Each evaluator's progress over the rows' assessments, by name.
+pub fn evaluator_progress(rows: &[DashboardRow], seats: &[TeamSeat]) -> Vec<EvaluatorProgress> {
+    let by_id: std::collections::HashMap<&str, &DashboardRow> = rows
+        .iter()
+        .map(|row| (row.assessment_id.as_str(), row))
+        .collect();
+    let mut out: std::collections::BTreeMap<&str, EvaluatorProgress> = Default::default();
+    for seat in seats {
+        let Some(row) = by_id.get(seat.assessment_id.as_str()) else {
+            continue;
+        };
+        let Some((done, total)) = row.review_progress() else {
+            continue;
+        };
+        let entry = out
+            .entry(seat.user_id.as_str())
+            .or_insert_with(|| EvaluatorProgress {
+                name: seat.name.clone(),
+                assessments: 0,
+                finalized: 0,
+                reviewed: 0,
+                items: 0,
+            });
+        entry.assessments += 1;
+        entry.finalized += u32::from(row.state.is_final());
+        entry.reviewed += done;
+        entry.items += total;
+    }
+    let mut list: Vec<EvaluatorProgress> = out.into_values().collect();
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    list
 }
 
 /// The share of each area's weight reached (Pemenuhan + Reform together).
@@ -94,14 +193,34 @@ pub fn area_shares(sheet: &ScoreSheet) -> Vec<f64> {
         .into_iter()
         .map(|area| {
             let s = sheet.area_combined(area);
-            if s.weight > 0.0 {
-                s.score / s.weight
-            } else {
-                0.0
-            }
+            share(s.score, s.weight)
         })
         .collect()
 }
+
+/// The share of each area's weight reached within one part (Pemenuhan or Reform).
+pub fn part_shares(sheet: &ScoreSheet, part: Part) -> Vec<f64> {
+    AreaId::ALL
+        .into_iter()
+        .map(|area| {
+            sheet
+                .area(part, area)
+                .map_or(0.0, |s| share(s.score, s.weight))
+        })
+        .collect()
+}
+
+fn share(score: f64, weight: f64) -> f64 {
+    if weight > 0.0 {
+        score / weight
+    } else {
+        0.0
+    }
+}
+
+/// The heatmap of units × areas draws at most this many units (the first
+/// rows of the table as sorted), so it stays readable on a phone.
+pub const HEATMAP_ROWS: usize = 50;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -224,6 +343,8 @@ mod tests {
             tpi_total: None,
             readiness,
             areas: vec![],
+            area_completeness: vec![],
+            reviewed: 0,
             days_to_deadline: 10,
             awarded: state == AssessmentState::Awarded,
         }
@@ -330,5 +451,118 @@ mod tests {
                 awarded: 1,
             }
         );
+    }
+
+    #[test]
+    fn review_progress_starts_at_submission_and_is_full_once_final() {
+        use AssessmentState as S;
+        let short = Readiness::Short {
+            target: GateTarget::Total,
+            points: 3.0,
+        };
+        let mut submitted = row("A", S::Submitted, 50.0, short);
+        submitted.reviewed = 4;
+        assert_eq!(submitted.review_progress(), Some((4, 10)));
+        submitted.reviewed = 12;
+        assert_eq!(
+            submitted.review_progress(),
+            Some((10, 10)),
+            "never above the total"
+        );
+        assert_eq!(row("B", S::Draft, 50.0, short).review_progress(), None);
+        assert_eq!(
+            row("C", S::Finalized, 50.0, short).review_progress(),
+            Some((10, 10))
+        );
+    }
+
+    #[test]
+    fn evaluator_progress_sums_each_evaluators_teams_in_the_rows() {
+        use AssessmentState as S;
+        let short = Readiness::Short {
+            target: GateTarget::Total,
+            points: 3.0,
+        };
+        let mut a = row("A", S::Submitted, 50.0, short);
+        a.reviewed = 5;
+        let rows = vec![
+            a,
+            row("B", S::Finalized, 80.0, Readiness::ReadyWbk),
+            row("C", S::Draft, 20.0, short),
+        ];
+        let seat = |assessment: &str, user: &str, name: &str| TeamSeat {
+            assessment_id: assessment.into(),
+            user_id: user.into(),
+            name: name.into(),
+        };
+        let seats = [
+            seat("A", "u1", "Sari"),
+            seat("B", "u1", "Sari"),
+            seat("C", "u1", "Sari"),
+            seat("A", "u2", "Budi"),
+            seat("Z", "u2", "Budi"),
+        ];
+        let progress = evaluator_progress(&rows, &seats);
+        let names: Vec<&str> = progress.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["Budi", "Sari"]);
+        let sari = &progress[1];
+        assert_eq!(
+            (sari.assessments, sari.finalized),
+            (2, 1),
+            "the draft is not theirs yet"
+        );
+        assert_eq!((sari.reviewed, sari.items), (15, 20));
+        assert!((sari.share() - 0.75).abs() < 1e-9);
+        let budi = &progress[0];
+        assert_eq!(
+            (budi.assessments, budi.reviewed, budi.items),
+            (1, 5, 10),
+            "rows outside the view do not count"
+        );
+    }
+
+    #[test]
+    fn completeness_per_area_is_the_mean_over_the_rows() {
+        let rubric = builtin_90_2021_ref();
+        let full = area_completeness(&score(rubric, &full_marks()));
+        let empty = area_completeness(&score(rubric, &Answers::new()));
+        assert!(full.iter().all(|share| (share - 1.0).abs() < 1e-9));
+        assert!(empty.iter().all(|share| *share == 0.0));
+        let short = Readiness::ReadyWbk;
+        let mut a = row("A", AssessmentState::Draft, 0.0, short);
+        a.area_completeness = full;
+        let mut b = row("B", AssessmentState::Draft, 0.0, short);
+        b.area_completeness = empty;
+        let mean = mean_per_area(&[a, b], |r| &r.area_completeness);
+        assert_eq!(mean.len(), 6);
+        assert!(mean.iter().all(|share| (share - 0.5).abs() < 1e-9));
+        assert_eq!(mean_per_area(&[], |r| &r.areas), vec![0.0; 6]);
+    }
+
+    #[test]
+    fn part_shares_split_each_area_into_pemenuhan_and_reform() {
+        let rubric = builtin_90_2021_ref();
+        let full = score(rubric, &full_marks());
+        for part in Part::ALL {
+            let shares = part_shares(&full, part);
+            assert_eq!(shares.len(), 6);
+            assert!(
+                shares.iter().all(|s| (s - 1.0).abs() < 1e-9),
+                "{part:?}: {shares:?}"
+            );
+        }
+        let middling = score(rubric, &mediocre());
+        let combined = area_shares(&middling);
+        let pemenuhan = part_shares(&middling, Part::Pemenuhan);
+        let reform = part_shares(&middling, Part::Reform);
+        for (i, area) in AreaId::ALL.into_iter().enumerate() {
+            let weight = |part| middling.area(part, area).map_or(0.0, |s| s.weight);
+            let (wp, wr) = (weight(Part::Pemenuhan), weight(Part::Reform));
+            let weighted = (pemenuhan[i] * wp + reform[i] * wr) / (wp + wr);
+            assert!(
+                (weighted - combined[i]).abs() < 1e-9,
+                "the parts add up to the area"
+            );
+        }
     }
 }

@@ -8,11 +8,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::dashboard::load_dashboard;
+use crate::components::chart::ChartFigure;
 use crate::components::error::ErrorAlert;
-use crate::components::labels::{gate_target_label, state_label, target_label};
+use crate::components::labels::{area_label, gate_target_label, state_label, target_label};
 use crate::components::score::percent;
-use crate::domain::dashboard::{DashboardRow, Funnel, Readiness};
-use crate::domain::lke::{format_id, AssessmentState};
+use crate::domain::dashboard::{
+    mean_per_area, DashboardRow, EvaluatorProgress, Funnel, Readiness, HEATMAP_ROWS,
+};
+use crate::domain::lke::{format_id, AreaId, AssessmentState};
 use crate::i18n::*;
 use crate::model::{tree_order, DashboardView};
 
@@ -72,21 +75,48 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
         "q",
         "sort",
     ]));
-    let chart_params = encode(&params_of(&["period", "subtree"]));
     let count = view.rows.len();
+    let completeness = mean_per_area(&view.rows, |r| &r.area_completeness);
+    let shown = count.min(HEATMAP_ROWS);
     view! {
         <Filters view=view.clone() />
         <FunnelView funnel=view.funnel />
-        <section class="card" aria-labelledby="distribution-title">
-            <h2 id="distribution-title">{t!(i18n, dashboard.distribution)}</h2>
-            <figure class="chart">
-                <img src=format!("/dashboard/distribution.svg?{chart_params}") alt=move || t_string!(i18n, dashboard.distribution_alt).to_string() data-testid="distribution" />
-                <figcaption class="muted">{t!(i18n, dashboard.distribution_caption)}</figcaption>
-            </figure>
-            <p>
-                <a href=format!("/dashboard/distribution.svg?{chart_params}") download="distribusi-nilai.svg">{t!(i18n, dashboard.download_svg)}</a>
-            </p>
-        </section>
+        <div class="chart-grid">
+            <section class="card" aria-labelledby="distribution-title">
+                <h2 id="distribution-title">{t!(i18n, dashboard.distribution)}</h2>
+                <ChartFigure
+                    src="/dashboard/charts/distribution".to_owned()
+                    query=passed.clone()
+                    alt=move || t_string!(i18n, dashboard.distribution_alt).to_string()
+                    caption=move || t_string!(i18n, dashboard.distribution_caption).to_string()
+                    testid="distribution"
+                />
+            </section>
+            <section class="card" aria-labelledby="completeness-title">
+                <h2 id="completeness-title">{t!(i18n, dashboard.completeness)}</h2>
+                <ChartFigure
+                    src="/dashboard/charts/completeness".to_owned()
+                    query=passed.clone()
+                    alt=move || t_string!(i18n, dashboard.completeness_alt).to_string()
+                    testid="completeness-chart"
+                />
+                <AreaShareTable shares=completeness testid="completeness" />
+            </section>
+            <section class="card" aria-labelledby="evaluators-title">
+                <h2 id="evaluators-title">{t!(i18n, dashboard.evaluators)}</h2>
+                <EvaluatorsView evaluators=view.evaluators.clone() query=passed.clone() />
+            </section>
+            <section class="card" aria-labelledby="heatmap-title">
+                <h2 id="heatmap-title">{t!(i18n, dashboard.heatmap)}</h2>
+                <ChartFigure
+                    src="/dashboard/charts/heatmap".to_owned()
+                    query=passed.clone()
+                    alt=move || t_string!(i18n, dashboard.heatmap_alt).to_string()
+                    caption=move || t_string!(i18n, dashboard.heatmap_rows, shown = shown, count = count).to_string()
+                    testid="heatmap"
+                />
+            </section>
+        </div>
         <section class="card" aria-labelledby="units-title">
             <h2 id="units-title">{t!(i18n, dashboard.units)} " (" {count} ")"</h2>
             <p class="muted">{t!(i18n, dashboard.period_line, year = period.year.value(), deadline = period.dates.proposal_deadline.to_string())}</p>
@@ -109,6 +139,9 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
                             <th scope="col" class="num">{t!(i18n, review.tpi_lane)}</th>
                             <th scope="col">{t!(i18n, dashboard.readiness)}</th>
                             <th scope="col" class="num">{t!(i18n, dashboard.deadline)}</th>
+                            {AreaId::ALL.into_iter().map(|area| view! {
+                                <th scope="col" class="num"><abbr title=move || area_label(i18n, area)>{area.abbreviation()}</abbr></th>
+                            }).collect_view()}
                         </tr>
                     </thead>
                     <tbody>
@@ -260,6 +293,70 @@ fn Row(row: DashboardRow) -> impl IntoView {
             <td class="num">{row.tpi_total.map(|t| format_id(t, 2)).unwrap_or_else(|| "—".to_owned())}</td>
             <td><span class=if ready { "badge badge-pass" } else { "badge badge-fail" }>{readiness}</span></td>
             <td class="num">{row.days_to_deadline}</td>
+            {row.areas.iter().map(|share| view! { <td class="num">{percent(*share)}</td> }).collect_view()}
         </tr>
     }
+}
+
+/// Each area's share as a table: the alternative to an area chart.
+#[component]
+pub fn AreaShareTable(shares: Vec<f64>, #[prop(into)] testid: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <details>
+            <summary>{t!(i18n, dashboard.chart_table)}</summary>
+            <table class="table" data-testid=testid>
+                <tbody>
+                    {AreaId::ALL.into_iter().zip(shares).map(|(area, share)| view! {
+                        <tr>
+                            <th scope="row">{move || area_label(i18n, area)}</th>
+                            <td class="num">{percent(share)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+}
+
+#[component]
+fn EvaluatorsView(evaluators: Vec<EvaluatorProgress>, query: String) -> impl IntoView {
+    let i18n = use_i18n();
+    if evaluators.is_empty() {
+        return view! { <p class="muted">{t!(i18n, dashboard.no_evaluators)}</p> }.into_any();
+    }
+    view! {
+        <ChartFigure
+            src="/dashboard/charts/evaluators".to_owned()
+            query
+            alt=move || t_string!(i18n, dashboard.evaluators_alt).to_string()
+            testid="evaluators-chart"
+        />
+        <details>
+            <summary>{t!(i18n, dashboard.chart_table)}</summary>
+            <table class="table" data-testid="evaluators">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, dashboard.evaluator)}</th>
+                        <th scope="col" class="num">{t!(i18n, dashboard.assessments)}</th>
+                        <th scope="col" class="num">{t!(i18n, dashboard.funnel_tpi)}</th>
+                        <th scope="col" class="num">{t!(i18n, dashboard.items_reviewed)}</th>
+                        <th scope="col" class="num">{t!(i18n, dashboard.evaluators_y)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {evaluators.into_iter().map(|e| view! {
+                        <tr>
+                            <th scope="row">{e.name.clone()}</th>
+                            <td class="num">{e.assessments}</td>
+                            <td class="num">{e.finalized}</td>
+                            <td class="num">{format!("{}/{}", e.reviewed, e.items)}</td>
+                            <td class="num">{percent(e.share())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+    .into_any()
 }

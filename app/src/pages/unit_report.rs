@@ -7,13 +7,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::assessments::load_assessment;
+use crate::components::chart::ChartFigure;
 use crate::components::error::ErrorAlert;
-use crate::components::labels::{area_label, state_label};
+use crate::components::labels::{area_label, part_label, review_status_label, state_label};
 use crate::components::score::{percent, ScorePanel};
-use crate::domain::dashboard::area_shares;
-use crate::domain::lke::{format_id, score, AreaId};
+use crate::domain::dashboard::{area_shares, part_shares};
+use crate::domain::lke::{format_id, score, AreaId, Part};
 use crate::i18n::*;
-use crate::model::AssessmentData;
+use crate::model::{AssessmentData, ReviewView};
 use crate::pages::assessment::{AssessmentHeading, PredicateHistory};
 use crate::pages::review::GapsTable;
 
@@ -66,6 +67,21 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
             }
         })
         .collect_view();
+    let pemenuhan = part_shares(&counted_sheet, Part::Pemenuhan);
+    let reform = part_shares(&counted_sheet, Part::Reform);
+    let part_rows = AreaId::ALL
+        .into_iter()
+        .zip(pemenuhan.into_iter().zip(reform))
+        .map(|(area, (p, r))| {
+            view! {
+                <tr>
+                    <th scope="row">{move || area_label(i18n, area)}</th>
+                    <td class="num">{percent(p)}</td>
+                    <td class="num">{percent(r)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     let lane = if finalized {
         t_string!(i18n, review.tpi_lane)
     } else {
@@ -79,16 +95,19 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
             <a href="/dashboard">{t!(i18n, dashboard.title)}</a>
             " · "
             <a class="button" href=format!("/assessments/{id}/lke.xlsx") download>{t!(i18n, review.export_lke)}</a>
+            " "
+            <button type="button" class="button" on:click=|_| print_page()>{t!(i18n, unit_report.print)}</button>
         </p>
         <PredicateHistory predicates=data.predicates.clone() />
-        <div class="assessment-layout">
+        <div class="assessment-layout unit-report">
             <div>
                 <section class="card" aria-labelledby="areas-title">
                     <h2 id="areas-title">{t!(i18n, unit_report.areas)} " (" {lane} ")"</h2>
-                    <figure class="chart">
-                        <img src=format!("/assessments/{id}/areas.svg") alt=move || t_string!(i18n, unit_report.areas_alt).to_string() data-testid="areas-chart" />
-                    </figure>
-                    <p class="no-print"><a href=format!("/assessments/{id}/areas.svg") download="area.svg">{t!(i18n, dashboard.download_svg)}</a></p>
+                    <ChartFigure
+                        src=format!("/assessments/{id}/charts/areas")
+                        alt=move || t_string!(i18n, unit_report.areas_alt).to_string()
+                        testid="areas-chart"
+                    />
                     <div class="table-wrap">
                         <table class="table" data-testid="areas">
                             <thead>
@@ -103,15 +122,38 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
                         </table>
                     </div>
                 </section>
+                <section class="card" aria-labelledby="parts-title">
+                    <h2 id="parts-title">{t!(i18n, unit_report.parts)} " (" {lane} ")"</h2>
+                    <ChartFigure
+                        src=format!("/assessments/{id}/charts/parts")
+                        alt=move || t_string!(i18n, unit_report.parts_alt).to_string()
+                        testid="parts-chart"
+                    />
+                    <div class="table-wrap">
+                        <table class="table" data-testid="parts">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, assessment.area)}</th>
+                                    {Part::ALL.into_iter().map(|part| view! {
+                                        <th scope="col" class="num">{move || part_label(i18n, part)}</th>
+                                    }).collect_view()}
+                                </tr>
+                            </thead>
+                            <tbody>{part_rows}</tbody>
+                        </table>
+                    </div>
+                </section>
                 <section class="card" aria-labelledby="trend-title">
                     <h2 id="trend-title">{t!(i18n, unit_report.trend)}</h2>
                     {if trend.is_empty() {
                         view! { <p class="muted">{t!(i18n, unit_report.no_trend)}</p> }.into_any()
                     } else {
                         view! {
-                            <figure class="chart">
-                                <img src=format!("/assessments/{id}/trend.svg") alt=move || t_string!(i18n, unit_report.trend_alt).to_string() data-testid="trend-chart" />
-                            </figure>
+                            <ChartFigure
+                                src=format!("/assessments/{id}/charts/trend")
+                                alt=move || t_string!(i18n, unit_report.trend_alt).to_string()
+                                testid="trend-chart"
+                            />
                             <details>
                                 <summary>{t!(i18n, unit_report.trend_table)}</summary>
                                 <table class="table" data-testid="trend">
@@ -145,6 +187,7 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
                     <h2 id="gaps-title">{t!(i18n, review.gaps_title)}</h2>
                     <GapsTable rubric=rubric.clone() id=id.clone() unit=unit_sheet tpi=tpi_sheet />
                 </section>
+                <TpiNotes review=data.review.clone() />
             </div>
             <ScorePanel
                 rubric=StoredValue::new(rubric.clone())
@@ -154,5 +197,57 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
                 holds_wbk
             />
         </div>
+    }
+}
+
+/// The evaluators' notes to the unit, item by item, for the printed report.
+#[component]
+fn TpiNotes(review: Option<ReviewView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let notes: Vec<_> = review
+        .map(|r| {
+            r.entries
+                .into_values()
+                .filter(|e| !e.note.trim().is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    view! {
+        <section class="card" aria-labelledby="notes-title">
+            <h2 id="notes-title">{t!(i18n, unit_report.tpi_notes)}</h2>
+            {if notes.is_empty() {
+                view! { <p class="muted">{t!(i18n, unit_report.no_tpi_notes)}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table" data-testid="tpi-notes">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t!(i18n, unit_report.item)}</th>
+                                <th scope="col">{t!(i18n, common.status)}</th>
+                                <th scope="col">{t!(i18n, unit_report.note)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {notes.into_iter().map(|entry| {
+                                let status = entry.status;
+                                view! {
+                                    <tr>
+                                        <th scope="row"><code>{entry.item.to_string()}</code></th>
+                                        <td>{move || status.map(|s| review_status_label(i18n, s)).unwrap_or("—")}</td>
+                                        <td>{entry.note}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+fn print_page() {
+    if let Err(err) = window().print() {
+        leptos::logging::warn!("printing failed: {err:?}");
     }
 }

@@ -8,7 +8,8 @@ use super::assessments::{rubric, today};
 use super::db::{self, dashboard::PeriodItems, Db};
 use crate::domain::assessment::{answers_from_stored, coverage, scored_items};
 use crate::domain::dashboard::{
-    area_shares, funnel, DashboardRow, Filter, Readiness, ReadinessFilter, SortKey,
+    area_completeness, area_shares, evaluator_progress, funnel, DashboardRow, Filter, Readiness,
+    ReadinessFilter, SortKey,
 };
 use crate::domain::lke::{evaluate, score, Answers, GateSet, GateTarget, Predicate, RubricVersion};
 use crate::domain::policy::{can, Action, DashboardScope};
@@ -113,6 +114,8 @@ pub async fn load(
     .await?;
     view.funnel = funnel(&rows);
     query.filter.apply(&mut rows);
+    let seats = db::assignments::for_period(db, &period.id).await?;
+    view.evaluators = evaluator_progress(&rows, &seats);
     view.rows = rows;
     view.subtree = query.subtree.filter(|s| !s.is_empty());
     view.filter = query.filter;
@@ -217,6 +220,8 @@ fn row(
         tpi_total: tpi_sheet.as_ref().map(|s| s.total.score),
         readiness: Readiness::of(counted, gates, summary.target, holds_wbk),
         areas: area_shares(counted),
+        area_completeness: area_completeness(&unit_sheet),
+        reviewed: items.reviewed.get(&id).copied().unwrap_or(0),
         days_to_deadline,
         awarded: items.awarded.contains(&id),
     }

@@ -3,7 +3,9 @@
 //! authorized like the assessment pages.
 
 use super::assessments::{data, open, today};
-use super::charts::{area_bars_svg, distribution_svg as distribution, ChartText};
+use super::charts::{
+    render, ChartText, Distribution, Heatmap, ImageFormat, Plot, ShareBars, Trend,
+};
 use super::dashboard::area_thresholds;
 use super::dashboard::{self, DashboardQuery};
 use super::db::Db;
@@ -11,10 +13,9 @@ use super::docx::to_docx;
 use super::lhe;
 use super::lke::export::{export_workbook_beside, Beside};
 use super::lke::Notes;
-use crate::components::labels::gate_target_label;
-use crate::domain::dashboard::{area_shares, Readiness};
-use crate::domain::lke::AreaId;
-use crate::domain::lke::{AssessmentState, Predicate};
+use crate::components::labels::{gate_target_label, part_label};
+use crate::domain::dashboard::{area_shares, mean_per_area, part_shares, Readiness, HEATMAP_ROWS};
+use crate::domain::lke::{AreaId, AssessmentState, Part, Predicate};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::{AssessmentData, DashboardView, ReportDoc, SessionUser};
@@ -238,120 +239,263 @@ fn csv_failed(err: impl std::fmt::Display) -> AppError {
     AppError::Internal
 }
 
-/// The distribution of the counted totals with the WBK and WBBM lines.
-pub async fn distribution_svg(
+/// The charts of the dashboard; each downloads as SVG or PNG.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DashboardChart {
+    Distribution,
+    Heatmap,
+    Completeness,
+    Evaluators,
+}
+
+impl DashboardChart {
+    pub fn from_name(name: &str) -> Option<DashboardChart> {
+        match name {
+            "distribution" => Some(DashboardChart::Distribution),
+            "heatmap" => Some(DashboardChart::Heatmap),
+            "completeness" => Some(DashboardChart::Completeness),
+            "evaluators" => Some(DashboardChart::Evaluators),
+            _ => None,
+        }
+    }
+
+    fn file_stem(self) -> &'static str {
+        match self {
+            DashboardChart::Distribution => "distribusi-nilai",
+            DashboardChart::Heatmap => "peta-nilai-area",
+            DashboardChart::Completeness => "kelengkapan-area",
+            DashboardChart::Evaluators => "kemajuan-evaluator",
+        }
+    }
+}
+
+/// The charts of a unit's page; each downloads as SVG or PNG.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitChart {
+    Areas,
+    Parts,
+    Trend,
+}
+
+impl UnitChart {
+    pub fn from_name(name: &str) -> Option<UnitChart> {
+        match name {
+            "areas" => Some(UnitChart::Areas),
+            "parts" => Some(UnitChart::Parts),
+            "trend" => Some(UnitChart::Trend),
+            _ => None,
+        }
+    }
+
+    fn file_stem(self) -> &'static str {
+        match self {
+            UnitChart::Areas => "area",
+            UnitChart::Parts => "pemenuhan-reform",
+            UnitChart::Trend => "tren",
+        }
+    }
+}
+
+/// A chart's file name split into the chart and the format (`areas.png`).
+pub fn chart_file(file: &str) -> Option<(&str, ImageFormat)> {
+    let (name, extension) = file.rsplit_once('.')?;
+    Some((name, ImageFormat::from_extension(extension)?))
+}
+
+fn image(plot: &impl Plot, format: ImageFormat, file_stem: String) -> Result<Document, AppError> {
+    let bytes = render(plot, format).map_err(|err| {
+        tracing::error!(%err, "chart failed");
+        AppError::Internal
+    })?;
+    Ok(Document {
+        file_name: format!("{file_stem}.{}", format.extension()),
+        content_type: format.content_type(),
+        bytes,
+    })
+}
+
+fn area_columns() -> Vec<String> {
+    AreaId::ALL
+        .into_iter()
+        .map(|area| area.abbreviation().to_owned())
+        .collect()
+}
+
+/// A chart over the dashboard's rows, as filtered and sorted on screen.
+pub async fn dashboard_chart(
     db: &Db,
     user: &SessionUser,
     query: DashboardQuery,
+    chart: DashboardChart,
+    format: ImageFormat,
 ) -> Result<Document, AppError> {
     let view = dashboard::load(db, user, query).await?;
-    let totals: Vec<f64> = view.rows.iter().map(|r| r.counted_total()).collect();
-    let lines: Vec<(&str, f64)> = view
-        .thresholds
+    let stem = chart.file_stem().to_owned();
+    let locale = Locale::id;
+    match chart {
+        DashboardChart::Distribution => {
+            let totals: Vec<f64> = view.rows.iter().map(|r| r.counted_total()).collect();
+            let lines = named_lines(&view.thresholds);
+            let plot = Distribution {
+                totals: &totals,
+                lines: &lines,
+                text: ChartText {
+                    title: td_string!(locale, dashboard.distribution),
+                    x: td_string!(locale, dashboard.chart_x),
+                    y: td_string!(locale, dashboard.chart_y),
+                },
+            };
+            image(&plot, format, stem)
+        }
+        DashboardChart::Heatmap => {
+            let shown = view.rows.len().min(HEATMAP_ROWS);
+            let title = format!(
+                "{} · {}",
+                td_string!(locale, dashboard.heatmap),
+                td_string!(
+                    locale,
+                    dashboard.heatmap_count,
+                    shown = shown,
+                    count = view.rows.len()
+                )
+            );
+            let plot = Heatmap {
+                rows: view.rows[..shown]
+                    .iter()
+                    .map(|r| (r.unit_name.clone(), r.areas.clone()))
+                    .collect(),
+                columns: area_columns(),
+                text: ChartText {
+                    title: &title,
+                    x: td_string!(locale, assessment.area),
+                    y: td_string!(locale, review.unit),
+                },
+            };
+            image(&plot, format, stem)
+        }
+        DashboardChart::Completeness => {
+            let plot = ShareBars {
+                labels: area_columns(),
+                series: vec![(
+                    td_string!(locale, score.completeness),
+                    mean_per_area(&view.rows, |r| &r.area_completeness),
+                )],
+                lines: &[],
+                text: ChartText {
+                    title: td_string!(locale, dashboard.completeness),
+                    x: td_string!(locale, assessment.area),
+                    y: td_string!(locale, dashboard.completeness_y),
+                },
+            };
+            image(&plot, format, stem)
+        }
+        DashboardChart::Evaluators => {
+            let plot = ShareBars {
+                labels: view.evaluators.iter().map(|e| e.name.clone()).collect(),
+                series: vec![(
+                    td_string!(locale, dashboard.evaluators),
+                    view.evaluators.iter().map(|e| e.share()).collect(),
+                )],
+                lines: &[],
+                text: ChartText {
+                    title: td_string!(locale, dashboard.evaluators),
+                    x: td_string!(locale, dashboard.evaluator),
+                    y: td_string!(locale, dashboard.evaluators_y),
+                },
+            };
+            image(&plot, format, stem)
+        }
+    }
+}
+
+/// A chart of one unit: its areas (on the lane that counts: the TPI's once
+/// final), Pemenuhan against Reform per area, or its total over time.
+pub async fn unit_chart(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    chart: UnitChart,
+    format: ImageFormat,
+) -> Result<Document, AppError> {
+    let data = load(db, user, id).await?;
+    let rubric = data.rubric();
+    let stem = base_name(&data, chart.file_stem());
+    let unit = &data.header.summary.unit_name;
+    let locale = Locale::id;
+    let counted = || {
+        let answers = if data.header.summary.state.is_final() {
+            data.evaluator_answers(&rubric)
+        } else {
+            data.answers.clone()
+        };
+        crate::domain::lke::score(&rubric, &answers)
+    };
+    let area_lines = || named_lines(&area_thresholds(&rubric, &data.gates));
+    match chart {
+        UnitChart::Areas => {
+            let title = format!("{} · {unit}", td_string!(locale, unit_report.areas));
+            let lines = area_lines();
+            let plot = ShareBars {
+                labels: area_columns(),
+                series: vec![(
+                    td_string!(locale, unit_report.share),
+                    area_shares(&counted()),
+                )],
+                lines: &lines,
+                text: ChartText {
+                    title: &title,
+                    x: td_string!(locale, assessment.area),
+                    y: td_string!(locale, unit_report.share),
+                },
+            };
+            image(&plot, format, stem)
+        }
+        UnitChart::Parts => {
+            let title = format!("{} · {unit}", td_string!(locale, unit_report.parts));
+            let sheet = counted();
+            let lines = area_lines();
+            let plot = ShareBars {
+                labels: area_columns(),
+                series: Part::ALL
+                    .into_iter()
+                    .map(|part| (part_label(locale, part), part_shares(&sheet, part)))
+                    .collect(),
+                lines: &lines,
+                text: ChartText {
+                    title: &title,
+                    x: td_string!(locale, assessment.area),
+                    y: td_string!(locale, unit_report.share),
+                },
+            };
+            image(&plot, format, stem)
+        }
+        UnitChart::Trend => {
+            let title = format!("{} · {unit}", td_string!(locale, unit_report.trend));
+            let points: Vec<(String, f64, Option<f64>)> = data
+                .trend
+                .iter()
+                .map(|p| (p.day.to_string(), p.self_total, p.tpi_total))
+                .collect();
+            let lines = named_lines(&super::dashboard::total_thresholds(&rubric, &data.gates));
+            let plot = Trend {
+                points: &points,
+                lines: &lines,
+                text: ChartText {
+                    title: &title,
+                    x: td_string!(locale, unit_report.day),
+                    y: td_string!(locale, dashboard.chart_x),
+                },
+            };
+            image(&plot, format, stem)
+        }
+    }
+}
+
+fn named_lines(thresholds: &[(Predicate, f64)]) -> Vec<(&'static str, f64)> {
+    thresholds
         .iter()
         .map(|(p, at)| (predicate_name(*p), *at))
-        .collect();
-    let svg = distribution(
-        &totals,
-        &lines,
-        &ChartText {
-            title: td_string!(Locale::id, dashboard.distribution),
-            x: td_string!(Locale::id, dashboard.chart_x),
-            y: td_string!(Locale::id, dashboard.chart_y),
-        },
-    )
-    .map_err(|err| {
-        tracing::error!(%err, "chart failed");
-        AppError::Internal
-    })?;
-    Ok(Document {
-        file_name: "distribusi-nilai.svg".to_owned(),
-        content_type: "image/svg+xml",
-        bytes: svg.into_bytes(),
-    })
-}
-
-/// A unit's areas against their weights, on the lane that counts (the TPI's
-/// once final), with the gates' per-area lines.
-pub async fn area_chart(db: &Db, user: &SessionUser, id: &str) -> Result<Document, AppError> {
-    let data = load(db, user, id).await?;
-    let rubric = data.rubric();
-    let counted = if data.header.summary.state.is_final() {
-        data.evaluator_answers(&rubric)
-    } else {
-        data.answers.clone()
-    };
-    let sheet = crate::domain::lke::score(&rubric, &counted);
-    let areas: Vec<(String, f64)> = AreaId::ALL
-        .into_iter()
-        .zip(area_shares(&sheet))
-        .map(|(area, share)| (area.abbreviation().to_owned(), share))
-        .collect();
-    let lines: Vec<(&str, f64)> = area_thresholds(&rubric, &data.gates)
-        .into_iter()
-        .map(|(p, share)| (predicate_name(p), share))
-        .collect();
-    let title = format!(
-        "{} · {}",
-        td_string!(Locale::id, unit_report.areas),
-        data.header.summary.unit_name
-    );
-    let svg = area_bars_svg(
-        &areas,
-        &lines,
-        &ChartText {
-            title: &title,
-            x: td_string!(Locale::id, assessment.area),
-            y: td_string!(Locale::id, unit_report.share),
-        },
-    )
-    .map_err(|err| {
-        tracing::error!(%err, "chart failed");
-        AppError::Internal
-    })?;
-    Ok(Document {
-        file_name: format!("{}.svg", base_name(&data, "area")),
-        content_type: "image/svg+xml",
-        bytes: svg.into_bytes(),
-    })
-}
-
-/// A unit's total score over time, across its assessments.
-pub async fn trend_chart(db: &Db, user: &SessionUser, id: &str) -> Result<Document, AppError> {
-    let data = load(db, user, id).await?;
-    let rubric = data.rubric();
-    let points: Vec<(String, f64, Option<f64>)> = data
-        .trend
-        .iter()
-        .map(|p| (p.day.to_string(), p.self_total, p.tpi_total))
-        .collect();
-    let lines: Vec<(&str, f64)> = super::dashboard::total_thresholds(&rubric, &data.gates)
-        .into_iter()
-        .map(|(p, at)| (predicate_name(p), at))
-        .collect();
-    let title = format!(
-        "{} · {}",
-        td_string!(Locale::id, unit_report.trend),
-        data.header.summary.unit_name
-    );
-    let svg = super::charts::trend_svg(
-        &points,
-        &lines,
-        &ChartText {
-            title: &title,
-            x: td_string!(Locale::id, unit_report.day),
-            y: td_string!(Locale::id, dashboard.chart_x),
-        },
-    )
-    .map_err(|err| {
-        tracing::error!(%err, "chart failed");
-        AppError::Internal
-    })?;
-    Ok(Document {
-        file_name: format!("{}.svg", base_name(&data, "tren")),
-        content_type: "image/svg+xml",
-        bytes: svg.into_bytes(),
-    })
+        .collect()
 }
 
 fn predicate_name(predicate: Predicate) -> &'static str {

@@ -1,5 +1,5 @@
 //! The leadership dashboard over HTTP: scope by role and subtree, filters,
-//! the funnel, the CSV and the distribution chart.
+//! the funnel, the CSV and Excel downloads, and the charts as SVG and PNG.
 
 use crate::db_test;
 use crate::helpers::{Client, TestApp};
@@ -126,7 +126,10 @@ db_test!(
             let (status, _, _) = client.get_bytes("/dashboard.csv").await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{who}: CSV");
         }
-        let (status, _, _) = app.client().get_bytes("/dashboard/distribution.svg").await;
+        let (status, _, _) = app
+            .client()
+            .get_bytes("/dashboard/charts/distribution.svg")
+            .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
 );
@@ -181,7 +184,7 @@ db_test!(
             "the workbook holds the total shown, unrounded"
         );
 
-        let (status, headers, svg) = admin.get_bytes("/dashboard/distribution.svg").await;
+        let (status, headers, svg) = admin.get_bytes("/dashboard/charts/distribution.svg").await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers[reqwest::header::CONTENT_TYPE], "image/svg+xml");
         let svg = String::from_utf8(svg).expect("utf-8");
@@ -196,7 +199,7 @@ db_test!(
             .expect("id")
             .to_owned();
         let (status, _, areas) = admin
-            .get_bytes(&format!("/assessments/{medan}/areas.svg"))
+            .get_bytes(&format!("/assessments/{medan}/charts/areas.svg"))
             .await;
         assert_eq!(status, StatusCode::OK);
         let areas = String::from_utf8(areas).expect("utf-8");
@@ -207,7 +210,7 @@ db_test!(
         );
         let member = app.signed_in("unit").await;
         let (status, _, _) = member
-            .get_bytes(&format!("/assessments/{medan}/areas.svg"))
+            .get_bytes(&format!("/assessments/{medan}/charts/areas.svg"))
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "another unit's chart");
     }
@@ -259,11 +262,102 @@ db_test!(
         assert_eq!(snapshots(izin).await, 1);
 
         let (status, headers, svg) = leader
-            .get_bytes(&format!("/assessments/{medan}/trend.svg"))
+            .get_bytes(&format!("/assessments/{medan}/charts/trend.svg"))
             .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers[reqwest::header::CONTENT_TYPE], "image/svg+xml");
         let svg = String::from_utf8(svg).expect("utf-8");
         assert!(svg.contains("<title>") && svg.contains("Balai Diklat Medan"));
+    }
+);
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+db_test!(
+    every_chart_downloads_as_svg_and_png_within_the_callers_scope,
+    |app| async move {
+        let admin = app.signed_in("admin").await;
+        let view = dashboard(&admin, &[]).await;
+        let evaluators = view["evaluators"].as_array().expect("evaluators");
+        assert_eq!(evaluators.len(), 1, "{evaluators:?}");
+        assert_eq!(evaluators[0]["name"], "Budi Penilai TPI");
+        assert_eq!(evaluators[0]["assessments"], 1, "the submitted Medan");
+        assert_eq!(evaluators[0]["reviewed"], 0);
+
+        for chart in ["distribution", "heatmap", "completeness", "evaluators"] {
+            let (status, headers, svg) = admin
+                .get_bytes(&format!("/dashboard/charts/{chart}.svg"))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{chart}.svg");
+            assert_eq!(headers[reqwest::header::CONTENT_TYPE], "image/svg+xml");
+            assert!(String::from_utf8(svg).expect("utf-8").contains("<title>"));
+            let (status, headers, png) = admin
+                .get_bytes(&format!("/dashboard/charts/{chart}.png"))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{chart}.png");
+            assert_eq!(headers[reqwest::header::CONTENT_TYPE], "image/png");
+            assert!(png.starts_with(PNG_SIGNATURE), "{chart}.png is a PNG");
+        }
+        let (_, _, heatmap) = admin.get_bytes("/dashboard/charts/heatmap.svg").await;
+        let heatmap = String::from_utf8(heatmap).expect("utf-8");
+        assert!(
+            heatmap.contains("Balai Diklat Medan")
+                && heatmap.contains("Direktorat Pelayanan Perizinan")
+        );
+        let (_, _, narrowed) = admin
+            .get_bytes("/dashboard/charts/heatmap.svg?q=perizinan")
+            .await;
+        let narrowed = String::from_utf8(narrowed).expect("utf-8");
+        assert!(
+            narrowed.contains("Direktorat Pelayanan Perizinan")
+                && !narrowed.contains("Balai Diklat Medan"),
+            "the heatmap follows the table's filters: {narrowed}"
+        );
+
+        let medan = app.assessment_of("BDK-MDN").await;
+        let (status, _, parts) = admin
+            .get_bytes(&format!("/assessments/{medan}/charts/parts.svg"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let parts = String::from_utf8(parts).expect("utf-8");
+        assert!(
+            parts.contains("Pemenuhan") && parts.contains("Reform"),
+            "a legend per part"
+        );
+        let (status, _, png) = admin
+            .get_bytes(&format!("/assessments/{medan}/charts/parts.png"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(png.starts_with(PNG_SIGNATURE));
+        for unknown in ["radar.svg", "parts.gif", "parts"] {
+            let (status, _, _) = admin
+                .get_bytes(&format!("/assessments/{medan}/charts/{unknown}"))
+                .await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{unknown}");
+        }
+
+        let leader = bpsdm_leader(&app, &admin).await;
+        let (status, _, own) = leader.get_bytes("/dashboard/charts/heatmap.svg").await;
+        assert_eq!(status, StatusCode::OK);
+        let own = String::from_utf8(own).expect("utf-8");
+        assert!(own.contains("Balai Diklat Medan"));
+        assert!(
+            !own.contains("Direktorat Pelayanan Perizinan"),
+            "another subtree's units stay out of the chart"
+        );
+        let izin = app.assessment_of("DIT-IZIN").await;
+        let (status, _, _) = leader
+            .get_bytes(&format!("/assessments/{izin}/charts/parts.png"))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "another subtree's unit chart"
+        );
+        let (status, _, _) = app
+            .client()
+            .get_bytes("/dashboard/charts/heatmap.png")
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
 );

@@ -2,6 +2,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::{get_bool, now_ms};
 use crate::domain::account::UserId;
+use crate::domain::dashboard::TeamSeat;
 use crate::domain::review::Assignment;
 use crate::model::TeamMember;
 
@@ -24,6 +25,27 @@ pub async fn team(
                 username: row.try_get("username")?,
                 full_name: row.try_get("full_name")?,
                 lead: get_bool(row, "lead")?,
+            })
+        })
+        .collect()
+}
+
+/// Every seat on the review teams of a period's assessments.
+pub async fn for_period(db: &super::Db, period: &str) -> Result<Vec<TeamSeat>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.assessment_id, a.user_id, u.full_name FROM assignments a \
+         JOIN users u ON u.id = a.user_id JOIN assessments s ON s.id = a.assessment_id \
+         WHERE s.period_id = $1",
+    )
+    .bind(period)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(TeamSeat {
+                assessment_id: row.try_get("assessment_id")?,
+                user_id: row.try_get("user_id")?,
+                name: row.try_get("full_name")?,
             })
         })
         .collect()

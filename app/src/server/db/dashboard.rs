@@ -13,6 +13,8 @@ pub struct PeriodItems {
     pub answers: HashMap<String, Vec<(ItemCode, String)>>,
     pub reviews: HashMap<String, Vec<(ItemCode, Option<String>)>>,
     pub evidenced: HashMap<String, BTreeSet<ItemCode>>,
+    /// Items the evaluators have given a status, per assessment.
+    pub reviewed: HashMap<String, u32>,
     /// Units that hold WBK (the WBBM precondition).
     pub wbk_units: HashSet<String>,
     /// Assessments whose predicate was awarded.
@@ -97,6 +99,21 @@ pub async fn period_items(db: &Db, period: &str) -> Result<PeriodItems, sqlx::Er
         evidenced,
         ..PeriodItems::default()
     };
+    let counts = sqlx::query(
+        "SELECT x.assessment_id, COUNT(*) AS reviewed FROM reviews x \
+         JOIN assessments a ON a.id = x.assessment_id \
+         WHERE a.period_id = $1 AND x.status IS NOT NULL GROUP BY x.assessment_id",
+    )
+    .bind(period)
+    .fetch_all(db)
+    .await?;
+    for row in &counts {
+        let reviewed: i64 = row.try_get("reviewed")?;
+        items.reviewed.insert(
+            row.try_get("assessment_id")?,
+            u32::try_from(reviewed).unwrap_or(u32::MAX),
+        );
+    }
     let rows =
         sqlx::query("SELECT unit_id, assessment_id, predicate FROM predicates WHERE awarded = 1")
             .fetch_all(db)
