@@ -308,6 +308,15 @@ impl AssessmentData {
         });
         crate::domain::review::lane_from_stored(rubric, &self.answers, rows)
     }
+
+    /// The lane that counts: the evaluators' once final, the unit's before.
+    pub fn counted_answers(&self, rubric: &RubricVersion) -> Answers {
+        if self.header.summary.state.is_final() {
+            self.evaluator_answers(rubric)
+        } else {
+            self.answers.clone()
+        }
+    }
 }
 
 pub fn holds_wbk(predicates: &[PredicateRecord]) -> bool {

@@ -1,7 +1,20 @@
+import { readFile } from 'node:fs/promises';
+import JSZip from 'jszip';
+import type { Page } from '@playwright/test';
 import { DEMO, expect, test } from './fixtures';
 
 // Leadership's weekly look: every unit of the period, the funnel and the
-// chart, narrowed to one subtree, one unit opened, the CSV downloaded.
+// charts, narrowed to one subtree, one unit opened, the CSV, the Excel and a
+// chart as PNG downloaded.
+
+/** Clicks a download link and returns the file's bytes and suggested name. */
+async function download(page: Page, name: string) {
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name }).first().click(),
+  ]);
+  return { name: file.suggestedFilename(), bytes: await readFile((await file.path())!) };
+}
 
 test('a leader filters the dashboard to a subtree, opens a unit and downloads the table', async ({
   page,
@@ -40,11 +53,26 @@ test('a leader filters the dashboard to a subtree, opens a unit and downloads th
   expect(lines[1].startsWith(`${firstCode},`)).toBe(true);
   expect(lines[1]).toContain((shown ?? '').replace(',', '.'));
 
-  const xlsxHref = await page.getByRole('link', { name: 'Unduh Excel' }).getAttribute('href');
-  const xlsx = await page.request.get(xlsxHref!);
-  expect(xlsx.status()).toBe(200);
-  expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
-  expect((await xlsx.body()).subarray(0, 2).toString()).toBe('PK');
+  // The Excel opens and holds the self score of the first row, unrounded.
+  const xlsx = await download(page, 'Unduh Excel');
+  expect(xlsx.name).toMatch(/\.xlsx$/);
+  const workbook = await JSZip.loadAsync(xlsx.bytes);
+  const sheet = await workbook.file('xl/worksheets/sheet1.xml')!.async('string');
+  const selfScore = sheet.match(/<c r="G2"[^>]*><v>([^<]+)<\/v>/);
+  expect(selfScore).not.toBeNull();
+  expect(Number(selfScore![1]).toFixed(2).replace('.', ',')).toBe(shown);
+
+  // Every instansi chart is drawn; one downloads as a PNG with its pixels.
+  for (const id of ['distribution', 'completeness-chart', 'heatmap']) {
+    const img = page.getByTestId(id);
+    await expect
+      .poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth))
+      .toBeGreaterThan(0);
+  }
+  const png = await download(page, 'Unduh grafik (PNG)');
+  expect(png.name).toBe('distribusi-nilai.png');
+  expect(png.bytes.subarray(1, 4).toString()).toBe('PNG');
+  expect(png.bytes.readUInt32BE(16)).toBe(720);
 
   // A unit's page: areas against their weights (chart and table), the verdict.
   await table.getByRole('link', { name: 'Direktorat Pelayanan Perizinan' }).click();
@@ -54,5 +82,14 @@ test('a leader filters the dashboard to a subtree, opens a unit and downloads th
   await expect
     .poll(() => areas.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
     .toBeGreaterThan(0);
+  await expect(page.getByTestId('parts').locator('tbody tr')).toHaveCount(6);
+  await expect(page.getByRole('heading', { name: 'Catatan TPI' })).toBeVisible();
+  const parts = page.getByTestId('parts-chart');
+  await expect
+    .poll(() => parts.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBeGreaterThan(0);
   await expect(page.getByTestId('score-total')).toBeVisible();
+  const unitPng = await download(page, 'Unduh grafik (PNG)');
+  expect(unitPng.name).toMatch(/^area-DIT-IZIN-\d{4}\.png$/);
+  expect(unitPng.bytes.subarray(1, 4).toString()).toBe('PNG');
 });

@@ -27,7 +27,7 @@ use crate::pages::review_area::ReviewNote;
 const ACCEPT: &str = ".pdf,.jpg,.jpeg,.png,.webp,.docx,.xlsx,.pptx,.odt,.ods,.odp,.mp4";
 
 #[derive(Clone, Copy, PartialEq)]
-pub(crate) enum Section {
+pub enum Section {
     Area(Part, AreaId),
     Hasil,
 }
@@ -45,6 +45,23 @@ pub(crate) fn section(part: &str, area: &str) -> Option<Section> {
 #[component]
 pub fn AreaPage() -> impl IntoView {
     let i18n = use_i18n();
+    view! {
+        <SectionPage
+            title=move || t_string!(i18n, area.title).to_string()
+            walk=|data, section| view! { <AreaWalk data section /> }
+        />
+    }
+}
+
+/// An assessment's part and area from the route (`/…/{id}/{part}/{area}`),
+/// loaded and shown by `walk`; an unknown part or area is "not found".
+#[component]
+pub fn SectionPage<W, V>(#[prop(into)] title: Signal<String>, walk: W) -> impl IntoView
+where
+    W: Fn(AssessmentData, Section) -> V + Copy + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let i18n = use_i18n();
     let params = use_params_map();
     let data = Resource::new(
         move || params.with(|p| p.get("id").unwrap_or_default()),
@@ -59,12 +76,12 @@ pub fn AreaPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, area.title).to_string() />
+        <Title text=move || title.get() />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|result| match (result, place()) {
                 (Err(error), _) => view! { <ErrorAlert error /> }.into_any(),
                 (Ok(_), None) => view! { <ErrorAlert error=AppError::NotFound /> }.into_any(),
-                (Ok(data), Some(section)) => view! { <AreaWalk data section /> }.into_any(),
+                (Ok(data), Some(section)) => walk(data, section).into_any(),
             })}
         </Suspense>
     }

@@ -5,49 +5,28 @@
 //! each other silently.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use crate::api::assessments::load_assessment;
 use crate::api::review::SaveReview;
-use crate::components::error::{error_text, ErrorAlert};
+use crate::components::error::error_text;
 use crate::components::labels::{area_label, part_label, review_status_label};
 use crate::components::score::percent;
 use crate::domain::lke::{
     format_id, score, Answer, Answers, HasilItemId, InputKind, ItemCode, QuestionValue, ScoreSheet,
 };
 use crate::domain::review::ReviewStatus;
-use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::{AssessmentData, EvidenceView, ReviewEntry};
-use crate::pages::area::{number_text, section, size_text, specs, ItemSpec, Section, SpecKind};
+use crate::pages::area::{number_text, size_text, specs, ItemSpec, Section, SectionPage, SpecKind};
 use crate::pages::assessment::AssessmentHeading;
 
 #[component]
 pub fn ReviewAreaPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || params.with(|p| p.get("id").unwrap_or_default()),
-        load_assessment,
-    );
-    let place = move || {
-        params.with(|p| {
-            section(
-                &p.get("part").unwrap_or_default(),
-                &p.get("area").unwrap_or_default(),
-            )
-        })
-    };
     view! {
-        <Title text=move || t_string!(i18n, review.title).to_string() />
-        <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
-            {move || data.get().map(|result| match (result, place()) {
-                (Err(error), _) => view! { <ErrorAlert error /> }.into_any(),
-                (Ok(_), None) => view! { <ErrorAlert error=AppError::NotFound /> }.into_any(),
-                (Ok(data), Some(section)) => view! { <ReviewWalk data section /> }.into_any(),
-            })}
-        </Suspense>
+        <SectionPage
+            title=move || t_string!(i18n, review.title).to_string()
+            walk=|data, section| view! { <ReviewWalk data section /> }
+        />
     }
 }
 

@@ -44,11 +44,7 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
     let id = data.header.summary.id.clone();
     let tpi_answers = data.evaluator_answers(&rubric);
     let finalized = data.header.summary.state.is_final();
-    let counted = if finalized {
-        tpi_answers.clone()
-    } else {
-        data.answers.clone()
-    };
+    let counted = data.counted_answers(&rubric);
     let unit_sheet = score(&rubric, &data.answers);
     let tpi_sheet = score(&rubric, &tpi_answers);
     let counted_sheet = score(&rubric, &counted);

@@ -170,7 +170,7 @@ pub async fn dashboard_csv(
     out.write_record(TABLE_HEADER).map_err(csv_failed)?;
     for row in table(&view) {
         let record = row.iter().map(|cell| match cell {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => inert(s),
             Cell::Number(n, decimals) => format!("{n:.decimals$}"),
             Cell::Empty => String::new(),
         });
@@ -232,6 +232,16 @@ fn write_xlsx(rows: &[Vec<Cell>]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>
     sheet.set_freeze_panes(1, 2)?;
     sheet.autofit();
     workbook.save_to_buffer()
+}
+
+/// Text a spreadsheet opening the CSV would read as a formula (`=`, `+`,
+/// `-`, `@`) gets a leading apostrophe, so it stays text.
+fn inert(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
 }
 
 fn csv_failed(err: impl std::fmt::Display) -> AppError {
@@ -422,44 +432,28 @@ pub async fn unit_chart(
     let stem = base_name(&data, chart.file_stem());
     let unit = &data.header.summary.unit_name;
     let locale = Locale::id;
-    let counted = || {
-        let answers = if data.header.summary.state.is_final() {
-            data.evaluator_answers(&rubric)
-        } else {
-            data.answers.clone()
-        };
-        crate::domain::lke::score(&rubric, &answers)
-    };
-    let area_lines = || named_lines(&area_thresholds(&rubric, &data.gates));
     match chart {
-        UnitChart::Areas => {
-            let title = format!("{} · {unit}", td_string!(locale, unit_report.areas));
-            let lines = area_lines();
-            let plot = ShareBars {
-                labels: area_columns(),
-                series: vec![(
-                    td_string!(locale, unit_report.share),
-                    area_shares(&counted()),
-                )],
-                lines: &lines,
-                text: ChartText {
-                    title: &title,
-                    x: td_string!(locale, assessment.area),
-                    y: td_string!(locale, unit_report.share),
-                },
+        UnitChart::Areas | UnitChart::Parts => {
+            let sheet = crate::domain::lke::score(&rubric, &data.counted_answers(&rubric));
+            let (heading, series) = if chart == UnitChart::Areas {
+                (
+                    td_string!(locale, unit_report.areas),
+                    vec![(td_string!(locale, unit_report.share), area_shares(&sheet))],
+                )
+            } else {
+                (
+                    td_string!(locale, unit_report.parts),
+                    Part::ALL
+                        .into_iter()
+                        .map(|part| (part_label(locale, part), part_shares(&sheet, part)))
+                        .collect(),
+                )
             };
-            image(&plot, format, stem)
-        }
-        UnitChart::Parts => {
-            let title = format!("{} · {unit}", td_string!(locale, unit_report.parts));
-            let sheet = counted();
-            let lines = area_lines();
+            let title = format!("{heading} · {unit}");
+            let lines = named_lines(&area_thresholds(&rubric, &data.gates));
             let plot = ShareBars {
                 labels: area_columns(),
-                series: Part::ALL
-                    .into_iter()
-                    .map(|part| (part_label(locale, part), part_shares(&sheet, part)))
-                    .collect(),
+                series,
                 lines: &lines,
                 text: ChartText {
                     title: &title,
@@ -534,4 +528,21 @@ pub async fn lhe_docx(db: &Db, user: &SessionUser, id: &str) -> Result<Document,
         content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         bytes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn csv_text_that_looks_like_a_formula_stays_text() {
+        assert_eq!(
+            inert("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(inert("-2+3"), "'-2+3");
+        assert_eq!(inert("Balai Diklat Medan"), "Balai Diklat Medan");
+        assert_eq!(inert("BDK-MDN"), "BDK-MDN");
+    }
 }
