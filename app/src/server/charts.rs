@@ -234,7 +234,7 @@ impl Plot for ShareBars<'_> {
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(56)
-            .build_cartesian_2d(segments(n), 0.0..100.0)
+            .build_cartesian_2d(segments(n), 0.0..108.0)
             .map_err(failed)?;
         let labels = &self.labels;
         chart
@@ -253,7 +253,14 @@ impl Plot for ShareBars<'_> {
                     .unwrap_or_default(),
                 SegmentValue::Last => String::new(),
             })
-            .y_label_formatter(&|v| format!("{v:.0} %"))
+            // Headroom above 100 % for the values written over the bars.
+            .y_label_formatter(&|v| {
+                if *v <= 100.0 {
+                    format!("{v:.0} %")
+                } else {
+                    String::new()
+                }
+            })
             .draw()
             .map_err(failed)?;
         let segment = f64::from(chart.plotting_area().dim_in_pixel().0) / f64::from(n);
@@ -285,7 +292,20 @@ impl Plot for ShareBars<'_> {
                 });
             }
         }
-        if self.series.len() > 1 {
+        if let [(_, values)] = self.series.as_slice() {
+            // One series: each bar's value above it, so an empty bar still reads "0 %".
+            let above = (FONT, 12)
+                .into_font()
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Bottom));
+            chart
+                .draw_series(values.iter().zip(0..n).map(|(share, i)| {
+                    let top = (share * 100.0).clamp(0.0, 100.0);
+                    EmptyElement::at((SegmentValue::CenterOf(i), top))
+                        + Text::new(format!("{top:.0} %"), (0, -3), above.clone())
+                }))
+                .map_err(failed)?;
+        } else if self.series.len() > 1 {
             chart
                 .configure_series_labels()
                 .position(SeriesLabelPosition::UpperRight)
@@ -640,7 +660,7 @@ mod tests {
     }
 
     #[test]
-    fn a_single_series_has_no_legend() {
+    fn a_single_series_has_no_legend_but_a_value_on_each_bar() {
         let svg = svg(&ShareBars {
             labels: vec!["MP".to_owned()],
             series: vec![("Kelengkapan", vec![0.5])],
@@ -649,6 +669,7 @@ mod tests {
         });
         let texts = texts(&svg);
         assert!(texts.contains(&"MP"));
+        assert!(texts.contains(&"50 %"), "{texts:?}");
         assert!(!texts.contains(&"Kelengkapan"), "{texts:?}");
     }
 
