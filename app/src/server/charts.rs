@@ -69,7 +69,7 @@ impl ImageFormat {
 
 /// A chart that can draw itself on any plotters backend.
 pub trait Plot {
-    fn title(&self) -> &str;
+    fn text(&self) -> &ChartText<'_>;
 
     fn size(&self) -> (u32, u32) {
         (WIDTH, HEIGHT)
@@ -90,7 +90,7 @@ pub fn render(plot: &impl Plot, format: ImageFormat) -> Result<Vec<u8>, ChartErr
                 plot.draw(&root)?;
                 root.present().map_err(failed)?;
             }
-            Ok(accessible(svg, plot.title()).into_bytes())
+            Ok(accessible(svg, plot.text().title).into_bytes())
         }
         ImageFormat::Png => {
             let mut pixels = vec![0_u8; size.0 as usize * size.1 as usize * 3];
@@ -140,6 +140,23 @@ pub fn bins(totals: &[f64]) -> Vec<u32> {
     out
 }
 
+/// A white canvas with the chart's title, and room for the axis labels
+/// below and to the left.
+fn canvas<'a, 'b, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    (below, left): (u32, u32),
+) -> Result<ChartBuilder<'a, 'b, DB>, ChartError> {
+    root.fill(&WHITE).map_err(failed)?;
+    let mut builder = ChartBuilder::on(root);
+    builder
+        .caption(title, (FONT, 18))
+        .margin(12)
+        .x_label_area_size(below)
+        .y_label_area_size(left);
+    Ok(builder)
+}
+
 /// A count on an axis: whole numbers only, so small counts do not repeat.
 fn whole(v: f64) -> String {
     if (v - v.round()).abs() < 1e-6 {
@@ -158,19 +175,14 @@ pub struct Distribution<'a> {
 }
 
 impl Plot for Distribution<'_> {
-    fn title(&self) -> &str {
-        self.text.title
+    fn text(&self) -> &ChartText<'_> {
+        &self.text
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let counts = bins(self.totals);
         let top = f64::from(counts.iter().copied().max().unwrap_or(0).max(1)) * 1.15;
-        root.fill(&WHITE).map_err(failed)?;
-        let mut chart = ChartBuilder::on(root)
-            .caption(self.text.title, (FONT, 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(48)
+        let mut chart = canvas(root, self.text.title, (40, 48))?
             .build_cartesian_2d(0.0..100.0, 0.0..top)
             .map_err(failed)?;
         chart
@@ -222,18 +234,13 @@ type Bars<'a, DB> =
     ChartContext<'a, DB, Cartesian2d<SegmentedCoord<RangedCoordi32>, RangedCoordf64>>;
 
 impl Plot for ShareBars<'_> {
-    fn title(&self) -> &str {
-        self.text.title
+    fn text(&self) -> &ChartText<'_> {
+        &self.text
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
-        root.fill(&WHITE).map_err(failed)?;
         let n = i32::try_from(self.labels.len().max(1)).unwrap_or(i32::MAX);
-        let mut chart: Bars<'_, DB> = ChartBuilder::on(root)
-            .caption(self.text.title, (FONT, 18))
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(56)
+        let mut chart: Bars<'_, DB> = canvas(root, self.text.title, (44, 56))?
             .build_cartesian_2d(segments(n), 0.0..108.0)
             .map_err(failed)?;
         let labels = &self.labels;
@@ -338,19 +345,14 @@ pub struct Trend<'a> {
 }
 
 impl Plot for Trend<'_> {
-    fn title(&self) -> &str {
-        self.text.title
+    fn text(&self) -> &ChartText<'_> {
+        &self.text
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let points = self.points;
-        root.fill(&WHITE).map_err(failed)?;
         let last = points.len().saturating_sub(1).max(1) as f64;
-        let mut chart = ChartBuilder::on(root)
-            .caption(self.text.title, (FONT, 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(48)
+        let mut chart = canvas(root, self.text.title, (40, 48))?
             .build_cartesian_2d(0.0..last, 0.0..100.0)
             .map_err(failed)?;
         let days: Vec<&str> = points.iter().map(|(day, _, _)| day.as_str()).collect();
@@ -407,8 +409,8 @@ pub struct Heatmap<'a> {
 const HEAT_ROW: u32 = 20;
 
 impl Plot for Heatmap<'_> {
-    fn title(&self) -> &str {
-        self.text.title
+    fn text(&self) -> &ChartText<'_> {
+        &self.text
     }
 
     fn size(&self) -> (u32, u32) {
@@ -417,14 +419,9 @@ impl Plot for Heatmap<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
-        root.fill(&WHITE).map_err(failed)?;
         let columns = i32::try_from(self.columns.len().max(1)).unwrap_or(i32::MAX);
         let rows = i32::try_from(self.rows.len().max(1)).unwrap_or(i32::MAX);
-        let mut chart = ChartBuilder::on(root)
-            .caption(self.text.title, (FONT, 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(220)
+        let mut chart = canvas(root, self.text.title, (40, 220))?
             .build_cartesian_2d(segments(columns), segments(rows))
             .map_err(failed)?;
         chart
