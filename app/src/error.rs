@@ -48,6 +48,9 @@ pub enum Field {
     Evaluator,
     DecidedOn,
     Decree,
+    Awarded,
+    /// The tick that confirms an irreversible step.
+    Confirm,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,7 +97,9 @@ pub enum WorkbookProblem {
 pub enum Refusal {
     /// Submitted (or further): the unit can no longer change it.
     Locked,
-    /// Outside the self-assessment window.
+    /// Before the self-assessment window opens.
+    WindowNotOpen { opens: crate::domain::period::Day },
+    /// After the self-assessment window (and any extension) closed.
     WindowClosed,
     /// Gaps remain and the unit did not confirm the submission.
     Unconfirmed {
@@ -109,6 +114,8 @@ pub enum Refusal {
     ReviewClosed,
     /// Does not pass the gates of its target, and nobody confirmed the proposal.
     FailsGates,
+    /// Finalizing was not confirmed for this many unreviewed items.
+    FinalizeUnconfirmed { unreviewed: u32 },
 }
 
 /// Why an uploaded evidence file was refused.
@@ -169,6 +176,9 @@ pub enum AppError {
     BadRequest,
     #[error("the server could not be reached")]
     Network,
+    /// Too many requests at once (password checks, a busy database): try again shortly.
+    #[error("the server is busy")]
+    Busy,
     #[error("internal error")]
     Internal,
 }
@@ -192,7 +202,7 @@ impl AppError {
             AppError::Evidence { problem } => problem.status(),
             AppError::TooManyAttempts { .. } => 429,
             AppError::BadRequest => 400,
-            AppError::Network => 503,
+            AppError::Network | AppError::Busy => 503,
             AppError::Internal => 500,
         }
     }

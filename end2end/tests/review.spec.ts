@@ -108,6 +108,12 @@ test('an evaluator reviews and returns, the unit fixes, the TPI finalizes and th
   await expect(question(tpi, 'P.MP.i.a').getByTestId('changed-P.MP.i.a')).toHaveCount(0);
   await tpi.goto(overview);
   await waitForHydration(tpi);
+  // Only two items were reviewed: the page says how many are not, and the
+  // button does nothing until that number is confirmed.
+  await expect(tpi.getByTestId('unreviewed')).toContainText(/\d+ butir yang belum direviu/);
+  await tpi.getByRole('button', { name: 'Finalkan nilai TPI' }).click();
+  await expect(tpi.getByText('Nilai TPI telah final.')).toHaveCount(0);
+  await tpi.getByLabel(/Saya tetap memfinalkan dengan \d+ butir belum direviu/).check();
   await tpi.getByRole('button', { name: 'Finalkan nilai TPI' }).click();
   await expect(tpi.getByText('Nilai TPI telah final.')).toBeVisible();
 
@@ -135,6 +141,10 @@ test('an evaluator reviews and returns, the unit fixes, the TPI finalizes and th
   await expect(admin.getByText('Penilaian diusulkan ke TPN.')).toBeVisible();
   await admin.getByLabel('Tanggal keputusan').fill('2026-12-10');
   await admin.getByLabel('Nomor keputusan (SK)').fill('SK MENPANRB 123/2026');
+  // Nothing is preselected, and the irreversible step is confirmed first.
+  await expect(admin.getByLabel('Predikat diraih')).not.toBeChecked();
+  await admin.getByLabel('Predikat diraih').check();
+  await admin.getByLabel(/Setelah dicatat, hasil tidak dapat diubah/).check();
   await admin.getByRole('button', { name: 'Catat hasil' }).click();
   await expect(admin.getByText('Hasil TPN tercatat.')).toBeVisible();
   await expect(admin.getByTestId('predicates')).toContainText('WBK');

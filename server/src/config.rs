@@ -137,7 +137,7 @@ pub struct Settings {
     /// Public base URL (e.g. `https://zi.example.go.id`); `https` makes session cookies Secure.
     #[arg(long, env = "ZI_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
-    /// Directory of the built front-end (`target/site` from cargo-leptos).
+    /// Directory of the built front-end (`target/site`, written by `scripts/run`).
     #[arg(
         long,
         env = "LEPTOS_SITE_ROOT",
@@ -170,6 +170,9 @@ pub struct Settings {
         global = true
     )]
     pub login_window_minutes: u64,
+    /// Database connections the server keeps open at most.
+    #[arg(long, env = "ZI_DB_POOL", default_value_t = 10, global = true)]
+    pub db_pool: u32,
 }
 
 impl Settings {

@@ -309,7 +309,7 @@ pub async fn seed_load(
     if complete {
         let rubric = builtin_90_2021_ref();
         for (n, assessment) in created.iter().enumerate() {
-            let mut tx = db.begin().await?;
+            let mut tx = db::begin_write(db).await?;
             for (item, value) in varied_answers(rubric, n) {
                 db::answers::upsert(&mut tx, &assessment.id, item, Some(&value), "", None)
                     .await

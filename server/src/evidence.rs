@@ -11,7 +11,8 @@ use app::server::evidence::{authorize_download, authorize_upload, record_upload,
 use app::server::state::AppState;
 use app::server::{auth, local_path};
 use axum::body::Body;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::multipart::MultipartError;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -32,8 +33,13 @@ pub struct EvidenceState {
 }
 
 pub fn routes(state: EvidenceState) -> Router<AppState> {
+    // The multipart reader's own cap (2 MiB by default) would refuse scanned
+    // documents long before the configured limit; `limit_body` enforces that one.
     Router::new()
-        .route("/assessments/{id}/evidence", post(upload))
+        .route(
+            "/assessments/{id}/evidence",
+            post(upload).layer(DefaultBodyLimit::disable()),
+        )
         .route(
             "/assessments/{id}/evidence.zip",
             get(zip_export::download_all),
@@ -47,6 +53,24 @@ pub fn is_upload_path(path: &str) -> bool {
     path.strip_prefix("/assessments/")
         .and_then(|rest| rest.strip_suffix("/evidence"))
         .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
+
+/// The answer to an upload larger than the limit: the same refusal as one cut
+/// off mid-stream, as JSON for scripts or back on the page for a plain form.
+pub fn too_large(headers: &HeaderMap, max_file: MaxFileSize) -> Response {
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(|| "/".to_owned(), local_path);
+    error_response(
+        AppError::Evidence {
+            problem: EvidenceProblem::TooLarge {
+                max_mb: max_file.mb(),
+            },
+        },
+        wants_json(headers),
+        &back,
+    )
 }
 
 /// An error as the caller can use it: JSON with its status for scripts, or a
@@ -130,11 +154,19 @@ async fn receive(
         replaces: None,
     };
     let mut file = None;
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest)?
-    {
+    let too_large = || AppError::Evidence {
+        problem: EvidenceProblem::TooLarge {
+            max_mb: state.max_file.mb(),
+        },
+    };
+    let multipart_error = |err: MultipartError| {
+        if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::BadRequest
+        }
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
             let original = field.file_name().unwrap_or_default().to_owned();
@@ -143,20 +175,16 @@ async fn receive(
                 .receive(state.max_file.bytes())
                 .await
                 .map_err(internal)?;
-            while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
+            while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
                 incoming.write(&chunk).await.map_err(|err| match err {
-                    ReceiveError::TooLarge => AppError::Evidence {
-                        problem: EvidenceProblem::TooLarge {
-                            max_mb: state.max_file.mb(),
-                        },
-                    },
+                    ReceiveError::TooLarge => too_large(),
                     ReceiveError::Io(err) => internal(err),
                 })?;
             }
             file = Some((original, incoming.finish().await.map_err(internal)?));
             continue;
         }
-        let text = field.text().await.map_err(|_| AppError::BadRequest)?;
+        let text = field.text().await.map_err(multipart_error)?;
         if text.len() > MAX_TEXT_FIELD {
             return Err(AppError::BadRequest);
         }
@@ -177,6 +205,7 @@ async fn receive(
     }
     let mime = received
         .sniffed_type()
+        .await
         .filter(|mime| is_allowed(mime))
         .ok_or(AppError::Evidence {
             problem: EvidenceProblem::TypeNotAllowed,

@@ -1,8 +1,10 @@
 //! HTTP middleware of our own: the status mapping of server-function errors,
 //! the cross-site request check, and the security headers.
 
+use app::api::assessments::ImportAnswers;
 use app::api::rubrics::ImportRubric;
-use app::error::AppError;
+use app::domain::evidence::MaxFileSize;
+use app::error::{AppError, Field, Problem, WorkbookProblem};
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
 use axum::extract::State;
@@ -10,7 +12,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode}
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use http_body_util::Limited;
+use http_body_util::{BodyExt, Limited};
 use leptos::server_fn::ServerFn;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -33,15 +35,17 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::TooManyAttempts {
-            retry_after_minutes,
-        } = err
+        let retry_after_seconds = match err {
+            AppError::TooManyAttempts {
+                retry_after_minutes,
+            } => Some(u64::from(retry_after_minutes) * 60),
+            AppError::Busy => Some(5),
+            _ => None,
+        };
+        if let Some(value) =
+            retry_after_seconds.and_then(|s| HeaderValue::from_str(&s.to_string()).ok())
         {
-            if let Ok(value) =
-                HeaderValue::from_str(&(u64::from(retry_after_minutes) * 60).to_string())
-            {
-                parts.headers.insert(header::RETRY_AFTER, value);
-            }
+            parts.headers.insert(header::RETRY_AFTER, value);
         }
     }
     Response::from_parts(parts, Body::from(bytes))
@@ -53,7 +57,17 @@ pub struct BodyLimits {
     pub default: usize,
     pub upload: usize,
     pub evidence: usize,
+    pub max_file: MaxFileSize,
 }
+
+/// The server functions that take a workbook upload.
+fn is_workbook_upload(path: &str) -> bool {
+    path == <ImportRubric as ServerFn>::PATH || path == <ImportAnswers as ServerFn>::PATH
+}
+
+/// How much of an oversized browser upload is read (and dropped) before the
+/// refusal, so the browser is still listening when it comes.
+const DRAIN_AT_MOST: usize = 256 * 1024 * 1024;
 
 /// Caps every request body: an announced size over the limit is a 413 before
 /// anything is read, and a body that runs past it mid-stream is cut off.
@@ -63,9 +77,11 @@ pub async fn limit_body(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
-    let limit = if path == <ImportRubric as ServerFn>::PATH {
+    let evidence = crate::evidence::is_upload_path(path);
+    let workbook = is_workbook_upload(path);
+    let limit = if workbook {
         limits.upload
-    } else if crate::evidence::is_upload_path(path) {
+    } else if evidence {
         limits.evidence
     } else {
         limits.default
@@ -76,10 +92,31 @@ pub async fn limit_body(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|size| size > limit) {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+        let (parts, body) = request.into_parts();
+        if evidence {
+            drain(body).await;
+            return crate::evidence::too_large(&parts.headers, limits.max_file);
+        }
+        let refusal = if workbook {
+            AppError::field(Field::File, Problem::Workbook(WorkbookProblem::TooLarge))
+        } else {
+            AppError::BadRequest
+        };
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(HeaderName::from_static(SERVER_FN_ERROR_HEADER), "1")],
+            axum::Json(refusal),
+        )
+            .into_response();
     }
     next.run(request.map(|body| Body::new(Limited::new(body, limit))))
         .await
+}
+
+async fn drain(body: Body) {
+    let mut body = Limited::new(body, DRAIN_AT_MOST);
+    let reading = async { while let Some(Ok(_)) = body.frame().await {} };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(120), reading).await;
 }
 
 /// Refuses state-changing requests that a browser sent from another site.

@@ -8,11 +8,17 @@ use server::config::{Cli, Command, DemoArgs, DemoCommand, LkeCommand, UserComman
 use server::startup::{open_database, Application};
 use server::{cli, demo, telemetry};
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let args = Cli::parse();
     telemetry::init(args.settings.log_format);
-    match run(args).await {
+    let runtime = match server::startup::runtime() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");

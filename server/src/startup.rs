@@ -46,6 +46,28 @@ pub enum StartupError {
     },
 }
 
+/// Stack of each runtime thread. Rendering a large page (the review overview
+/// of 113 items) goes deep; 2 MiB, tokio's default, overflowed in debug builds
+/// under concurrent renders. It is address space, not memory, until used.
+const THREAD_STACK: usize = 8 * 1024 * 1024;
+
+/// The runtime `zi` and the integration tests run on.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK)
+        .build()
+}
+
+/// Like [`runtime`] with `workers` threads, as the tests use it.
+pub fn runtime_with_workers(workers: usize) -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .worker_threads(workers)
+        .thread_stack_size(THREAD_STACK)
+        .build()
+}
+
 /// A 20 MB workbook plus the form fields around it.
 const WORKBOOK_UPLOAD_LIMIT: usize = 20 * 1024 * 1024 + 64 * 1024;
 
@@ -66,7 +88,7 @@ pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
             source,
         })?;
     }
-    let db = db::connect(&url, 10).await?;
+    let db = db::connect(&url, settings.db_pool.max(1)).await?;
     db::migrate(&db).await?;
     db::rubrics::ensure_builtin(&db).await?;
     Ok(db)
@@ -153,8 +175,8 @@ fn leptos_options(settings: &Settings, addr: SocketAddr) -> LeptosOptions {
 }
 
 fn router(settings: &Settings, state: AppState, evidence: EvidenceState) -> Router {
-    let evidence_limit =
-        usize::try_from(evidence.max_file.bytes()).unwrap_or(usize::MAX) + 64 * 1024;
+    let max_file = evidence.max_file;
+    let evidence_limit = usize::try_from(max_file.bytes()).unwrap_or(usize::MAX) + 64 * 1024;
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("zi_session")
         .with_http_only(true)
@@ -192,13 +214,19 @@ fn router(settings: &Settings, state: AppState, evidence: EvidenceState) -> Rout
         .route("/healthz", get(routes::healthz))
         .route("/readyz", get(routes::readyz))
         .with_state(state)
-        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br())
+        .nest_service(
+            "/pkg",
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .merge(app)
         .layer(from_fn_with_state(
             layers::BodyLimits {
                 default: body_limit,
                 upload: WORKBOOK_UPLOAD_LIMIT,
                 evidence: evidence_limit,
+                max_file,
             },
             layers::limit_body,
         ));

@@ -83,10 +83,50 @@ pub struct Received {
 }
 
 impl Received {
-    /// The content type sniffed from the bytes (never from the name).
-    pub fn sniffed_type(&self) -> Option<&'static str> {
-        infer::get(&self.head).map(|kind| kind.mime_type())
+    /// The content type sniffed from the bytes (never from the name). A ZIP
+    /// is opened and judged by what it declares (Office Open XML, OpenDocument):
+    /// the first bytes of a document depend on the program that wrote it.
+    pub async fn sniffed_type(&self) -> Option<&'static str> {
+        if !self.head.starts_with(b"PK\x03\x04") {
+            return infer::get(&self.head).map(|kind| kind.mime_type());
+        }
+        let path = self.temp.0.clone()?;
+        tokio::task::spawn_blocking(move || container_type_of(&path))
+            .await
+            .ok()
+            .flatten()
     }
+}
+
+/// The largest `[Content_Types].xml` or `mimetype` read from a container.
+const DECLARATION_LIMIT: u64 = 1024 * 1024;
+
+fn container_type_of(path: &Path) -> Option<&'static str> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).ok()?).ok()?;
+    let entries: Vec<String> = archive
+        .file_names()
+        .collect::<Result<Vec<_>, _>>()
+        .ok()?
+        .into_iter()
+        .map(|name| name.into_owned())
+        .collect();
+    let mut read = |name: &str| -> Option<String> {
+        let entry = archive.by_name(name).ok()?;
+        let mut text = String::new();
+        entry
+            .take(DECLARATION_LIMIT)
+            .read_to_string(&mut text)
+            .ok()?;
+        Some(text)
+    };
+    let content_types = read("[Content_Types].xml");
+    let mimetype = read("mimetype");
+    app::domain::evidence::container_type(&app::domain::evidence::Container {
+        entries: &entries,
+        content_types: content_types.as_deref(),
+        mimetype: mimetype.as_deref(),
+    })
 }
 
 /// Removes its file when dropped, unless it was moved into place.
@@ -229,7 +269,7 @@ mod tests {
         let mut incoming = store.receive(1024).await.unwrap();
         incoming.write(b"%PDF-1.7\n%fake but typed").await.unwrap();
         assert_eq!(
-            incoming.finish().await.unwrap().sniffed_type(),
+            incoming.finish().await.unwrap().sniffed_type().await,
             Some("application/pdf")
         );
         let mut incoming = store.receive(1024).await.unwrap();
@@ -238,7 +278,7 @@ mod tests {
             .await
             .unwrap();
         assert_ne!(
-            incoming.finish().await.unwrap().sniffed_type(),
+            incoming.finish().await.unwrap().sniffed_type().await,
             Some("application/pdf")
         );
         std::fs::remove_dir_all(dir).unwrap();

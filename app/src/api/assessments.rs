@@ -90,7 +90,14 @@ pub async fn import_answers(data: MultipartData) -> Result<WorkbookImported, App
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     let max_file = usize::try_from(Limits::default().max_file_bytes).unwrap_or(usize::MAX);
-    let form = upload::read_form(data, "file", max_file).await?;
+    let form = upload::read_form(data, "file", max_file, async |fields| {
+        let id = fields.get("assessment").ok_or(AppError::BadRequest)?;
+        let mut conn = state.db.acquire().await?;
+        assessments::may_change(&mut conn, &user, id)
+            .await
+            .map(drop)
+    })
+    .await?;
     let id = form
         .fields
         .get("assessment")

@@ -55,14 +55,14 @@ pub async fn change_password(
     let stored = users::password_hash(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !auth::verify_password(stored, current).await {
+    if !auth::verify_password(Some(stored), current).await? {
         return Err(AppError::field(
             Field::CurrentPassword,
             Problem::WrongPassword,
         ));
     }
     let hash = auth::hash_password(new_password.expose().to_owned()).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::db::begin_write(&state.db).await?;
     users::set_password_hash(&mut tx, id, &hash).await?;
     // Every other session of this user ends; this one continues under a new id.
     sessions::delete_for_user(&mut tx, id.as_str()).await?;

@@ -100,7 +100,7 @@ pub async fn update_period(
 
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::db::begin_write(&state.db).await?;
     let before = store::get(&mut tx, &id).await?.ok_or(AppError::NotFound)?;
     let dates = periods::parse_dates(
         [
@@ -184,7 +184,7 @@ pub async fn extend_window(assessment: String, until: String) -> Result<(), AppE
     let until: Day = until
         .parse()
         .map_err(|_| AppError::field(Field::Until, Problem::Date))?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::db::begin_write(&state.db).await?;
     let before = assessments::get(&mut tx, &assessment)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -62,13 +62,30 @@ pub async fn return_assessment(
 }
 
 /// Makes the evaluators' lane the official score and records the gate verdict.
+/// Irreversible: `confirm` must be ticked, and `unreviewed` must name how many
+/// items are still unreviewed (as the page showed it).
 #[server(endpoint = "review/finalize")]
-pub async fn finalize_assessment(assessment: String) -> Result<AssessmentState, AppError> {
+pub async fn finalize_assessment(
+    assessment: String,
+    #[server(default)] confirm: Option<String>,
+    #[server(default)] unreviewed: Option<String>,
+) -> Result<AssessmentState, AppError> {
+    use crate::domain::review::FinalizeConfirmation;
     use crate::server::review::{decide, Decision};
     use crate::server::{auth, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
-    decide(&state.db, &user, &assessment, Decision::Finalize).await
+    let confirmation = match (confirm, unreviewed.and_then(|n| n.trim().parse().ok())) {
+        (Some(_), Some(n)) => FinalizeConfirmation::Unreviewed(n),
+        _ => FinalizeConfirmation::None,
+    };
+    decide(
+        &state.db,
+        &user,
+        &assessment,
+        Decision::Finalize(confirmation),
+    )
+    .await
 }
 
 /// The active users who hold the evaluator role, for the team form.
@@ -127,14 +144,17 @@ pub async fn propose_assessment(
     review::propose(&state.db, &user, &assessment, confirm.is_some()).await
 }
 
-/// Records the national team's decision: `awarded` is `yes` or `no`.
+/// Records the national team's decision: `awarded` is `yes` or `no` (nothing
+/// is preselected), and `confirm` must be ticked: it cannot be undone.
 #[server(endpoint = "review/result")]
 pub async fn record_national_result(
     assessment: String,
-    awarded: String,
+    #[server(default)] awarded: String,
     decided_on: String,
     #[server(default)] decree: String,
+    #[server(default)] confirm: Option<String>,
 ) -> Result<AssessmentState, AppError> {
+    use crate::error::{Field, Problem};
     use crate::server::review::{record_result, NationalResult};
     use crate::server::{auth, request};
     let (state, session) = request().await?;
@@ -142,7 +162,7 @@ pub async fn record_national_result(
     let awarded = match awarded.as_str() {
         "yes" => true,
         "no" => false,
-        _ => return Err(AppError::BadRequest),
+        _ => return Err(AppError::field(Field::Awarded, Problem::Required)),
     };
     record_result(
         &state.db,
@@ -150,6 +170,7 @@ pub async fn record_national_result(
         &assessment,
         NationalResult {
             awarded,
+            confirmed: confirm.is_some(),
             decided_on,
             decree,
         },

@@ -20,7 +20,7 @@ pub async fn get_gates(key: String) -> Result<GateSet, AppError> {
     use crate::server::{auth, db, request};
     let (state, session) = request().await?;
     auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
-    let (_, gates) = db::rubrics::get(&state.db, &key)
+    let (_, gates) = db::rubrics::get(&mut *state.db.acquire().await?, &key)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(gates)
@@ -50,13 +50,13 @@ pub async fn update_gates(
             .collect()
     };
     let (wbk, wbbm) = (parse(&wbk)?, parse(&wbbm)?);
-    let (_, before) = rubrics::get(&state.db, &key)
+    let (_, before) = rubrics::get(&mut *state.db.acquire().await?, &key)
         .await?
         .ok_or(AppError::NotFound)?;
     let after = before
         .with_thresholds(&wbk, &wbbm)
         .map_err(|_| AppError::field(Field::Threshold, Problem::Number))?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::db::begin_write(&state.db).await?;
     rubrics::set_gates(&mut tx, &key, &after).await?;
     audit::record(
         &mut tx,
@@ -91,7 +91,7 @@ pub async fn import_rubric(data: MultipartData) -> Result<RubricImported, AppErr
     let admin = auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
     let limits = Limits::default();
     let max_file = usize::try_from(limits.max_file_bytes).unwrap_or(usize::MAX);
-    let form = upload::read_form(data, "file", max_file).await?;
+    let form = upload::read_form(data, "file", max_file, async |_| Ok(())).await?;
     let text = |name: &str, field: Field| -> Result<String, AppError> {
         let value = form.fields.get(name).map(|v| v.trim()).unwrap_or_default();
         if value.is_empty() {
@@ -132,7 +132,7 @@ pub async fn import_rubric(data: MultipartData) -> Result<RubricImported, AppErr
             AppError::field(Field::File, Problem::Workbook(err.workbook_problem()))
         })?;
     let gates = builtin_gates_90_2021().for_rubric(&key);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::db::begin_write(&state.db).await?;
     rubrics::insert(&mut tx, &imported.rubric, &gates, false).await?;
     audit::record(
         &mut tx,

@@ -59,7 +59,7 @@ pub async fn update_unit(
     let name = UnitName::parse(&name).on(Field::Name)?;
     let kind: UnitKind = kind.parse().on(Field::Kind)?;
     let parent = optional_id(&parent);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::db::begin_write(&state.db).await?;
     let before = units::get(&mut tx, &id).await?.ok_or(AppError::NotFound)?;
     let parent_path = match &parent {
         Some(parent) => Some(
@@ -97,7 +97,7 @@ pub async fn set_unit_active(id: String, active: bool) -> Result<(), AppError> {
     let (state, session) = request().await?;
     let user = auth::authorize(&state.db, &session, Action::AdministerUnits).await?;
     let id = UnitId::new(id);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::db::begin_write(&state.db).await?;
     let before = units::get(&mut tx, &id).await?.ok_or(AppError::NotFound)?;
     units::set_active(&mut tx, &id, active).await?;
     audit::record(

@@ -73,7 +73,7 @@ pub async fn reset_password(id: String, password: String, confirm: String) -> Re
     let id = UserId::new(id);
     let password = NewPassword::parse(&password, &confirm).on(Field::Password)?;
     let hash = auth::hash_password(password.expose().to_owned()).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::db::begin_write(&state.db).await?;
     if !users::set_password_hash(&mut tx, &id, &hash).await? {
         return Err(AppError::NotFound);
     }
@@ -115,7 +115,7 @@ pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
     if before.active == active {
         return Ok(());
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::db::begin_write(&state.db).await?;
     users::set_active(&mut tx, &id, active).await?;
     if !active {
         sessions::delete_for_user(&mut tx, id.as_str()).await?;
@@ -156,7 +156,7 @@ pub async fn grant_role(id: String, role: String, unit: String) -> Result<(), Ap
     users::get(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::db::begin_write(&state.db).await?;
     ensure_unit_exists(&mut tx, &grant).await?;
     if users::add_grant(&mut tx, &id, &grant).await? {
         audit::record(
@@ -196,7 +196,7 @@ pub async fn revoke_role(id: String, grant: String) -> Result<(), AppError> {
     if id == admin.actor.user_id && revoked.role == crate::domain::role::Role::Admin {
         return Err(AppError::Forbidden);
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::db::begin_write(&state.db).await?;
     users::remove_grant(&mut tx, &id, &grant).await?;
     audit::record(
         &mut tx,

@@ -10,6 +10,8 @@ use crate::error::{AppError, EvidenceProblem, Problem, Refusal, WorkbookProblem}
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
 
+use super::labels::date_label;
+
 /// The sentence a user reads for an error, in the current language.
 pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
     let text = match err {
@@ -20,6 +22,7 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::TooManyAttempts { .. } => t_string!(i18n, errors.too_many_attempts),
         AppError::BadRequest => t_string!(i18n, errors.bad_request),
         AppError::Network => t_string!(i18n, errors.network),
+        AppError::Busy => t_string!(i18n, errors.busy),
         AppError::Internal => t_string!(i18n, errors.internal),
         AppError::Invalid { problem, .. } => problem_text(i18n, problem),
         AppError::Answer { item, problem } => {
@@ -60,6 +63,12 @@ pub fn value_problem_text(i18n: I18nContext<Locale>, problem: ValueProblem) -> &
 fn refusal_text(i18n: I18nContext<Locale>, refusal: Refusal) -> String {
     match refusal {
         Refusal::Locked => t_string!(i18n, errors.locked).to_string(),
+        Refusal::WindowNotOpen { opens } => t_string!(
+            i18n,
+            errors.window_not_open,
+            opens = date_label(i18n, opens)
+        )
+        .to_string(),
         Refusal::WindowClosed => t_string!(i18n, errors.window_closed).to_string(),
         Refusal::Unconfirmed {
             unanswered,
@@ -79,6 +88,9 @@ fn refusal_text(i18n: I18nContext<Locale>, refusal: Refusal) -> String {
         Refusal::Duplicate => t_string!(i18n, errors.duplicate).to_string(),
         Refusal::ReviewClosed => t_string!(i18n, errors.review_closed).to_string(),
         Refusal::FailsGates => t_string!(i18n, errors.fails_gates).to_string(),
+        Refusal::FinalizeUnconfirmed { unreviewed } => {
+            t_string!(i18n, errors.finalize_unconfirmed, unreviewed = unreviewed).to_string()
+        }
     }
 }
 

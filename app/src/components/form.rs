@@ -21,6 +21,25 @@ pub fn field_error<T: Send + Sync + 'static>(
     })
 }
 
+/// The initial text of a `<textarea>`, as HTML. The renderer writes a
+/// textarea's children unescaped (like `<script>`), so a note holding
+/// `</textarea>` would end the element and inject what follows; the text goes
+/// in escaped instead, which the browser reads back as exactly the text.
+pub fn textarea_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            c => html.push(c),
+        }
+    }
+    html
+}
+
 /// A labelled input with its error underneath, wired for screen readers.
 #[component]
 pub fn TextField(

@@ -1,5 +1,6 @@
 use crate::domain::assessment::Target;
 use crate::domain::lke::{AreaId, AssessmentState, GateScope, GateTarget, Part};
+use crate::domain::period::Day;
 use crate::domain::review::ReviewStatus;
 use crate::domain::role::Role;
 use crate::domain::unit::UnitKind;
@@ -127,4 +128,24 @@ pub fn target_label(target: Target) -> &'static str {
         Target::Wbk => "WBK",
         Target::Wbbm => "WBBM",
     }
+}
+
+/// A date as people write it: "2 Desember 2026" (or "2 December 2026").
+pub fn date_label(i18n: impl Lang, day: Day) -> String {
+    let locale = i18n.locale();
+    let month = match day.month() {
+        1 => td_string!(locale, months.january),
+        2 => td_string!(locale, months.february),
+        3 => td_string!(locale, months.march),
+        4 => td_string!(locale, months.april),
+        5 => td_string!(locale, months.may),
+        6 => td_string!(locale, months.june),
+        7 => td_string!(locale, months.july),
+        8 => td_string!(locale, months.august),
+        9 => td_string!(locale, months.september),
+        10 => td_string!(locale, months.october),
+        11 => td_string!(locale, months.november),
+        _ => td_string!(locale, months.december),
+    };
+    format!("{} {month} {}", day.day_of_month(), day.year())
 }

@@ -347,7 +347,9 @@ pub fn coverage(
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum SubmitRefusal {
-    #[error("the self-assessment window is not open")]
+    #[error("the self-assessment window has not opened yet")]
+    WindowNotOpen,
+    #[error("the self-assessment window has closed")]
     WindowClosed,
     #[error("the LKE has gaps and the unit did not confirm")]
     Unconfirmed,
@@ -365,8 +367,10 @@ pub fn submit(
 ) -> Result<AssessmentState, SubmitRefusal> {
     let next = transition(state, WorkflowEvent::Submit)
         .map_err(|err| SubmitRefusal::Workflow(err.reason))?;
-    if !window.is_open() {
-        return Err(SubmitRefusal::WindowClosed);
+    match window {
+        Window::NotYetOpen { .. } => return Err(SubmitRefusal::WindowNotOpen),
+        Window::Closed { .. } => return Err(SubmitRefusal::WindowClosed),
+        Window::Open { .. } => {}
     }
     if !gaps.is_empty() && !confirmed {
         return Err(SubmitRefusal::Unconfirmed);
@@ -374,9 +378,29 @@ pub fn submit(
     Ok(next)
 }
 
-/// Whether the unit may change answers and evidence in this state.
-pub fn unit_may_edit(state: AssessmentState) -> bool {
-    !is_locked_for_unit(state)
+/// Why the unit may not change its answers and evidence now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EditBlock {
+    /// Submitted (or further along): only the evaluators act now.
+    Locked,
+    /// A draft whose self-assessment window has not opened yet.
+    NotYetOpen,
+    /// A draft whose self-assessment window (with any extension) has closed.
+    WindowClosed,
+}
+
+/// Whether the unit may change answers and evidence: never once submitted, and
+/// a draft only inside its self-assessment window. A returned assessment stays
+/// open for the corrections the evaluators asked for, whatever the date.
+pub fn unit_may_edit(state: AssessmentState, window: Window) -> Result<(), EditBlock> {
+    if is_locked_for_unit(state) {
+        return Err(EditBlock::Locked);
+    }
+    match (state, window) {
+        (AssessmentState::Draft, Window::NotYetOpen { .. }) => Err(EditBlock::NotYetOpen),
+        (AssessmentState::Draft, Window::Closed { .. }) => Err(EditBlock::WindowClosed),
+        _ => Ok(()),
+    }
 }
 
 /// Longest note the unit may write on one item.
@@ -531,6 +555,35 @@ mod tests {
             submit(S::Submitted, open, &none, true),
             Err(SubmitRefusal::Workflow(RefusalReason::AlreadySubmitted))
         );
-        assert!(unit_may_edit(S::Returned) && !unit_may_edit(S::Submitted));
+        let early = Window::at(day("2025-11-01"), start, end);
+        assert_eq!(
+            submit(S::Draft, early, &none, true),
+            Err(SubmitRefusal::WindowNotOpen)
+        );
+    }
+
+    #[test]
+    fn a_draft_is_editable_only_inside_its_window_and_a_returned_one_always() {
+        let day = |s: &str| s.parse::<Day>().unwrap();
+        let (start, end) = (day("2027-01-01"), day("2027-03-31"));
+        let at = |today: &str| Window::at(day(today), start, end);
+        use AssessmentState as S;
+        assert_eq!(unit_may_edit(S::Draft, at("2027-02-01")), Ok(()));
+        assert_eq!(
+            unit_may_edit(S::Draft, at("2026-12-01")),
+            Err(EditBlock::NotYetOpen),
+            "a future year's draft waits for its window"
+        );
+        assert_eq!(
+            unit_may_edit(S::Draft, at("2027-04-01")),
+            Err(EditBlock::WindowClosed)
+        );
+        assert_eq!(unit_may_edit(S::Returned, at("2027-05-01")), Ok(()));
+        for locked in [S::Submitted, S::Finalized, S::Proposed, S::Awarded] {
+            assert_eq!(
+                unit_may_edit(locked, at("2027-02-01")),
+                Err(EditBlock::Locked)
+            );
+        }
     }
 }

@@ -18,6 +18,101 @@ pub const ALLOWED_TYPES: [&str; 11] = [
     "application/vnd.oasis.opendocument.presentation",
 ];
 
+/// What the inside of a ZIP-based document says about it.
+#[derive(Debug, Default)]
+pub struct Container<'a> {
+    /// Every entry's name, in any order.
+    pub entries: &'a [String],
+    /// The text of `[Content_Types].xml` (Office Open XML), if present.
+    pub content_types: Option<&'a str>,
+    /// The text of the `mimetype` entry (OpenDocument), if present.
+    pub mimetype: Option<&'a str>,
+}
+
+/// The main parts that make an Office Open XML package a document we accept.
+const OOXML_MAIN_PARTS: [(&str, &str); 3] = [
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+];
+
+/// What no document needs to carry: programs and macros.
+const EXECUTABLE_ENDINGS: [&str; 14] = [
+    ".exe",
+    ".dll",
+    ".com",
+    ".scr",
+    ".msi",
+    ".bat",
+    ".cmd",
+    ".ps1",
+    ".vbs",
+    ".js",
+    ".jar",
+    ".class",
+    ".hta",
+    "vbaproject.bin",
+];
+
+/// The document type of a ZIP container, decided by what it declares (its
+/// content types or its `mimetype`), whatever the order of its entries: Word,
+/// LibreOffice, WPS and generators all order them differently. A ZIP that
+/// declares nothing we accept, names a main part it does not hold, or carries
+/// a program or macros is no document.
+pub fn container_type(container: &Container<'_>) -> Option<&'static str> {
+    let has = |name: &str| container.entries.iter().any(|e| e == name);
+    let carries_code = container.entries.iter().any(|e| {
+        let lower = e.to_ascii_lowercase();
+        EXECUTABLE_ENDINGS.iter().any(|end| lower.ends_with(end))
+    });
+    if carries_code {
+        return None;
+    }
+    if let Some(mimetype) = container.mimetype {
+        let declared = mimetype.trim();
+        return ALLOWED_TYPES
+            .iter()
+            .find(|t| t.starts_with("application/vnd.oasis.opendocument.") && **t == declared)
+            .filter(|_| has("content.xml"))
+            .copied();
+    }
+    let overrides = container.content_types?.split("<Override").skip(1);
+    for element in overrides {
+        let element = element.split('>').next().unwrap_or_default();
+        let (Some(part), Some(kind)) = (
+            attribute(element, "PartName"),
+            attribute(element, "ContentType"),
+        ) else {
+            continue;
+        };
+        let Some((_, mime)) = OOXML_MAIN_PARTS.iter().find(|(main, _)| *main == kind) else {
+            continue;
+        };
+        if has(part.trim_start_matches('/')) {
+            return Some(mime);
+        }
+    }
+    None
+}
+
+/// The value of `name="…"` (or `name='…'`) in the text of one XML start tag.
+fn attribute<'a>(element: &'a str, name: &str) -> Option<&'a str> {
+    let at = element.find(&format!("{name}="))? + name.len() + 1;
+    let rest = &element[at..];
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &rest[1..];
+    value.find(quote).map(|end| &value[..end])
+}
+
 pub fn is_allowed(sniffed: &str) -> bool {
     ALLOWED_TYPES.contains(&sniffed)
 }
@@ -86,6 +181,120 @@ mod tests {
         assert!(!is_allowed("application/zip"));
         assert!(!is_allowed("application/x-msdownload"));
         assert!(is_inline("image/png") && !is_inline("video/mp4"));
+    }
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    const DOCX_TYPES: &str = r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+
+    #[test]
+    fn office_documents_are_known_by_what_they_declare_in_any_order() {
+        let word_first = names(&[
+            "[Content_Types].xml",
+            "word/document.xml",
+            "docProps/core.xml",
+        ]);
+        let props_first = names(&[
+            "docProps/app.xml",
+            "docProps/core.xml",
+            "_rels/.rels",
+            "word/document.xml",
+            "[Content_Types].xml",
+        ]);
+        for entries in [&word_first, &props_first] {
+            let container = Container {
+                entries,
+                content_types: Some(DOCX_TYPES),
+                mimetype: None,
+            };
+            assert_eq!(
+                container_type(&container),
+                Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            );
+        }
+        let single_quoted = DOCX_TYPES.replace('"', "'");
+        let container = Container {
+            entries: &props_first,
+            content_types: Some(&single_quoted),
+            mimetype: None,
+        };
+        assert!(container_type(&container).is_some(), "either quote is XML");
+        let odt = names(&[
+            "META-INF/manifest.xml",
+            "content.xml",
+            "styles.xml",
+            "mimetype",
+        ]);
+        let container = Container {
+            entries: &odt,
+            content_types: None,
+            mimetype: Some("application/vnd.oasis.opendocument.text"),
+        };
+        assert_eq!(
+            container_type(&container),
+            Some("application/vnd.oasis.opendocument.text")
+        );
+    }
+
+    #[test]
+    fn a_zip_that_only_looks_like_a_document_is_not_one() {
+        let jar = names(&["word/", "META-INF/MANIFEST.MF", "Main.class"]);
+        assert_eq!(
+            container_type(&Container {
+                entries: &jar,
+                ..Container::default()
+            }),
+            None
+        );
+        let missing_part = names(&["[Content_Types].xml", "docProps/core.xml"]);
+        let container = Container {
+            entries: &missing_part,
+            content_types: Some(DOCX_TYPES),
+            mimetype: None,
+        };
+        assert_eq!(
+            container_type(&container),
+            None,
+            "the main part must be there"
+        );
+        let with_program = names(&[
+            "[Content_Types].xml",
+            "word/document.xml",
+            "word/embeddings/setup.exe",
+        ]);
+        let container = Container {
+            entries: &with_program,
+            content_types: Some(DOCX_TYPES),
+            mimetype: None,
+        };
+        assert_eq!(container_type(&container), None);
+        let macros = DOCX_TYPES.replace(
+            "wordprocessingml.document.main+xml",
+            "ms-word.document.macroEnabled.main+xml",
+        );
+        let container = Container {
+            entries: &word_first_entries(),
+            content_types: Some(&macros),
+            mimetype: None,
+        };
+        assert_eq!(
+            container_type(&container),
+            None,
+            "macro documents are not accepted"
+        );
+        let fake_odf = names(&["mimetype", "payload.bin"]);
+        let container = Container {
+            entries: &fake_odf,
+            content_types: None,
+            mimetype: Some("application/vnd.oasis.opendocument.text"),
+        };
+        assert_eq!(container_type(&container), None);
+    }
+
+    fn word_first_entries() -> Vec<String> {
+        names(&["[Content_Types].xml", "word/document.xml"])
     }
 
     #[test]

@@ -38,6 +38,15 @@ impl Day {
         self.0.year()
     }
 
+    /// 1 for January … 12 for December.
+    pub fn month(self) -> u8 {
+        u8::from(self.0.month())
+    }
+
+    pub fn day_of_month(self) -> u8 {
+        self.0.day()
+    }
+
     /// Whole days from `self` to `later` (negative when `later` is earlier).
     pub fn days_until(self, later: Day) -> i64 {
         (later.0 - self.0).whole_days()

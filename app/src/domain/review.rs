@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-use super::assessment::{apply, parse_item_value, ItemValue};
+use super::assessment::{apply, parse_item_value, scored_items, ItemValue};
 use super::lke::{
     evaluate, transition, Answers, AssessmentState, GateSet, HasilItemId, ItemCode, Predicate,
     QuestionCode, RefusalReason, RubricVersion, ScoreSheet, WorkflowEvent,
@@ -190,6 +190,26 @@ pub enum DecisionRefusal {
     NoSummary,
     #[error("the assessment does not pass the gates of its target and nobody confirmed")]
     FailsGates,
+    /// Finalizing needs a confirmation that names how many items nobody reviewed.
+    #[error("finalizing with {unreviewed} items not reviewed needs a confirmation")]
+    FinalizeUnconfirmed { unreviewed: u32 },
+}
+
+/// How many scored items have no status from the evaluators yet.
+pub fn unreviewed_items(
+    rubric: &RubricVersion,
+    reviewed: &std::collections::BTreeSet<ItemCode>,
+) -> u32 {
+    let open = scored_items(rubric).filter(|item| !reviewed.contains(item));
+    u32::try_from(open.count()).unwrap_or(u32::MAX)
+}
+
+/// What the deciding evaluator confirmed before finalizing: nothing, or the
+/// number of items left unreviewed as the page showed it to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FinalizeConfirmation {
+    None,
+    Unreviewed(u32),
 }
 
 fn step(state: AssessmentState, event: WorkflowEvent) -> Result<AssessmentState, DecisionRefusal> {
@@ -208,9 +228,20 @@ pub fn return_to_unit(
     Ok(next)
 }
 
-/// Makes the evaluator's lane the official score.
-pub fn finalize(state: AssessmentState) -> Result<AssessmentState, DecisionRefusal> {
-    step(state, WorkflowEvent::Finalize)
+/// Makes the evaluator's lane the official score. It is irreversible, so it
+/// always needs a confirmation, and one that names exactly how many items are
+/// still unreviewed (where the unit's own answer would count): a confirmation
+/// given when fewer were open is not one for more.
+pub fn finalize(
+    state: AssessmentState,
+    unreviewed: u32,
+    confirmation: FinalizeConfirmation,
+) -> Result<AssessmentState, DecisionRefusal> {
+    let next = step(state, WorkflowEvent::Finalize)?;
+    if confirmation != FinalizeConfirmation::Unreviewed(unreviewed) {
+        return Err(DecisionRefusal::FinalizeUnconfirmed { unreviewed });
+    }
+    Ok(next)
 }
 
 /// Proposes a finalized assessment to the national team. One that does not
@@ -409,9 +440,32 @@ mod tests {
             return_to_unit(S::Draft, "x"),
             Err(DecisionRefusal::Workflow(RefusalReason::NotSubmitted))
         );
-        assert_eq!(finalize(S::Submitted), Ok(S::Finalized));
+        use FinalizeConfirmation as C;
         assert_eq!(
-            finalize(S::Draft),
+            finalize(S::Submitted, 0, C::Unreviewed(0)),
+            Ok(S::Finalized)
+        );
+        assert_eq!(
+            finalize(S::Submitted, 0, C::None),
+            Err(DecisionRefusal::FinalizeUnconfirmed { unreviewed: 0 }),
+            "an irreversible step is always confirmed"
+        );
+        assert_eq!(
+            finalize(S::Submitted, 113, C::None),
+            Err(DecisionRefusal::FinalizeUnconfirmed { unreviewed: 113 }),
+            "nothing reviewed, one click: refused"
+        );
+        assert_eq!(
+            finalize(S::Submitted, 5, C::Unreviewed(2)),
+            Err(DecisionRefusal::FinalizeUnconfirmed { unreviewed: 5 }),
+            "a confirmation for fewer open items is not one for more"
+        );
+        assert_eq!(
+            finalize(S::Submitted, 5, C::Unreviewed(5)),
+            Ok(S::Finalized)
+        );
+        assert_eq!(
+            finalize(S::Draft, 0, C::Unreviewed(0)),
             Err(DecisionRefusal::Workflow(RefusalReason::NotSubmitted))
         );
         assert_eq!(propose(S::Finalized, true, false), Ok(S::Proposed));

@@ -160,13 +160,14 @@ fn Manage(data: AssessmentData, actions: Actions) -> impl IntoView {
                     <fieldset class="options">
                         <legend>{t!(i18n, decisions.outcome)}</legend>
                         <div class="option">
-                            <input type="radio" id="awarded-yes" name="awarded" value="yes" checked=true />
+                            <input type="radio" id="awarded-yes" name="awarded" value="yes" required />
                             <label for="awarded-yes">{t!(i18n, states.awarded)}</label>
                         </div>
                         <div class="option">
                             <input type="radio" id="awarded-no" name="awarded" value="no" />
                             <label for="awarded-no">{t!(i18n, states.not_awarded)}</label>
                         </div>
+                        <p class="field-error" aria-live="polite">{move || field_error(actions.result.value(), Field::Awarded).get()}</p>
                     </fieldset>
                     <div class="field">
                         <label for="decided_on">{t!(i18n, decisions.decided_on)}</label>
@@ -177,6 +178,11 @@ fn Manage(data: AssessmentData, actions: Actions) -> impl IntoView {
                         <label for="decree">{t!(i18n, decisions.decree)}</label>
                         <input id="decree" name="decree" aria-describedby="decree-error" />
                         <p class="field-error" id="decree-error" aria-live="polite">{move || field_error(actions.result.value(), Field::Decree).get()}</p>
+                    </div>
+                    <div class="field checkbox">
+                        <input id="result-confirm" type="checkbox" name="confirm" value="yes" required aria-describedby="result-confirm-error" />
+                        <label for="result-confirm">{t!(i18n, decisions.confirm_result)}</label>
+                        <p class="field-error" id="result-confirm-error" aria-live="polite">{move || field_error(actions.result.value(), Field::Confirm).get()}</p>
                     </div>
                     <button type="submit" class="button primary">{t!(i18n, decisions.record)}</button>
                 </ActionForm>

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use crate::api::assessments::{load_assessment, SaveAnswers};
 use crate::api::evidence::{DeleteEvidence, LinkEvidence, RestoreEvidence};
 use crate::components::error::{error_text, value_problem_text, ErrorAlert};
+use crate::components::form::textarea_html;
 use crate::components::labels::{area_label, part_label};
 use crate::components::score::{percent, ScorePanel};
 use crate::domain::assessment::{apply, parse_item_value};
@@ -442,7 +443,7 @@ fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
             <div class="field">
                 <label for=note_id.clone()>{t!(i18n, area.note)}</label>
                 <textarea id=note_id name=format!("note[{code}]") form="answers" rows="2" disabled=disabled
-                    on:change=move |ev| on_note(event_target_value(&ev))>{note}</textarea>
+                    on:change=move |ev| on_note(event_target_value(&ev)) inner_html=textarea_html(&note)></textarea>
             </div>
             {status}
             <EvidenceList item walk />

@@ -19,7 +19,7 @@ use crate::components::form::{cleared_on_success, field_error};
 use crate::components::labels::{area_label, part_label, state_label, target_label};
 use crate::components::score::{percent, ScorePanel};
 use crate::components::workbook::SheetNotes;
-use crate::domain::assessment::{coverage, gaps, scored_items, unit_may_edit};
+use crate::domain::assessment::{coverage, gaps, scored_items, unit_may_edit, EditBlock};
 use crate::domain::lke::{format_id, score, ItemCode, Part, Predicate};
 use crate::domain::period::Window;
 use crate::error::{AppError, Field};
@@ -151,7 +151,9 @@ fn Overview(
         move || answers.clone()
     });
     let holds_wbk = data.holds_wbk();
-    let may_submit = data.rights.member && unit_may_edit(data.header.summary.state);
+    let may_submit = data.rights.member
+        && unit_may_edit(data.header.summary.state, data.header.self_window)
+            != Err(EditBlock::Locked);
     let outcome = submit.value();
     let review = data.review.clone();
     let return_summary = review

@@ -17,7 +17,7 @@ use crate::domain::lke::{
     format_id, score, HasilItemId, ItemCode, RubricVersion, ScoreSheet, Subtotal,
 };
 use crate::domain::period::Window;
-use crate::domain::review::disagreements;
+use crate::domain::review::{disagreements, unreviewed_items};
 use crate::error::Field;
 use crate::i18n::*;
 use crate::model::AssessmentData;
@@ -144,6 +144,13 @@ fn ReviewOverview(
     let team = review.team.clone();
     let has_lead = team.iter().any(|m| m.lead);
     let holds_wbk = data.holds_wbk();
+    let reviewed = review
+        .entries
+        .values()
+        .filter(|e| e.status.is_some())
+        .map(|e| e.item)
+        .collect();
+    let unreviewed = unreviewed_items(&rubric, &reviewed);
     view! {
         <AssessmentHeading header=data.header.clone() />
         <p>
@@ -198,7 +205,7 @@ fn ReviewOverview(
                     })}
                 </section>
                 {if data.rights.decide {
-                    view! { <Decisions id=id.clone() give_back finalize /> }.into_any()
+                    view! { <Decisions id=id.clone() give_back finalize unreviewed /> }.into_any()
                 } else if data.rights.review && has_lead {
                     view! { <p class="alert alert-info">{t!(i18n, review.not_lead)}</p> }.into_any()
                 } else {
@@ -224,6 +231,7 @@ fn Decisions(
     id: String,
     give_back: ServerAction<ReturnAssessment>,
     finalize: ServerAction<FinalizeAssessment>,
+    unreviewed: u32,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let (return_id, finalize_id) = (id.clone(), id);
@@ -243,8 +251,24 @@ fn Decisions(
         <section class="card" aria-labelledby="finalize-title">
             <h2 id="finalize-title">{t!(i18n, review.finalize_title)}</h2>
             <p class="muted">{t!(i18n, review.finalize_hint)}</p>
+            {(unreviewed > 0).then(|| view! {
+                <p class="alert alert-warning" data-testid="unreviewed">
+                    {t!(i18n, review.unreviewed_warning, unreviewed = unreviewed)}
+                </p>
+            })}
             <ActionForm action=finalize>
                 <input type="hidden" name="assessment" value=finalize_id />
+                <input type="hidden" name="unreviewed" value=unreviewed.to_string() />
+                <div class="field checkbox">
+                    <input id="finalize-confirm" type="checkbox" name="confirm" value="yes" required />
+                    <label for="finalize-confirm">
+                        {if unreviewed > 0 {
+                            t_string!(i18n, review.finalize_confirm_unreviewed, unreviewed = unreviewed).to_string()
+                        } else {
+                            t_string!(i18n, review.finalize_confirm).to_string()
+                        }}
+                    </label>
+                </div>
                 <button type="submit" class="button primary">{t!(i18n, review.finalize_button)}</button>
             </ActionForm>
         </section>

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::api::review::SaveReview;
 use crate::components::error::error_text;
+use crate::components::form::textarea_html;
 use crate::components::labels::{area_label, part_label, review_status_label};
 use crate::components::score::percent;
 use crate::domain::lke::{
@@ -285,7 +286,7 @@ fn ReviewForm(spec: ItemSpec, entry: Option<ReviewEntry>, lanes: Lanes) -> impl 
             {input}
             <div class="field">
                 <label for=note_id.clone()>{t!(i18n, review.note_to_unit)}</label>
-                <textarea id=note_id name="note" rows="2">{note}</textarea>
+                <textarea id=note_id name="note" rows="2" inner_html=textarea_html(&note)></textarea>
             </div>
             <div class="field">
                 <label for=status_id.clone()>{t!(i18n, common.status)}</label>

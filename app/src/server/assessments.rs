@@ -13,7 +13,7 @@ use super::db::{
 };
 use super::lke::{read_answers, sheet_notes, Limits};
 use crate::domain::assessment::{
-    self as rules, answers_from_stored, parse_item_value, unit_may_edit, SubmitRefusal,
+    self as rules, answers_from_stored, parse_item_value, unit_may_edit, EditBlock, SubmitRefusal,
     MAX_NOTE_CHARS,
 };
 use crate::domain::lke::{
@@ -60,7 +60,7 @@ pub async fn open(
     let team_has_lead = team.iter().any(|m| m.lead);
     let rights = Rights {
         member,
-        edit: member && unit_may_edit(state),
+        edit: member && unit_may_edit(state, self_window(&assessment, today())).is_ok(),
         administer: can(actor, Action::AdministerReview).is_ok(),
         evaluator,
         review: evaluator && review_open(state),
@@ -75,8 +75,8 @@ pub async fn open(
 }
 
 /// Like [`open`], but the caller must be a member of the unit and the
-/// assessment must be open for changes.
-pub async fn open_for_change(
+/// assessment open for the unit's changes today; says why not otherwise.
+pub async fn may_change(
     conn: &mut AnyConnection,
     user: &SessionUser,
     id: &str,
@@ -85,9 +85,26 @@ pub async fn open_for_change(
     if !access.rights.member {
         return Err(AppError::Forbidden);
     }
-    if !access.rights.edit {
-        return Err(AppError::Refused(Refusal::Locked));
-    }
+    let assessment = &access.assessment;
+    unit_may_edit(assessment.state(), self_window(assessment, today())).map_err(|block| {
+        AppError::Refused(match block {
+            EditBlock::Locked => Refusal::Locked,
+            EditBlock::NotYetOpen => Refusal::WindowNotOpen {
+                opens: assessment.dates.self_start,
+            },
+            EditBlock::WindowClosed => Refusal::WindowClosed,
+        })
+    })?;
+    Ok(access)
+}
+
+/// [`may_change`] inside a write transaction, holding the assessment's row.
+pub async fn open_for_change(
+    conn: &mut AnyConnection,
+    user: &SessionUser,
+    id: &str,
+) -> Result<Access, AppError> {
+    let access = may_change(conn, user, id).await?;
     assessments::lock(conn, id).await?;
     Ok(access)
 }
@@ -100,8 +117,13 @@ pub fn self_window(assessment: &Assessment, today: Day) -> Window {
     Window::at(today, assessment.dates.self_start, assessment.self_end())
 }
 
-pub async fn rubric(db: &Db, key: &str) -> Result<(RubricVersion, GateSet), AppError> {
-    rubrics::get(db, key).await?.ok_or_else(|| {
+/// The rubric version and gates of an assessment, read on the caller's
+/// connection (never a second one from the pool while a transaction is open).
+pub async fn rubric(
+    conn: &mut AnyConnection,
+    key: &str,
+) -> Result<(RubricVersion, GateSet), AppError> {
+    rubrics::get(conn, key).await?.ok_or_else(|| {
         tracing::error!(key, "assessment refers to a missing rubric version");
         AppError::Internal
     })
@@ -113,8 +135,8 @@ pub async fn data(db: &Db, user: &SessionUser, access: Access) -> Result<Assessm
         rights,
         team,
     } = access;
-    let (rubric, gates) = rubric(db, &assessment.rubric_key).await?;
     let mut conn = db.acquire().await?;
+    let (rubric, gates) = rubric(&mut conn, &assessment.rubric_key).await?;
     let stored = answers::list(&mut conn, assessment.id()).await?;
     let files = evidence::list(&mut conn, assessment.id()).await?;
     let sees_review = rights.evaluator
@@ -216,9 +238,9 @@ pub async fn save(
     id: &str,
     changes: Changes,
 ) -> Result<u32, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::server::db::begin_write(db).await?;
     let access = open_for_change(&mut tx, user, id).await?;
-    let (rubric, _) = rubric(db, &access.assessment.rubric_key).await?;
+    let (rubric, _) = rubric(&mut tx, &access.assessment.rubric_key).await?;
     let current: BTreeMap<ItemCode, (Option<String>, String)> = answers::list(&mut tx, id)
         .await?
         .into_iter()
@@ -293,17 +315,11 @@ pub async fn import_workbook(
     id: &str,
     bytes: Vec<u8>,
 ) -> Result<WorkbookImported, AppError> {
-    let access = {
+    let rubric = {
         let mut conn = db.acquire().await?;
-        open(&mut conn, user, id).await?
+        let access = may_change(&mut conn, user, id).await?;
+        rubric(&mut conn, &access.assessment.rubric_key).await?.0
     };
-    if !access.rights.member {
-        return Err(AppError::Forbidden);
-    }
-    if !access.rights.edit {
-        return Err(AppError::Refused(Refusal::Locked));
-    }
-    let (rubric, _) = rubric(db, &access.assessment.rubric_key).await?;
     let shared = rubric.clone();
     let imported =
         tokio::task::spawn_blocking(move || read_answers(&bytes, &shared, &Limits::default()))
@@ -344,14 +360,14 @@ pub async fn submit(
     id: &str,
     confirmed: bool,
 ) -> Result<AssessmentState, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::server::db::begin_write(db).await?;
     let access = open(&mut tx, user, id).await?;
     if !access.rights.member {
         return Err(AppError::Forbidden);
     }
     assessments::lock(&mut tx, id).await?;
     let assessment = &access.assessment;
-    let (rubric, _) = rubric(db, &assessment.rubric_key).await?;
+    let (rubric, _) = rubric(&mut tx, &assessment.rubric_key).await?;
     let stored = answers::list(&mut tx, id).await?;
     let answers = stored_answers(&rubric, &stored);
     let files = evidence::list(&mut tx, id).await?;
@@ -360,6 +376,9 @@ pub async fn submit(
     let window = self_window(assessment, today());
     let next = rules::submit(assessment.state(), window, &gaps, confirmed).map_err(|refusal| {
         AppError::Refused(match refusal {
+            SubmitRefusal::WindowNotOpen => Refusal::WindowNotOpen {
+                opens: assessment.dates.self_start,
+            },
             SubmitRefusal::WindowClosed => Refusal::WindowClosed,
             SubmitRefusal::Unconfirmed => Refusal::Unconfirmed {
                 unanswered: count(gaps.unanswered.len()),

@@ -15,33 +15,92 @@ use crate::domain::policy::{can, Action};
 use crate::error::AppError;
 use crate::model::SessionUser;
 
+type PasswordJob = Box<dyn FnOnce() + Send>;
+
+/// How many password checks may wait for a worker before the next is told to come back.
+const PASSWORD_QUEUE: usize = 64;
+
+/// Password hashing is deliberately costly: about 19 MiB of memory and tens of
+/// milliseconds each. It runs on a few dedicated threads, one per core, so at
+/// most that many hashes hold memory at once (each thread reuses its own), and
+/// a burst of sign-ins waits in a short queue or is answered "busy" at once,
+/// whoever sends it.
+fn password_workers() -> &'static std::sync::mpsc::SyncSender<PasswordJob> {
+    static WORKERS: OnceLock<std::sync::mpsc::SyncSender<PasswordJob>> = OnceLock::new();
+    WORKERS.get_or_init(|| {
+        let (jobs, queue) = std::sync::mpsc::sync_channel::<PasswordJob>(PASSWORD_QUEUE);
+        let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        for n in 0..workers {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-{n}"))
+                .spawn(move || loop {
+                    let job = match queue.lock() {
+                        Ok(queue) => queue.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                });
+            if let Err(err) = spawned {
+                tracing::error!(%err, "cannot start a password worker");
+            }
+        }
+        jobs
+    })
+}
+
+/// Runs `work` on a password worker: `Busy` when the queue is full.
+async fn on_password_worker<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: PasswordJob = Box::new(move || {
+        let _ = done.send(work());
+    });
+    password_workers().try_send(job).map_err(|err| match err {
+        std::sync::mpsc::TrySendError::Full(_) => {
+            tracing::warn!("password workers busy; sign-in refused for now");
+            AppError::Busy
+        }
+        std::sync::mpsc::TrySendError::Disconnected(_) => AppError::Internal,
+    })?;
+    result.await.map_err(|_| AppError::Internal)
+}
+
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
+    on_password_worker(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
     })
-    .await
-    .map_err(|_| AppError::Internal)?
+    .await?
     .map_err(|err| {
         tracing::error!(%err, "password hashing failed");
         AppError::Internal
     })
 }
 
-pub async fn verify_password(hash: String, password: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
+/// Whether `password` matches `hash` (`None`: no user, checked against a decoy
+/// so that both cases cost the same).
+pub async fn verify_password(hash: Option<String>, password: String) -> Result<bool, AppError> {
+    on_password_worker(move || {
+        let stored: &str = match &hash {
+            Some(hash) => hash,
+            None => decoy_hash(),
+        };
+        let matches = PasswordHash::new(stored).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        });
+        matches
     })
     .await
-    .unwrap_or(false)
 }
 
 /// A hash to verify against when the user is unknown, so both paths cost the same.
@@ -88,16 +147,10 @@ pub async fn sign_in(
     }
     let credentials = db::users::find_credentials(db, &identifier).await?;
     let (hash, user) = match credentials {
-        Some(c) => (c.password_hash, Some((c.id, c.active))),
-        None => (
-            tokio::task::spawn_blocking(decoy_hash)
-                .await
-                .map_err(|_| AppError::Internal)?
-                .to_owned(),
-            None,
-        ),
+        Some(c) => (Some(c.password_hash), Some((c.id, c.active))),
+        None => (None, None),
     };
-    let password_ok = verify_password(hash, password).await;
+    let password_ok = verify_password(hash, password).await?;
     match user {
         Some((id, true)) if password_ok => {
             db::login_failures::clear(db, &keys[0]).await?;

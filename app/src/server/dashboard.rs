@@ -106,7 +106,7 @@ pub async fn load(
         }
         None => visible.iter().map(|u| &u.id).collect(),
     };
-    let (rubric, gates) = rubric(db, &period.rubric_key).await?;
+    let (rubric, gates) = rubric(&mut *db.acquire().await?, &period.rubric_key).await?;
     view.thresholds = total_thresholds(&rubric, &gates);
     let mut rows = period_rows(db, period, (&rubric, &gates), |a| {
         chosen.contains(&a.unit_id)

@@ -31,7 +31,7 @@ pub fn parse_item(code: &str) -> Result<ItemCode, AppError> {
 pub async fn change(change: Change, id: &str) -> Result<(), AppError> {
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::db::begin_write(&state.db).await?;
     let (assessment, before) = evidence::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -46,7 +46,7 @@ pub async fn change(change: Change, id: &str) -> Result<(), AppError> {
             "evidence.restore"
         }
         Change::Link(item) => {
-            let (rubric, _) = rubric(&state.db, &access.assessment.rubric_key).await?;
+            let (rubric, _) = rubric(&mut tx, &access.assessment.rubric_key).await?;
             if !scored_items(&rubric).any(|known| known == item) {
                 return Err(AppError::Evidence {
                     problem: EvidenceProblem::NoItem,
@@ -126,9 +126,9 @@ pub async fn record_upload(
     blob: Blob<'_>,
     name: &str,
 ) -> Result<EvidenceView, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::server::db::begin_write(db).await?;
     let access = open_for_change(&mut tx, user, &target.assessment).await?;
-    let (rubric, _) = rubric(db, &access.assessment.rubric_key).await?;
+    let (rubric, _) = rubric(&mut tx, &access.assessment.rubric_key).await?;
     let mut items = Vec::new();
     if let Some(old) = &target.replaces {
         let (owner, old_view) = evidence::get(&mut tx, old)

@@ -17,8 +17,8 @@ use crate::domain::lke::{score, AssessmentState, ItemCode, RubricVersion};
 use crate::domain::period::{Day, Window};
 use crate::domain::policy::{can, Action};
 use crate::domain::review::{
-    self as rules, lane_from_stored, DecisionRefusal, FinalVerdict, ReviewStatus,
-    MAX_REVIEW_TEXT_CHARS,
+    self as rules, lane_from_stored, DecisionRefusal, FinalVerdict, FinalizeConfirmation,
+    ReviewStatus, MAX_REVIEW_TEXT_CHARS,
 };
 use crate::domain::role::Role;
 use crate::error::{AppError, Field, Problem, Refusal};
@@ -29,6 +29,9 @@ fn refusal(err: DecisionRefusal) -> AppError {
         DecisionRefusal::Workflow(reason) => AppError::Refused(Refusal::Workflow { reason }),
         DecisionRefusal::NoSummary => AppError::field(Field::Summary, Problem::Required),
         DecisionRefusal::FailsGates => AppError::Refused(Refusal::FailsGates),
+        DecisionRefusal::FinalizeUnconfirmed { unreviewed } => {
+            AppError::Refused(Refusal::FinalizeUnconfirmed { unreviewed })
+        }
     }
 }
 
@@ -76,9 +79,9 @@ pub async fn save(
     id: &str,
     change: ReviewChange,
 ) -> Result<i64, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::server::db::begin_write(db).await?;
     let access = open_for_review(&mut tx, user, id).await?;
-    let (rubric, _) = rubric(db, &access.assessment.rubric_key).await?;
+    let (rubric, _) = rubric(&mut tx, &access.assessment.rubric_key).await?;
     let item = reviewable(&rubric, &change.item)?;
     let note = checked_text(&change.note, Field::Note)?;
     let status = match change.status.trim() {
@@ -208,7 +211,7 @@ fn belongs_to(item: ItemCode, part: ItemCode) -> bool {
 /// A decision of the evaluators' team.
 pub enum Decision {
     Return { summary: String },
-    Finalize,
+    Finalize(FinalizeConfirmation),
 }
 
 /// Returns the assessment to the unit, or finalizes the evaluators' lane as the official score.
@@ -218,11 +221,9 @@ pub async fn decide(
     id: &str,
     decision: Decision,
 ) -> Result<AssessmentState, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::server::db::begin_write(db).await?;
     let access = open(&mut tx, user, id).await?;
-    if !access.rights.evaluator {
-        return Err(AppError::Forbidden);
-    }
+    may_decide(user, &access)?;
     assessments::lock(&mut tx, id).await?;
     let state = access.assessment.state();
     let actor = user.actor.user_id.as_str();
@@ -230,7 +231,6 @@ pub async fn decide(
         Decision::Return { summary } => {
             let summary = checked_text(&summary, Field::Summary)?;
             let next = rules::return_to_unit(state, summary).map_err(refusal)?;
-            may_decide(&access)?;
             assessments::record_return(&mut tx, id, summary).await?;
             (
                 next,
@@ -238,12 +238,17 @@ pub async fn decide(
                 json!({ "state": next, "reason": summary }),
             )
         }
-        Decision::Finalize => {
-            let next = rules::finalize(state).map_err(refusal)?;
-            may_decide(&access)?;
-            let (rubric, gates) = rubric(db, &access.assessment.rubric_key).await?;
-            let unit_answers = stored_answers(&rubric, &answers::list(&mut tx, id).await?);
+        Decision::Finalize(confirmation) => {
+            let (rubric, gates) = rubric(&mut tx, &access.assessment.rubric_key).await?;
             let entries = reviews::list(&mut tx, id).await?;
+            let reviewed = entries
+                .iter()
+                .filter(|e| e.status.is_some())
+                .map(|e| e.item)
+                .collect();
+            let unreviewed = rules::unreviewed_items(&rubric, &reviewed);
+            let next = rules::finalize(state, unreviewed, confirmation).map_err(refusal)?;
+            let unit_answers = stored_answers(&rubric, &answers::list(&mut tx, id).await?);
             let lane = lane_from_stored(
                 &rubric,
                 &unit_answers,
@@ -255,7 +260,7 @@ pub async fn decide(
             (
                 next,
                 "assessment.finalize",
-                json!({ "state": next, "verdict": verdict }),
+                json!({ "state": next, "verdict": verdict, "unreviewed": unreviewed }),
             )
         }
     };
@@ -276,12 +281,16 @@ pub async fn decide(
     Ok(next)
 }
 
-fn may_decide(access: &Access) -> Result<(), AppError> {
-    if access.rights.decide {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+/// Whether the caller decides for the team (its lead, or anyone on a team
+/// without one), checked before anything else; the workflow then says whether
+/// the assessment's state allows the decision.
+fn may_decide(user: &SessionUser, access: &Access) -> Result<(), AppError> {
+    let me = assignments::place_of(&access.team, &user.actor.user_id);
+    let team_has_lead = access.team.iter().any(|m| m.lead);
+    Ok(can(
+        Some(&user.actor),
+        Action::DecideReview { me, team_has_lead },
+    )?)
 }
 
 fn administer(user: &SessionUser) -> Result<(), AppError> {
@@ -302,7 +311,7 @@ pub async fn set_assignment(
         .await?
         .filter(|u| u.active && u.grants.iter().any(|g| g.role == Role::Evaluator))
         .ok_or_else(|| AppError::field(Field::Evaluator, Problem::UnknownReference))?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::server::db::begin_write(db).await?;
     assessments::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -346,7 +355,7 @@ pub async fn propose(
     confirmed: bool,
 ) -> Result<AssessmentState, AppError> {
     administer(user)?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::server::db::begin_write(db).await?;
     let access = open(&mut tx, user, id).await?;
     assessments::lock(&mut tx, id).await?;
     let assessment = &access.assessment;
@@ -372,9 +381,10 @@ pub async fn propose(
     Ok(next)
 }
 
-/// What the national team decided.
+/// What the national team decided, as the administrator confirmed it.
 pub struct NationalResult {
     pub awarded: bool,
+    pub confirmed: bool,
     pub decided_on: String,
     pub decree: String,
 }
@@ -387,6 +397,9 @@ pub async fn record_result(
     result: NationalResult,
 ) -> Result<AssessmentState, AppError> {
     administer(user)?;
+    if !result.confirmed {
+        return Err(AppError::field(Field::Confirm, Problem::Required));
+    }
     let decided_on: Day = result
         .decided_on
         .parse()
@@ -395,7 +408,7 @@ pub async fn record_result(
     if result.awarded && decree.is_empty() {
         return Err(AppError::field(Field::Decree, Problem::Required));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::server::db::begin_write(db).await?;
     let access = open(&mut tx, user, id).await?;
     assessments::lock(&mut tx, id).await?;
     let assessment = &access.assessment;
@@ -449,7 +462,7 @@ pub async fn queue(db: &Db, user: &SessionUser) -> Result<Vec<QueueEntry>, AppEr
     let mut rubrics: BTreeMap<String, RubricVersion> = BTreeMap::new();
     for assessment in found {
         if !rubrics.contains_key(&assessment.rubric_key) {
-            let (version, _) = rubric(db, &assessment.rubric_key).await?;
+            let (version, _) = rubric(&mut conn, &assessment.rubric_key).await?;
             rubrics.insert(assessment.rubric_key.clone(), version);
         }
         let rubric = &rubrics[&assessment.rubric_key];

@@ -30,20 +30,44 @@ fn millis(at: OffsetDateTime) -> i64 {
     i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
 
+fn encode(record: &Record) -> Result<db::sessions::SessionRow> {
+    Ok(db::sessions::SessionRow {
+        data: serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?,
+        user_id: record
+            .data
+            .get(USER_ID_KEY)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+        expires_at_ms: millis(record.expiry_date),
+    })
+}
+
+/// A new session is inserted (with a fresh id on the rare collision); an
+/// existing one is only ever updated. So a session that was ended while one of
+/// its requests was in flight (sign-out, a password change or reset) stays
+/// ended: that request's final save finds no row and writes nothing.
 #[async_trait]
 impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        // Anonymous visitors hold nothing worth a row (and would write one per request).
+        if record.data.is_empty() {
+            return Ok(());
+        }
+        let row = encode(record)?;
+        loop {
+            match db::sessions::insert(&self.db, &record.id.to_string(), &row).await {
+                Ok(()) => return Ok(()),
+                Err(err) if db::is_unique_violation(&err) => record.id = Id::default(),
+                Err(err) => return Err(backend(err)),
+            }
+        }
+    }
+
     async fn save(&self, record: &Record) -> Result<()> {
-        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
-        let user_id = record.data.get(USER_ID_KEY).and_then(|v| v.as_str());
-        db::sessions::save(
-            &self.db,
-            &record.id.to_string(),
-            user_id,
-            &data,
-            millis(record.expiry_date),
-        )
-        .await
-        .map_err(backend)
+        let row = encode(record)?;
+        db::sessions::update(&self.db, &record.id.to_string(), &row)
+            .await
+            .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {

@@ -18,7 +18,7 @@ pub async fn take(db: &Db, id: &str) -> Result<(), AppError> {
     let assessment = db::assessments::get(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (rubric, _) = rubric(db, &assessment.rubric_key).await?;
+    let (rubric, _) = rubric(&mut conn, &assessment.rubric_key).await?;
     let unit = stored_answers(&rubric, &answers::list(&mut conn, id).await?);
     let entries = reviews::list(&mut conn, id).await?;
     let tpi_total = (!entries.is_empty()).then(|| {
@@ -55,9 +55,9 @@ pub async fn take_all(db: &Db) -> Result<usize, AppError> {
         if period.year.value() < this_year - 1 {
             continue;
         }
-        let (rubric, gates) = rubric(db, &period.rubric_key).await?;
+        let (rubric, gates) = rubric(&mut *db.acquire().await?, &period.rubric_key).await?;
         let rows = period_rows(db, &period, (&rubric, &gates), |_| true).await?;
-        let mut tx = db.begin().await?;
+        let mut tx = crate::server::db::begin_write(db).await?;
         for row in &rows {
             let point = ScorePoint {
                 day: today(),

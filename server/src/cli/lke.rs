@@ -129,7 +129,9 @@ pub async fn import_rubric(
 ) -> Result<Vec<String>, LkeCliError> {
     let imported = read_rubric_from_path(path, &meta, &Limits::default())?;
     let gates = builtin_gates_90_2021().for_rubric(&meta.key);
-    let mut tx = db.begin().await.map_err(rubrics::RubricWriteError::from)?;
+    let mut tx = app::server::db::begin_write(db)
+        .await
+        .map_err(rubrics::RubricWriteError::from)?;
     rubrics::insert(&mut tx, &imported.rubric, &gates, false).await?;
     tx.commit().await.map_err(rubrics::RubricWriteError::from)?;
     Ok(imported.problems.iter().map(problem_line).collect())

@@ -717,3 +717,241 @@ db_test!(a_workbook_fills_the_lke_all_or_nothing, |app| async move {
         .await;
     assert_eq!(locked.status, StatusCode::CONFLICT, "{locked}");
 });
+
+/// A scanned document of `mb` megabytes: a PDF header, then noise.
+fn scanned_pdf(mb: usize) -> Vec<u8> {
+    let mut bytes = pdf("pindaian SK");
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15 ^ mb as u64;
+    while bytes.len() < mb * 1024 * 1024 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        bytes.extend_from_slice(&state.to_le_bytes());
+    }
+    bytes
+}
+
+db_test!(
+    scanned_documents_up_to_the_limit_go_through_and_larger_ones_get_a_clear_refusal,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        for mb in [3, 10, 24] {
+            let file = scanned_pdf(mb);
+            let stored = upload(
+                &unit,
+                &id,
+                "P.MP.i.a",
+                &format!("SK {mb} MB.pdf"),
+                file.clone(),
+            )
+            .await;
+            assert_eq!(stored.status, StatusCode::CREATED, "{mb} MB: {stored}");
+            let evidence = stored.json()["id"].as_str().unwrap_or_default().to_owned();
+            let (status, _, body) = unit.get_bytes(&format!("/evidence/{evidence}")).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(body == file, "the {mb} MB file comes back byte for byte");
+        }
+
+        let too_big = upload(&unit, &id, "P.MP.i.a", "SK 26 MB.pdf", scanned_pdf(26)).await;
+        assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE, "{too_big}");
+        assert_eq!(
+            too_big.json()["problem"]["too_large"]["max_mb"],
+            25,
+            "{too_big}"
+        );
+
+        // A plain form (no JavaScript) lands back on its page, which says why.
+        let area = format!("/assessments/{id}/pemenuhan/1");
+        let mut form = reqwest::multipart::Form::new().text("item", "P.MP.i.a");
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(scanned_pdf(26)).file_name("SK 26 MB.pdf"),
+        );
+        let plain = unit
+            .http
+            .post(unit.url(&format!("/assessments/{id}/evidence")))
+            .header("referer", app.url(&area))
+            .multipart(form)
+            .send()
+            .await
+            .expect("plain upload");
+        assert_eq!(plain.status(), StatusCode::SEE_OTHER);
+        let location = plain
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            location.starts_with(&format!("{area}?evidence_error=")),
+            "{location}"
+        );
+        let page = unit.get(&location).await;
+        assert!(
+            page.body
+                .contains("Berkas terlalu besar (maksimal 25 MB per berkas)"),
+            "the area page says it in Indonesian: {page}"
+        );
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM evidence WHERE assessment_id = $1",
+                &[&id]
+            )
+            .await,
+            3,
+            "only the three files within the limit were kept"
+        );
+    }
+);
+
+/// An Office Open XML or OpenDocument file with its entries in `order`, as
+/// different programs write them.
+fn office_file(entries: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        for (name, text) in entries {
+            let options = zip::write::SimpleFileOptions::default();
+            zip.start_file(*name, options).expect("zip entry");
+            zip.write_all(text.as_bytes()).expect("zip write");
+        }
+        zip.finish().expect("zip");
+    }
+    out.into_inner()
+}
+
+const DOCX_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#;
+const RELS: &str = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+const DOCUMENT: &str = r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>SK Tim ZI</w:t></w:r></w:p></w:body></w:document>"#;
+const CORE: &str = r#"<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"/>"#;
+
+db_test!(
+    documents_from_every_office_program_are_accepted_and_disguised_zips_are_not,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let word = office_file(&[
+            ("[Content_Types].xml", DOCX_TYPES),
+            ("_rels/.rels", RELS),
+            ("word/document.xml", DOCUMENT),
+            ("docProps/core.xml", CORE),
+        ]);
+        // python-docx, LibreOffice and Google Docs put the properties first.
+        let properties_first = office_file(&[
+            ("docProps/core.xml", CORE),
+            ("docProps/app.xml", CORE),
+            ("_rels/.rels", RELS),
+            ("word/document.xml", DOCUMENT),
+            ("[Content_Types].xml", DOCX_TYPES),
+        ]);
+        let generator = office_file(&[
+            ("_rels/.rels", RELS),
+            ("docProps/core.xml", CORE),
+            ("[Content_Types].xml", &DOCX_TYPES.replace('"', "'")),
+            ("word/document.xml", DOCUMENT),
+        ]);
+        let odt = office_file(&[
+            ("mimetype", "application/vnd.oasis.opendocument.text"),
+            ("content.xml", "<office:document-content/>"),
+            ("META-INF/manifest.xml", "<manifest:manifest/>"),
+        ]);
+        for (name, bytes, mime) in [
+            ("word.docx", word, "wordprocessingml.document"),
+            (
+                "libreoffice.docx",
+                properties_first,
+                "wordprocessingml.document",
+            ),
+            ("generator.docx", generator, "wordprocessingml.document"),
+            ("laporan.odt", odt, "opendocument.text"),
+        ] {
+            let stored = upload(&unit, &id, "P.MP.i.a", name, bytes).await;
+            assert_eq!(stored.status, StatusCode::CREATED, "{name}: {stored}");
+            assert!(
+                stored.json()["mime"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .ends_with(mime),
+                "{name}: {stored}"
+            );
+        }
+        let jar = office_file(&[
+            ("word/", ""),
+            ("META-INF/MANIFEST.MF", "Main-Class: Setup"),
+            ("Setup.class", "\u{1}"),
+        ]);
+        let carrier = office_file(&[
+            ("[Content_Types].xml", DOCX_TYPES),
+            ("word/document.xml", DOCUMENT),
+            ("word/embeddings/setup.exe", "MZ"),
+        ]);
+        for (name, bytes) in [("sk.docx", jar), ("sk2.docx", carrier)] {
+            let refused = upload(&unit, &id, "P.MP.i.a", name, bytes).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "{name}: {refused}"
+            );
+        }
+    }
+);
+
+/// The reference workbook grown to about 2 MB with an embedded picture, as
+/// filled workbooks with logos, notes and evidence lists are.
+fn two_megabyte_workbook() -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut source =
+        zip::ZipArchive::new(std::io::Cursor::new(reference_workbook())).expect("xlsx");
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        for n in 0..source.len() {
+            let mut entry = source.by_index(n).expect("entry");
+            let name = entry.name().expect("entry name").into_owned();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).expect("read entry");
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .expect("entry");
+            zip.write_all(&bytes).expect("write");
+        }
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("xl/media/image1.png", stored)
+            .expect("picture");
+        zip.write_all(&scanned_pdf(2)).expect("write picture");
+        zip.finish().expect("zip");
+    }
+    out.into_inner()
+}
+
+db_test!(
+    a_real_sized_workbook_imports_and_a_stranger_cannot_make_the_server_read_it,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let workbook = two_megabyte_workbook();
+        assert!(workbook.len() > 2 * 1024 * 1024);
+        let imported = unit
+            .call_multipart(
+                "assessments/import",
+                &[("assessment", &id)],
+                ("lke.xlsx", workbook.clone()),
+            )
+            .await;
+        assert_eq!(imported.status, StatusCode::OK, "{imported}");
+        assert!(imported.json()["changed"].as_i64().unwrap_or_default() > 100);
+
+        let tpi = app.signed_in("tpi").await;
+        let stranger = tpi
+            .call_multipart(
+                "assessments/import",
+                &[("assessment", &id)],
+                ("lke.xlsx", workbook),
+            )
+            .await;
+        assert_eq!(stranger.status, StatusCode::FORBIDDEN, "{stranger}");
+    }
+);

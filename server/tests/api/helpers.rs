@@ -37,32 +37,37 @@ macro_rules! db_test {
             #[allow(unused_imports)]
             use super::*;
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                $crate::helpers::run(
+            #[test]
+            fn sqlite() {
+                $crate::helpers::block_on($crate::helpers::run(
                     $crate::helpers::Backend::Sqlite,
                     module_path!(),
                     $configure,
                     $body,
-                )
-                .await;
+                ));
             }
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                $crate::helpers::run(
+            #[test]
+            fn postgres() {
+                $crate::helpers::block_on($crate::helpers::run(
                     $crate::helpers::Backend::Postgres,
                     module_path!(),
                     $configure,
                     $body,
-                )
-                .await;
+                ));
             }
         }
     };
     ($name:ident, $body:expr $(,)?) => {
         $crate::db_test!($name, settings = |_| {}, $body);
     };
+}
+
+/// Runs a test on the runtime `zi serve` uses, with two workers.
+pub fn block_on<F: Future>(test: F) -> F::Output {
+    server::startup::runtime_with_workers(2)
+        .expect("a runtime")
+        .block_on(test)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

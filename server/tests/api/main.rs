@@ -11,6 +11,7 @@ mod assessments;
 mod auth;
 mod authorization;
 mod bad_input;
+mod concurrency;
 mod dashboard;
 mod health;
 mod pages;

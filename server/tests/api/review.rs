@@ -64,6 +64,26 @@ async fn assign(admin: &Client, app: &TestApp, id: &str, username: &str, lead: b
     assert_eq!(reply.status, StatusCode::OK, "assign {username}: {reply}");
 }
 
+/// Finalizes as the deciding evaluator does on the page: the unconfirmed try is
+/// refused and names how many items are unreviewed; the second confirms that number.
+async fn finalize(client: &Client, id: &str) -> Reply {
+    let first = client.call("review/finalize", &[("assessment", id)]).await;
+    if first.status != StatusCode::CONFLICT || first.json()["refusal"] != "finalize_unconfirmed" {
+        return first;
+    }
+    let unreviewed = first.json()["unreviewed"].to_string();
+    client
+        .call(
+            "review/finalize",
+            &[
+                ("assessment", id),
+                ("confirm", "yes"),
+                ("unreviewed", &unreviewed),
+            ],
+        )
+        .await
+}
+
 fn refusal(reply: &Reply) -> Value {
     assert_eq!(reply.status, StatusCode::CONFLICT, "{reply}");
     reply.json()
@@ -189,7 +209,7 @@ db_test!(
             "exactly the fixed answer is highlighted"
         );
 
-        let finalized = tpi.call("review/finalize", &[("assessment", &id)]).await;
+        let finalized = finalize(&tpi, &id).await;
         assert_eq!(finalized.status, StatusCode::OK, "{finalized}");
         let verdict = load(&admin, &id).await["review"]["final_verdict"].clone();
         assert_eq!(verdict["wbk"], true, "the demo unit passes WBK: {verdict}");
@@ -204,6 +224,7 @@ db_test!(
                 "review/result",
                 &[
                     ("assessment", &id),
+                    ("confirm", "yes"),
                     ("awarded", "yes"),
                     ("decided_on", "10/12/2026"),
                     ("decree", "SK-1"),
@@ -216,6 +237,7 @@ db_test!(
                 "review/result",
                 &[
                     ("assessment", &id),
+                    ("confirm", "yes"),
                     ("awarded", "yes"),
                     ("decided_on", "2026-12-10"),
                     ("decree", "SK MENPANRB 123/2026"),
@@ -520,13 +542,14 @@ db_test!(
                 "review/result",
                 &[
                     ("assessment", &id),
+                    ("confirm", "yes"),
                     ("awarded", "no"),
                     ("decided_on", "2026-12-01"),
                 ],
             )
             .await;
         assert_eq!(refusal(&result_early)["reason"], "not_proposed");
-        let finalized = tpi.call("review/finalize", &[("assessment", &id)]).await;
+        let finalized = finalize(&tpi, &id).await;
         assert_eq!(finalized.status, StatusCode::OK, "{finalized}");
         let again = tpi.call("review/finalize", &[("assessment", &id)]).await;
         assert_eq!(refusal(&again)["reason"], "already_finalized");
@@ -543,6 +566,7 @@ db_test!(
                 "review/result",
                 &[
                     ("assessment", &id),
+                    ("confirm", "yes"),
                     ("awarded", "no"),
                     ("decided_on", "2026-12-01"),
                 ],
@@ -617,3 +641,106 @@ db_test!(the_lke_and_the_lhe_carry_both_lanes, |app| async move {
         .unwrap_or_default()
         .contains("LAPORAN HASIL EVALUASI"));
 });
+
+db_test!(
+    finalizing_and_the_national_result_need_a_confirmation_that_names_what_is_left,
+    |app| async move {
+        let id = medan(&app).await;
+        let tpi = app.signed_in("tpi").await;
+        let admin = app.signed_in("admin").await;
+        let one_click = tpi.call("review/finalize", &[("assessment", &id)]).await;
+        let refused = refusal(&one_click);
+        assert_eq!(refused["refusal"], "finalize_unconfirmed");
+        let total = refused["unreviewed"].as_u64().expect("a count");
+        assert!(total > 100, "nothing is reviewed yet: {refused}");
+
+        let reviewed = review(&tpi, &id, "P.MP.i.a", 0, &[("status", "sesuai")]).await;
+        assert_eq!(reviewed.status, StatusCode::OK, "{reviewed}");
+        let stale = tpi
+            .call(
+                "review/finalize",
+                &[
+                    ("assessment", &id),
+                    ("confirm", "yes"),
+                    ("unreviewed", &(total + 1).to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(
+            refusal(&stale)["unreviewed"].as_u64(),
+            Some(total - 1),
+            "a confirmation of another count is no confirmation: {stale}"
+        );
+        let unticked = tpi
+            .call(
+                "review/finalize",
+                &[
+                    ("assessment", &id),
+                    ("unreviewed", &(total - 1).to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(refusal(&unticked)["refusal"], "finalize_unconfirmed");
+        assert_eq!(
+            load(&admin, &id).await["header"]["summary"]["state"],
+            "submitted",
+            "nothing was finalized"
+        );
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'assessment.finalize' AND entity_id = $1",
+                &[&id]
+            )
+            .await,
+            0
+        );
+
+        let finalized = finalize(&tpi, &id).await;
+        assert_eq!(finalized.status, StatusCode::OK, "{finalized}");
+        let proposed = admin
+            .call("review/propose", &[("assessment", &id), ("confirm", "yes")])
+            .await;
+        assert_eq!(proposed.status, StatusCode::OK, "{proposed}");
+        let base = [
+            ("assessment", id.as_str()),
+            ("decided_on", "2026-12-10"),
+            ("decree", "SK MENPANRB 9/2026"),
+        ];
+        let unconfirmed = admin
+            .call(
+                "review/result",
+                &[&base[..], &[("awarded", "yes")]].concat(),
+            )
+            .await;
+        assert_eq!(
+            unconfirmed.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{unconfirmed}"
+        );
+        assert_eq!(unconfirmed.field(), "confirm");
+        let no_choice = admin
+            .call(
+                "review/result",
+                &[&base[..], &[("confirm", "yes")]].concat(),
+            )
+            .await;
+        assert_eq!(
+            no_choice.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{no_choice}"
+        );
+        assert_eq!(no_choice.field(), "awarded", "nothing is preselected");
+        assert_eq!(
+            load(&admin, &id).await["header"]["summary"]["state"],
+            "proposed",
+            "no result was recorded"
+        );
+        let recorded = admin
+            .call(
+                "review/result",
+                &[&base[..], &[("awarded", "no"), ("confirm", "yes")]].concat(),
+            )
+            .await;
+        assert_eq!(recorded.body, "\"not_awarded\"", "{recorded}");
+    }
+);

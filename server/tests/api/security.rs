@@ -259,3 +259,74 @@ db_test!(
         assert_eq!(client.whoami().await.as_deref(), Some("admin"));
     }
 );
+
+/// Text that tries to leave its element on every page that shows it.
+const HOSTILE: &str = "</textarea><meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\"><script>alert(1)</script>&amp;";
+
+db_test!(
+    hostile_notes_are_shown_as_text_on_every_page_that_holds_them,
+    |app| async move {
+        let id = app.assessment_of("BDK-MDN").await;
+        let medan = app.signed_in("medan").await;
+        let tpi = app.signed_in("tpi").await;
+        let note_field = "note[P.MP.i.a]";
+        // Medan is submitted: the unit's note goes in directly, as an old save would have.
+        sqlx::query(
+            "UPDATE answers SET note = $1 WHERE assessment_id = $2 AND item_code = 'P.MP.i.a'",
+        )
+        .bind(HOSTILE)
+        .bind(&id)
+        .execute(&app.db)
+        .await
+        .expect("plant the unit's note");
+        let saved = tpi
+            .call(
+                "review/save",
+                &[
+                    ("assessment", id.as_str()),
+                    ("item", "P.MP.i.a"),
+                    ("version", "0"),
+                    ("note", HOSTILE),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, reqwest::StatusCode::OK, "{saved}");
+        let unit = app.signed_in("unit").await;
+        let draft = app.assessment_of("DIT-IZIN").await;
+        let own = unit
+            .call(
+                "assessments/answers",
+                &[("assessment", draft.as_str()), (note_field, HOSTILE)],
+            )
+            .await;
+        assert_eq!(own.status, reqwest::StatusCode::OK, "{own}");
+
+        let admin = app.signed_in("admin").await;
+        let pages = [
+            (&unit, format!("/assessments/{draft}/pemenuhan/1")),
+            (&tpi, format!("/review/{id}/pemenuhan/1")),
+            (&tpi, format!("/review/{id}")),
+            (&tpi, format!("/review/{id}/report")),
+            (&medan, format!("/assessments/{id}/pemenuhan/1")),
+            (&admin, format!("/assessments/{id}/pemenuhan/1")),
+            (&admin, format!("/dashboard/{id}")),
+        ];
+        for (client, path) in pages {
+            let page = client.get(&path).await;
+            assert_eq!(page.status, reqwest::StatusCode::OK, "{path}: {page}");
+            assert!(
+                !page.body.contains("<meta http-equiv=\"refresh\""),
+                "{path} lets a note out of its element"
+            );
+            assert!(
+                !page.body.contains("<script>alert(1)"),
+                "{path} runs a note"
+            );
+        }
+        let area = unit.get(&format!("/assessments/{draft}/pemenuhan/1")).await;
+        assert!(
+            area.body.contains("&lt;/textarea&gt;&lt;meta http-equiv="),
+            "the note is in its field, as text"
+        );
+    }
+);

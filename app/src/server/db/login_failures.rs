@@ -11,7 +11,7 @@ pub async fn count_since(db: &Db, key: &str, since_ms: i64) -> Result<i64, sqlx:
 }
 
 pub async fn record(db: &Db, keys: &[String], at_ms: i64) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::begin_write(db).await?;
     for key in keys {
         sqlx::query("INSERT INTO login_failures (throttle_key, failed_at) VALUES ($1, $2)")
             .bind(key)

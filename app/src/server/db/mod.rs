@@ -68,6 +68,35 @@ fn with_sqlite_defaults(url: &str) -> String {
     format!("{url}?mode=rwc")
 }
 
+/// Starts a transaction that writes. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a transaction that reads before it writes then waits
+/// its turn (the busy timeout) instead of failing with "database is locked"
+/// when it tries to upgrade its lock.
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if is_sqlite(db) {
+        db.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        db.begin().await
+    }
+}
+
+pub fn is_sqlite(db: &Db) -> bool {
+    db.connect_options().database_url.scheme() == "sqlite"
+}
+
+/// SQLite's "database is locked" (or busy) after the busy timeout: the
+/// request may simply be tried again.
+fn is_busy(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => {
+            matches!(db.code().as_deref(), Some("5" | "6" | "517"))
+                || db.message().contains("database is locked")
+        }
+        sqlx::Error::PoolTimedOut => true,
+        _ => false,
+    }
+}
+
 pub async fn migrate(db: &Db) -> Result<(), DbError> {
     sqlx::migrate!("../migrations").run(db).await?;
     Ok(())
@@ -100,6 +129,10 @@ pub fn get_bool(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
 
 impl From<sqlx::Error> for crate::error::AppError {
     fn from(err: sqlx::Error) -> Self {
+        if is_busy(&err) {
+            tracing::warn!(%err, "database busy");
+            return crate::error::AppError::Busy;
+        }
         tracing::error!(%err, "database error");
         crate::error::AppError::Internal
     }

@@ -95,16 +95,46 @@ pub async fn list(db: &Db) -> Result<Vec<RubricSummary>, sqlx::Error> {
         .collect()
 }
 
-pub async fn get(db: &Db, key: &str) -> Result<Option<(RubricVersion, GateSet)>, sqlx::Error> {
+/// A rubric version and its current gates. Each distinct body is parsed once
+/// per process (it is the same on every request); the gates are read each time.
+pub async fn get(
+    conn: &mut AnyConnection,
+    key: &str,
+) -> Result<Option<(RubricVersion, GateSet)>, sqlx::Error> {
     let row = sqlx::query("SELECT body, gates FROM rubric_versions WHERE key = $1")
         .bind(key)
-        .fetch_optional(db)
+        .fetch_optional(conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
     let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
-    let rubric = serde_json::from_str(&row.try_get::<String, _>("body")?).map_err(decode)?;
+    let body: String = row.try_get("body")?;
+    let rubric = match parsed(&body) {
+        Some(rubric) => rubric,
+        None => {
+            let rubric: RubricVersion = serde_json::from_str(&body).map_err(decode)?;
+            remember(body, &rubric);
+            rubric
+        }
+    };
     let gates = serde_json::from_str(&row.try_get::<String, _>("gates")?).map_err(decode)?;
     Ok(Some((rubric, gates)))
+}
+
+type Parsed = std::sync::Mutex<std::collections::HashMap<String, RubricVersion>>;
+
+fn parsed_versions() -> &'static Parsed {
+    static PARSED: std::sync::OnceLock<Parsed> = std::sync::OnceLock::new();
+    PARSED.get_or_init(Parsed::default)
+}
+
+fn parsed(body: &str) -> Option<RubricVersion> {
+    parsed_versions().lock().ok()?.get(body).cloned()
+}
+
+fn remember(body: String, rubric: &RubricVersion) {
+    if let Ok(mut versions) = parsed_versions().lock() {
+        versions.insert(body, rubric.clone());
+    }
 }
 
 pub async fn set_gates(

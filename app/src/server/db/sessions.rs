@@ -5,24 +5,32 @@ pub struct StoredSession {
     pub expires_at_ms: i64,
 }
 
-pub async fn save(
-    db: &Db,
-    id: &str,
-    user_id: Option<&str>,
-    data: &str,
-    expires_at_ms: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, \
-         expires_at = excluded.expires_at",
-    )
-    .bind(id)
-    .bind(user_id.map(str::to_owned))
-    .bind(data)
-    .bind(expires_at_ms)
-    .execute(db)
-    .await?;
+pub struct SessionRow {
+    pub data: String,
+    pub user_id: Option<String>,
+    pub expires_at_ms: i64,
+}
+
+pub async fn insert(db: &Db, id: &str, row: &SessionRow) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(row.user_id.clone())
+        .bind(&row.data)
+        .bind(row.expires_at_ms)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Updates a session that still exists; a deleted one stays deleted.
+pub async fn update(db: &Db, id: &str, row: &SessionRow) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET user_id = $2, data = $3, expires_at = $4 WHERE id = $1")
+        .bind(id)
+        .bind(row.user_id.clone())
+        .bind(&row.data)
+        .bind(row.expires_at_ms)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
