@@ -140,6 +140,15 @@ pub struct AssessmentSummary {
     pub state: AssessmentState,
 }
 
+/// One of a member's assessments on their home page: where it stands today.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyAssessment {
+    pub summary: AssessmentSummary,
+    pub standing: crate::domain::assessment::Standing,
+    pub self_window: Window,
+    pub self_start: Day,
+}
+
 /// Everything about an assessment except its answers and files.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AssessmentHeader {
@@ -280,6 +289,8 @@ pub struct AssessmentData {
     pub predicates: Vec<PredicateRecord>,
     /// The unit's score history across its assessments, oldest first.
     pub trend: Vec<ScorePoint>,
+    /// The largest evidence file the server takes, checked before sending.
+    pub max_file: crate::domain::evidence::MaxFileSize,
 }
 
 impl AssessmentData {

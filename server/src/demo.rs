@@ -187,7 +187,8 @@ async fn submitted_for_review(
         .await?
         .into_iter()
         .next()
-        .ok_or(AppError::Internal)?;
+        .ok_or(AppError::Internal)?
+        .summary;
     let member = session_user(member).await?;
     assessments::save(
         db,

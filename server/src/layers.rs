@@ -95,7 +95,12 @@ pub async fn limit_body(
         let (parts, body) = request.into_parts();
         if evidence {
             drain(body).await;
-            return crate::evidence::too_large(&parts.headers, limits.max_file);
+            let mut refused = crate::evidence::too_large(&parts.headers, limits.max_file);
+            // The connection carried a body we did not take: start the next request afresh.
+            refused
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return refused;
         }
         let refusal = if workbook {
             AppError::field(Field::File, Problem::Workbook(WorkbookProblem::TooLarge))
@@ -104,7 +109,10 @@ pub async fn limit_body(
         };
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
-            [(HeaderName::from_static(SERVER_FN_ERROR_HEADER), "1")],
+            [
+                (HeaderName::from_static(SERVER_FN_ERROR_HEADER), "1"),
+                (header::CONNECTION, "close"),
+            ],
             axum::Json(refusal),
         )
             .into_response();

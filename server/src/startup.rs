@@ -118,6 +118,7 @@ impl Application {
             config: Arc::new(AppConfig {
                 login_max_failures: settings.login_max_failures,
                 login_window: settings.login_window(),
+                max_file: max_file_size(settings),
             }),
         };
         let evidence_dir = settings.data_dir.join("evidence");
@@ -131,9 +132,7 @@ impl Application {
         let evidence = EvidenceState {
             app: state.clone(),
             store: Arc::new(store),
-            max_file: MaxFileSize::from_mb(
-                u32::try_from(settings.upload_limit_mb).unwrap_or(u32::MAX),
-            ),
+            max_file: max_file_size(settings),
         };
         let router = router(settings, state.clone(), evidence);
         Ok(Application {
@@ -162,6 +161,10 @@ impl Application {
         .with_graceful_shutdown(shutdown_signal())
         .await
     }
+}
+
+fn max_file_size(settings: &Settings) -> MaxFileSize {
+    MaxFileSize::from_mb(u32::try_from(settings.upload_limit_mb).unwrap_or(u32::MAX))
 }
 
 fn leptos_options(settings: &Settings, addr: SocketAddr) -> LeptosOptions {

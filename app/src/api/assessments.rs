@@ -4,16 +4,17 @@ use std::collections::BTreeMap;
 
 use crate::domain::lke::AssessmentState;
 use crate::error::AppError;
-use crate::model::{AssessmentData, AssessmentSummary, HistoryLine, WorkbookImported};
+use crate::model::{AssessmentData, HistoryLine, MyAssessment, WorkbookImported};
 
 /// The assessments of the units the caller works in, newest period first.
 #[server(endpoint = "assessments/mine")]
-pub async fn my_assessments() -> Result<Vec<AssessmentSummary>, AppError> {
-    use crate::server::{auth, db, request};
+pub async fn my_assessments() -> Result<Vec<MyAssessment>, AppError> {
+    use crate::server::{assessments, auth, db, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     let units: Vec<_> = user.actor.member_units().cloned().collect();
-    Ok(db::assessments::list_for_units(&state.db, &units).await?)
+    let found = db::assessments::list_for_units(&state.db, &units).await?;
+    Ok(assessments::on_home(found))
 }
 
 #[server(endpoint = "assessments/get")]
@@ -24,7 +25,11 @@ pub async fn load_assessment(id: String) -> Result<AssessmentData, AppError> {
     let mut conn = state.db.acquire().await?;
     let access = assessments::open(&mut conn, &user, &id).await?;
     drop(conn);
-    assessments::data(&state.db, &user, access).await
+    let data = assessments::data(&state.db, &user, access).await?;
+    Ok(AssessmentData {
+        max_file: state.config.max_file,
+        ..data
+    })
 }
 
 /// Saves answers and notes: `value[CODE]` and `note[CODE]` for each item that

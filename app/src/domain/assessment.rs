@@ -406,6 +406,31 @@ pub fn unit_may_edit(state: AssessmentState, window: Window) -> Result<(), EditB
 /// Longest note the unit may write on one item.
 pub const MAX_NOTE_CHARS: usize = 4000;
 
+/// Where an assessment stands for its unit today, for the home page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// The unit can work on it now.
+    Open,
+    /// With the evaluators or further along, this year.
+    InReview,
+    /// Its window opens later (next year's draft).
+    Upcoming,
+    /// A closed draft, or an earlier year's.
+    Past,
+}
+
+/// The standing of an assessment of `year` in `state`, whose self-assessment
+/// window stands at `window`, in the year `this_year`.
+pub fn standing(state: AssessmentState, window: Window, year: i32, this_year: i32) -> Standing {
+    match unit_may_edit(state, window) {
+        Ok(()) => Standing::Open,
+        Err(EditBlock::NotYetOpen) => Standing::Upcoming,
+        Err(EditBlock::Locked) if year >= this_year => Standing::InReview,
+        Err(_) => Standing::Past,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,6 +584,33 @@ mod tests {
         assert_eq!(
             submit(S::Draft, early, &none, true),
             Err(SubmitRefusal::WindowNotOpen)
+        );
+    }
+
+    #[test]
+    fn the_open_assessment_comes_before_next_years_and_last_years() {
+        let day = |s: &str| s.parse::<Day>().unwrap();
+        let today = day("2026-12-01");
+        let window = |start: &str, end: &str| Window::at(today, day(start), day(end));
+        use AssessmentState as S;
+        let this_year = window("2026-01-01", "2026-12-31");
+        let next_year = window("2028-01-01", "2028-03-31");
+        let last_year = window("2025-01-01", "2025-03-31");
+        let mut list = [
+            standing(S::Draft, next_year, 2028, 2026),
+            standing(S::Awarded, last_year, 2025, 2026),
+            standing(S::Draft, this_year, 2026, 2026),
+            standing(S::Submitted, this_year, 2026, 2026),
+        ];
+        list.sort();
+        assert_eq!(
+            list,
+            [
+                Standing::Open,
+                Standing::InReview,
+                Standing::Upcoming,
+                Standing::Past
+            ]
         );
     }
 

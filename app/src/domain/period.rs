@@ -228,6 +228,20 @@ impl PeriodDates {
     }
 }
 
+/// The evaluation year to show first on `today`: this year's, else the latest
+/// past one, else the nearest future one (a period opened for next year is
+/// not where the work is).
+pub fn current_year(years: impl IntoIterator<Item = Year>, today: Day) -> Option<Year> {
+    let this = today.year();
+    let years: Vec<Year> = years.into_iter().collect();
+    years
+        .iter()
+        .copied()
+        .filter(|y| y.value() <= this)
+        .max()
+        .or_else(|| years.iter().copied().min())
+}
+
 /// Where today stands against a window of days (both ends included).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -269,6 +283,21 @@ impl Window {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_current_year_comes_before_next_years_period() {
+        let today: Day = "2026-12-01".parse().unwrap();
+        let years = |list: &[i64]| {
+            list.iter()
+                .map(|y| Year::new(*y).unwrap())
+                .collect::<Vec<_>>()
+        };
+        let pick = |list: &[i64]| current_year(years(list), today).map(Year::value);
+        assert_eq!(pick(&[2025, 2026, 2027, 2028]), Some(2026));
+        assert_eq!(pick(&[2024, 2025, 2028]), Some(2025));
+        assert_eq!(pick(&[2028, 2027]), Some(2027));
+        assert_eq!(pick(&[]), None);
+    }
 
     fn day(s: &str) -> Day {
         s.parse().unwrap()

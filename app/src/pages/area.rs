@@ -15,6 +15,7 @@ use crate::components::form::textarea_html;
 use crate::components::labels::{area_label, part_label};
 use crate::components::score::{percent, ScorePanel};
 use crate::domain::assessment::{apply, parse_item_value};
+use crate::domain::evidence::MaxFileSize;
 use crate::domain::lke::{
     format_id, score, Answer, Answers, AreaId, HasilItemId, InputKind, ItemCode, NumericInput,
     Part, QuestionValue, RubricVersion,
@@ -174,6 +175,7 @@ struct Walk {
     editable: bool,
     return_to: StoredValue<String>,
     review: StoredValue<BTreeMap<ItemCode, ReviewEntry>>,
+    max_file: MaxFileSize,
 }
 
 #[component]
@@ -197,7 +199,18 @@ fn AreaWalk(data: AssessmentData, section: Section) -> impl IntoView {
                 .map(|r| r.entries.clone())
                 .unwrap_or_default(),
         ),
+        max_file: data.max_file,
     };
+    // Until the browser code runs, a choice is only in the page: say so, and
+    // save what was changed meanwhile as soon as it does.
+    let interactive = RwSignal::new(false);
+    Effect::new(move |_| {
+        if walk.editable {
+            #[cfg(feature = "hydrate")]
+            browser::save_changes_made_while_loading();
+        }
+        interactive.set(true);
+    });
     let heading = move || match section {
         Section::Area(part, area) => {
             format!("{} · {}", area_label(i18n, area), part_label(i18n, part))
@@ -225,6 +238,9 @@ fn AreaWalk(data: AssessmentData, section: Section) -> impl IntoView {
         <h2>{heading}</h2>
         {upload_error().map(|error| view! { <ErrorAlert error /> })}
         {(!walk.editable).then(|| view! { <p class="alert alert-info" data-testid="read-only">{t!(i18n, area.read_only)}</p> })}
+        {move || (walk.editable && !interactive.get()).then(|| view! {
+            <p class="alert alert-info loading-notice" role="status" data-testid="still-loading">{t!(i18n, area.still_loading)}</p>
+        })}
         <div class="assessment-layout">
             <div>
                 {blocks}
@@ -493,18 +509,13 @@ fn EvidenceList(item: ItemCode, walk: Walk) -> impl IntoView {
     view! {
         <div class="evidence">
             <h4>{t!(i18n, evidence.title)}</h4>
-            {move || {
-                let current = files(true);
-                if current.is_empty() {
-                    view! { <p class="muted">{t!(i18n, evidence.none)}</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="files">
-                            {current.into_iter().map(|file| view! { <FileRow file walk /> }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
+            {move || files(true).is_empty().then(|| view! { <p class="muted">{t!(i18n, evidence.none)}</p> })}
+            // Keyed by file: an open "Ganti" panel stays with its own file when the list changes.
+            <ul class="files">
+                <For each=move || files(true) key=|file| file.id.clone() let:file>
+                    <FileRow file walk />
+                </For>
+            </ul>
             {move || {
                 let deleted = files(false);
                 (!deleted.is_empty()).then(|| view! {
@@ -662,20 +673,34 @@ fn UploadForm(item: ItemCode, walk: Walk, replaces: Option<String>) -> impl Into
                 .target()
                 .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
             {
+                if browser::chosen_file_size(&form).is_some_and(|size| size > walk.max_file.bytes())
+                {
+                    failure.set(Some(AppError::Evidence {
+                        problem: crate::error::EvidenceProblem::TooLarge {
+                            max_mb: walk.max_file.mb(),
+                        },
+                    }));
+                    return;
+                }
                 failure.set(None);
                 progress.set(Some(0.0));
-                upload::send(form, progress, move |result| {
+                let sent = form.clone();
+                browser::send(form, progress, move |result| {
                     progress.set(None);
                     match result {
-                        Ok(view) => walk.evidence.update(|all| {
-                            if let Some(old) = view.replaces.as_ref() {
-                                if let Some(f) = all.iter_mut().find(|f| &f.id == old) {
-                                    f.replaced_by = Some(view.id.clone());
+                        Ok(view) => {
+                            // A second click must not send the same file again.
+                            sent.reset();
+                            walk.evidence.update(|all| {
+                                if let Some(old) = view.replaces.as_ref() {
+                                    if let Some(f) = all.iter_mut().find(|f| &f.id == old) {
+                                        f.replaced_by = Some(view.id.clone());
+                                    }
                                 }
-                            }
-                            all.retain(|f| f.id != view.id);
-                            all.push(view);
-                        }),
+                                all.retain(|f| f.id != view.id);
+                                all.push(view);
+                            });
+                        }
                         Err(err) => failure.set(Some(err)),
                     }
                 });
@@ -691,6 +716,7 @@ fn UploadForm(item: ItemCode, walk: Walk, replaces: Option<String>) -> impl Into
             {replaces.map(|id| view! { <input type="hidden" name="replaces" value=id /> })}
             <label for=input_id.clone() class="visually-hidden">{t!(i18n, evidence.file)}</label>
             <input id=input_id type="file" name="file" required accept=ACCEPT />
+            <span class="muted upload-limit">{t!(i18n, evidence.limit, max_mb = walk.max_file.mb())}</span>
             <button type="submit" class="button" disabled=move || progress.get().is_some()>{t!(i18n, evidence.upload)}</button>
             {move || progress.get().map(|p| view! {
                 <progress max="100" value=format!("{:.0}", p * 100.0) aria-label=move || t_string!(i18n, evidence.uploading)></progress>
@@ -701,14 +727,68 @@ fn UploadForm(item: ItemCode, walk: Walk, replaces: Option<String>) -> impl Into
 }
 
 #[cfg(feature = "hydrate")]
-mod upload {
+mod browser {
     use leptos::prelude::*;
     use leptos::wasm_bindgen::closure::Closure;
     use leptos::wasm_bindgen::JsCast;
-    use leptos::web_sys::{FormData, HtmlFormElement, ProgressEvent, XmlHttpRequest};
+    use leptos::web_sys::{
+        Event, EventInit, FormData, HtmlFormElement, HtmlInputElement, HtmlTextAreaElement,
+        ProgressEvent, XmlHttpRequest,
+    };
 
     use crate::error::AppError;
     use crate::model::EvidenceView;
+
+    /// Fires `change` on every answer or note that differs from what the
+    /// server rendered (a choice made before the page became interactive), so
+    /// it is saved like one made now. A radio that was only unchecked is left
+    /// alone: the one now checked carries the choice.
+    pub fn save_changes_made_while_loading() {
+        let Some(form) = document()
+            .get_element_by_id("answers")
+            .and_then(|f| f.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let controls = form.elements();
+        let changed = (0..controls.length())
+            .filter_map(|n| controls.item(n))
+            .filter(|control| {
+                if let Some(input) = control.dyn_ref::<HtmlInputElement>() {
+                    if input.type_() == "radio" {
+                        input.checked() && !input.default_checked()
+                    } else {
+                        input.value() != input.default_value()
+                    }
+                } else if let Some(note) = control.dyn_ref::<HtmlTextAreaElement>() {
+                    note.default_value()
+                        .is_ok_and(|initial| note.value() != initial)
+                } else {
+                    false
+                }
+            })
+            .collect::<Vec<_>>();
+        let init = EventInit::new();
+        init.set_bubbles(true);
+        for control in changed {
+            if let Ok(event) = Event::new_with_event_init_dict("change", &init) {
+                let _ = control.dispatch_event(&event);
+            }
+        }
+    }
+
+    /// The size of the file chosen in an upload form, if any.
+    pub fn chosen_file_size(form: &HtmlFormElement) -> Option<u64> {
+        let input = form
+            .query_selector("input[type=file]")
+            .ok()
+            .flatten()?
+            .dyn_into::<HtmlInputElement>()
+            .ok()?;
+        let file = input.files()?.get(0)?;
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Some(file.size() as u64)
+    }
 
     /// Posts the form with XMLHttpRequest, the one browser API that reports upload progress.
     pub fn send(

@@ -5,7 +5,9 @@ use leptos_router::components::Redirect;
 use crate::api::assessments::my_assessments;
 use crate::app::use_current_user;
 use crate::components::error::ErrorAlert;
-use crate::components::labels::{role_label, state_label, target_label};
+use crate::components::labels::{date_label, role_label, state_label, target_label};
+use crate::domain::assessment::Standing;
+use crate::domain::period::Window;
 use crate::domain::role::Role;
 use crate::i18n::*;
 use crate::model::SessionUser;
@@ -122,7 +124,8 @@ fn Welcome(user: SessionUser) -> impl IntoView {
     }
 }
 
-/// The unit member's assessments, newest period first, each a link to its walk.
+/// The unit member's assessments, the one open now first, each a link to its
+/// walk with where it stands: open (days left), under review, or opening later.
 #[component]
 fn MyAssessments() -> impl IntoView {
     let i18n = use_i18n();
@@ -134,14 +137,29 @@ fn MyAssessments() -> impl IntoView {
                 Ok(list) if list.is_empty() => view! { <p>{t!(i18n, assessment.none)}</p> }.into_any(),
                 Ok(list) => view! {
                     <ol class="assessment-list">
-                        {list.into_iter().map(|a| {
+                        {list.into_iter().map(|mine| {
+                            let a = mine.summary;
                             let state = a.state;
+                            let open = mine.standing == Standing::Open;
+                            let when = match (mine.standing, mine.self_window) {
+                                (Standing::Open, Window::Open { days_left }) => {
+                                    t_string!(i18n, home.open_now, days = days_left).to_string()
+                                }
+                                (Standing::Upcoming, _) => t_string!(
+                                    i18n,
+                                    home.opens_on,
+                                    date = date_label(i18n, mine.self_start)
+                                )
+                                .to_string(),
+                                _ => String::new(),
+                            };
                             view! {
-                                <li>
+                                <li class:current=open data-testid="my-assessment">
                                     <a href=format!("/assessments/{}", a.id)>
                                         {a.unit_name.clone()} " · " {a.year.value()} " · " {target_label(a.target)}
                                     </a>
                                     " " <span class="badge">{move || state_label(i18n, state)}</span>
+                                    {(!when.is_empty()).then(|| view! { " " <span class="muted">{when.clone()}</span> })}
                                 </li>
                             }
                         }).collect_view()}

@@ -24,8 +24,8 @@ use crate::domain::policy::{can, Action};
 use crate::domain::review::{review_open, unit_sees_review};
 use crate::error::{AppError, Field, Problem, Refusal};
 use crate::model::{
-    AssessmentData, AssessmentHeader, EvidenceView, ReviewView, Rights, SessionUser, StoredAnswer,
-    TeamMember, WorkbookImported,
+    AssessmentData, AssessmentHeader, EvidenceView, MyAssessment, ReviewView, Rights, SessionUser,
+    StoredAnswer, TeamMember, WorkbookImported,
 };
 
 /// An assessment the caller may at least read, with what else they may do.
@@ -107,6 +107,27 @@ pub async fn open_for_change(
     let access = may_change(conn, user, id).await?;
     assessments::lock(conn, id).await?;
     Ok(access)
+}
+
+/// A member's assessments as the home page lists them: the open one first,
+/// then this year's under review, next year's, and the past.
+pub fn on_home(found: Vec<Assessment>) -> Vec<MyAssessment> {
+    let today = today();
+    let mut list: Vec<MyAssessment> = found
+        .into_iter()
+        .map(|assessment| {
+            let self_window = self_window(&assessment, today);
+            let year = assessment.summary.year.value();
+            MyAssessment {
+                standing: rules::standing(assessment.state(), self_window, year, today.year()),
+                self_window,
+                self_start: assessment.dates.self_start,
+                summary: assessment.summary,
+            }
+        })
+        .collect();
+    list.sort_by_key(|a| (a.standing, std::cmp::Reverse(a.summary.year)));
+    list
 }
 
 pub fn today() -> Day {
@@ -191,6 +212,9 @@ pub async fn data(db: &Db, user: &SessionUser, access: Access) -> Result<Assessm
         review,
         predicates,
         trend,
+        max_file: crate::domain::evidence::MaxFileSize::from_mb(
+            crate::domain::evidence::MaxFileSize::DEFAULT_MB,
+        ),
     })
 }
 

@@ -53,26 +53,42 @@ fn password_workers() -> &'static std::sync::mpsc::SyncSender<PasswordJob> {
     })
 }
 
-/// Runs `work` on a password worker: `Busy` when the queue is full.
+/// Whether a password job may wait for room in the queue: a signed-in
+/// administrator or the command line waits; an anonymous sign-in does not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WhenBusy {
+    Wait,
+    Refuse,
+}
+
+/// Runs `work` on a password worker.
 async fn on_password_worker<T: Send + 'static>(
+    when_busy: WhenBusy,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
     let (done, result) = tokio::sync::oneshot::channel();
     let job: PasswordJob = Box::new(move || {
         let _ = done.send(work());
     });
-    password_workers().try_send(job).map_err(|err| match err {
-        std::sync::mpsc::TrySendError::Full(_) => {
-            tracing::warn!("password workers busy; sign-in refused for now");
-            AppError::Busy
-        }
-        std::sync::mpsc::TrySendError::Disconnected(_) => AppError::Internal,
-    })?;
+    let workers = password_workers();
+    match when_busy {
+        WhenBusy::Refuse => workers.try_send(job).map_err(|err| match err {
+            std::sync::mpsc::TrySendError::Full(_) => {
+                tracing::warn!("password workers busy; sign-in refused for now");
+                AppError::Busy
+            }
+            std::sync::mpsc::TrySendError::Disconnected(_) => AppError::Internal,
+        })?,
+        WhenBusy::Wait => tokio::task::spawn_blocking(move || workers.send(job))
+            .await
+            .map_err(|_| AppError::Internal)?
+            .map_err(|_| AppError::Internal)?,
+    }
     result.await.map_err(|_| AppError::Internal)
 }
 
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    on_password_worker(move || {
+    on_password_worker(WhenBusy::Wait, move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -86,9 +102,9 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 /// Whether `password` matches `hash` (`None`: no user, checked against a decoy
-/// so that both cases cost the same).
+/// so that both cases cost the same). Refused as busy when the queue is full.
 pub async fn verify_password(hash: Option<String>, password: String) -> Result<bool, AppError> {
-    on_password_worker(move || {
+    on_password_worker(WhenBusy::Refuse, move || {
         let stored: &str = match &hash {
             Some(hash) => hash,
             None => decoy_hash(),

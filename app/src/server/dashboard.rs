@@ -12,6 +12,7 @@ use crate::domain::dashboard::{
     ReadinessFilter, SortKey,
 };
 use crate::domain::lke::{evaluate, score, Answers, GateSet, GateTarget, Predicate, RubricVersion};
+use crate::domain::period::current_year;
 use crate::domain::policy::{can, Action, DashboardScope};
 use crate::domain::review::lane_from_stored;
 use crate::domain::unit::UnitId;
@@ -81,7 +82,8 @@ pub async fn load(
     let periods = db::periods::list(db).await?;
     let period = match &query.period {
         Some(id) => periods.iter().find(|p| &p.id == id),
-        None => periods.iter().max_by_key(|p| p.year.value()),
+        None => current_year(periods.iter().map(|p| p.year), today())
+            .and_then(|year| periods.iter().find(|p| p.year == year)),
     };
     let all_units = db::units::list(db).await?;
     let visible = scope(user, &all_units);

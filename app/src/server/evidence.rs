@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::assessments::{open, open_for_change, rubric};
+use super::assessments::{may_change, open, open_for_change, rubric};
 use super::db::evidence::{self, Blob, NewEvidence};
 use super::db::{audit, Db};
 use super::{auth, request};
@@ -108,14 +108,7 @@ pub async fn authorize_upload(
     assessment: &str,
 ) -> Result<(), AppError> {
     let mut conn = db.acquire().await?;
-    let access = open(&mut conn, user, assessment).await?;
-    if !access.rights.member {
-        return Err(AppError::Forbidden);
-    }
-    if !access.rights.edit {
-        return Err(AppError::Refused(crate::error::Refusal::Locked));
-    }
-    Ok(())
+    may_change(&mut conn, user, assessment).await.map(drop)
 }
 
 /// Records an uploaded file (already in the blob store) for its items.

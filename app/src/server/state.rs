@@ -12,6 +12,8 @@ use crate::server::db::Db;
 pub struct AppConfig {
     pub login_max_failures: u32,
     pub login_window: Duration,
+    /// The largest evidence file accepted.
+    pub max_file: crate::domain::evidence::MaxFileSize,
 }
 
 #[derive(Clone, Debug)]

@@ -597,7 +597,7 @@ db_test!(
             .as_array()
             .expect("list")
             .iter()
-            .filter_map(|a| a["unit_code"].as_str())
+            .filter_map(|a| a["summary"]["unit_code"].as_str())
             .collect();
         assert_eq!(
             units,
@@ -953,5 +953,75 @@ db_test!(
             )
             .await;
         assert_eq!(stranger.status, StatusCode::FORBIDDEN, "{stranger}");
+    }
+);
+
+db_test!(
+    next_years_assessment_waits_for_its_window_and_this_years_comes_first,
+    |app| async move {
+        let admin = app.signed_in("admin").await;
+        let periods = admin.call("periods/list", &[]).await.json();
+        let current = periods[0]["id"]
+            .as_str()
+            .expect("the demo period")
+            .to_owned();
+        let this_year = crate::helpers::current_year();
+        let next_year = (this_year + 2).to_string();
+        let copied = admin
+            .call("periods/copy", &[("from", &current), ("year", &next_year)])
+            .await;
+        let next: String = serde_json::from_str(&copied.body).expect("id");
+        let unit_id = app.unit_id("DIT-IZIN").await;
+        let created = admin
+            .call(
+                "periods/assessments/create",
+                &[("period", &next), ("unit", &unit_id), ("target", "wbk")],
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::OK, "{created}");
+
+        let unit = app.signed_in("unit").await;
+        let mine = unit.call("assessments/mine", &[]).await.json();
+        assert_eq!(
+            mine[0]["summary"]["year"], this_year,
+            "this year's comes first: {mine}"
+        );
+        assert_eq!(mine[0]["standing"], "open");
+        assert_eq!(mine[1]["summary"]["year"].as_i64(), Some(this_year + 2));
+        assert_eq!(mine[1]["standing"], "upcoming");
+        let future = mine[1]["summary"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+
+        let early = save(&unit, &future, &[("value[P.MP.i.a]", "Ya")]).await;
+        assert_eq!(early.status, StatusCode::CONFLICT, "{early}");
+        assert_eq!(early.json()["refusal"], "window_not_open", "{early}");
+        assert_eq!(
+            early.json()["opens"]
+                .as_str()
+                .map(|d| d.starts_with(&next_year)),
+            Some(true),
+            "the refusal says when it opens: {early}"
+        );
+        let file = upload(&unit, &future, "P.MP.i.a", "sk.pdf", pdf("awal")).await;
+        assert_eq!(file.json()["refusal"], "window_not_open", "{file}");
+        assert_eq!(
+            answer_rows(&app, &future).await,
+            0,
+            "nothing was stored early"
+        );
+        let home = unit.get("/").await;
+        assert!(
+            home.body.contains("Belum dibuka · mulai 1 Januari"),
+            "{home}"
+        );
+
+        let leader = app.signed_in("pimpinan").await;
+        let dashboard = leader.call("dashboard/get", &[]).await.json();
+        assert_eq!(
+            dashboard["period"]["year"], this_year,
+            "the dashboard opens on the current period"
+        );
     }
 );

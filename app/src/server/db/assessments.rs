@@ -138,10 +138,7 @@ pub async fn list_for_period(
 }
 
 /// The assessments of some units, newest period first.
-pub async fn list_for_units(
-    db: &Db,
-    units: &[UnitId],
-) -> Result<Vec<AssessmentSummary>, sqlx::Error> {
+pub async fn list_for_units(db: &Db, units: &[UnitId]) -> Result<Vec<Assessment>, sqlx::Error> {
     let mut out = Vec::new();
     for unit in units {
         let rows = sqlx::query(&format!(
@@ -151,7 +148,7 @@ pub async fn list_for_units(
         .fetch_all(db)
         .await?;
         for row in &rows {
-            out.push(from_row(row)?.summary);
+            out.push(from_row(row)?);
         }
     }
     Ok(out)
