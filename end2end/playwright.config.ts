@@ -1,8 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
 import path from 'node:path';
 
-// The server under test: the release build of `zi` and the site cargo-leptos
-// wrote next to it. Build them first with `cargo leptos build --release`.
+// The server under test: the release build of `zi` and the site that scripts/lib.sh
+// (build_release) wrote next to it under target/site.
 const root = path.resolve(__dirname, '..');
 const zi = path.resolve(root, 'target', 'release', 'zi');
 const siteRoot = path.resolve(root, 'target', 'site');

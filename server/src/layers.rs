@@ -127,11 +127,35 @@ async fn drain(body: Body) {
     let _ = tokio::time::timeout(std::time::Duration::from_secs(120), reading).await;
 }
 
+/// The origin browsers see the app at, when it is behind a reverse proxy
+/// (`ZI_PUBLIC_URL`): the proxy may hand the app another `Host`.
+#[derive(Clone, Debug, Default)]
+pub struct PublicOrigin(pub Option<String>);
+
+impl PublicOrigin {
+    /// `https://zi.example.go.id` of `https://zi.example.go.id/some/path`.
+    pub fn of_url(url: Option<&str>) -> Self {
+        PublicOrigin(url.map(|url| {
+            let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+            let host = rest.split('/').next().unwrap_or_default();
+            format!(
+                "{}://{}",
+                scheme.to_ascii_lowercase(),
+                host.to_ascii_lowercase()
+            )
+        }))
+    }
+}
+
 /// Refuses state-changing requests that a browser sent from another site.
 /// Browsers send `Origin` on every cross-site POST; requests without it (curl,
 /// tests) carry no ambient cookies from another site and pass.
-pub async fn same_origin(request: Request, next: Next) -> Response {
-    if is_safe(request.method()) || is_same_origin(request.headers()) {
+pub async fn same_origin(
+    State(public): State<PublicOrigin>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if is_safe(request.method()) || is_same_origin(request.headers(), &public) {
         next.run(request).await
     } else {
         tracing::warn!(uri = %request.uri(), "cross-site request refused");
@@ -143,9 +167,17 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn is_same_origin(headers: &HeaderMap) -> bool {
+fn is_same_origin(headers: &HeaderMap, public: &PublicOrigin) -> bool {
     let header = |name: HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
     match header(header::ORIGIN) {
+        Some(origin)
+            if public
+                .0
+                .as_deref()
+                .is_some_and(|p| p.eq_ignore_ascii_case(origin)) =>
+        {
+            true
+        }
         Some(origin) => {
             let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
             header(header::HOST).is_some_and(|host| host.eq_ignore_ascii_case(origin_host))
@@ -193,31 +225,56 @@ mod tests {
     }
 
     #[test]
-    fn an_origin_must_match_the_host() {
-        assert!(is_same_origin(&headers(&[
-            ("origin", "http://127.0.0.1:3000"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(!is_same_origin(&headers(&[
+    fn behind_a_proxy_the_public_url_is_the_origin() {
+        let public = PublicOrigin::of_url(Some("https://ZI.example.go.id/"));
+        let proxied = headers(&[
+            ("origin", "https://zi.example.go.id"),
+            ("host", "127.0.0.1:3000"),
+        ]);
+        assert!(is_same_origin(&proxied, &public));
+        assert!(!is_same_origin(&proxied, &PublicOrigin::default()));
+        let evil = headers(&[
             ("origin", "https://evil.example"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(!is_same_origin(&headers(&[
-            ("origin", "null"),
-            ("host", "127.0.0.1:3000")
-        ])));
+            ("host", "127.0.0.1:3000"),
+        ]);
+        assert!(!is_same_origin(&evil, &public));
+    }
+
+    #[test]
+    fn an_origin_must_match_the_host() {
+        assert!(is_same_origin(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            &PublicOrigin::default()
+        ));
+        assert!(!is_same_origin(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            &PublicOrigin::default()
+        ));
+        assert!(!is_same_origin(
+            &headers(&[("origin", "null"), ("host", "127.0.0.1:3000")]),
+            &PublicOrigin::default()
+        ));
     }
 
     #[test]
     fn without_an_origin_only_cross_site_fetches_are_refused() {
-        assert!(is_same_origin(&headers(&[("host", "a")])));
-        assert!(is_same_origin(&headers(&[(
-            "sec-fetch-site",
-            "same-origin"
-        )])));
-        assert!(!is_same_origin(&headers(&[(
-            "sec-fetch-site",
-            "cross-site"
-        )])));
+        assert!(is_same_origin(
+            &headers(&[("host", "a")]),
+            &PublicOrigin::default()
+        ));
+        assert!(is_same_origin(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            &PublicOrigin::default()
+        ));
+        assert!(!is_same_origin(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            &PublicOrigin::default()
+        ));
     }
 }

@@ -209,7 +209,10 @@ fn router(settings: &Settings, state: AppState, evidence: EvidenceState) -> Rout
         ))
         .layer(from_fn(layers::server_fn_status))
         .layer(sessions)
-        .layer(from_fn(layers::same_origin))
+        .layer(from_fn_with_state(
+            layers::PublicOrigin::of_url(settings.public_url.as_deref()),
+            layers::same_origin,
+        ))
         .with_state(state.clone());
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     let body_limit = settings.body_limit_kb * 1024;

@@ -2,10 +2,12 @@
 //! indicator and question code, with an index. Streamed as it is written: the
 //! archive is never whole in memory or on disk.
 
+use app::domain::evidence::unique_names;
 use app::domain::lke::{ItemCode, RubricVersion};
 use app::domain::period::Day;
 use app::error::AppError;
 use app::model::{AssessmentData, EvidenceView};
+use app::server::documents::inert;
 use app::server::{assessments, auth};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
@@ -13,7 +15,6 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::StreamExt;
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::sync::Arc;
 use tokio::runtime::Handle;
@@ -127,15 +128,10 @@ fn plan(data: &AssessmentData) -> Plan {
     let mut index =
         String::from("folder;file;item;question;size_bytes;uploaded_by;uploaded_on;sha256\n");
     for (item, folder, text) in folders(&rubric) {
-        let mut taken: BTreeMap<String, u32> = BTreeMap::new();
-        for file in current.iter().filter(|e| e.items.contains(&item)) {
-            let seen = taken.entry(file.name.clone()).or_default();
-            *seen += 1;
-            let name = if *seen == 1 {
-                file.name.clone()
-            } else {
-                format!("{} ({seen})", file.name)
-            };
+        let files: Vec<&&EvidenceView> =
+            current.iter().filter(|e| e.items.contains(&item)).collect();
+        let names = unique_names(files.iter().map(|f| f.name.as_str()));
+        for (file, name) in files.into_iter().zip(names) {
             index.push_str(&csv_line(&[
                 &folder,
                 &name,
@@ -158,7 +154,10 @@ fn plan(data: &AssessmentData) -> Plan {
 fn csv_line(fields: &[&str]) -> String {
     let quoted: Vec<String> = fields
         .iter()
-        .map(|f| format!("\"{}\"", f.replace('"', "\"\"").replace(['\r', '\n'], " ")))
+        .map(|f| {
+            let text = inert(f).replace('"', "\"\"").replace(['\r', '\n'], " ");
+            format!("\"{text}\"")
+        })
         .collect();
     format!("{}\n", quoted.join(";"))
 }

@@ -173,3 +173,17 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
         </p>
     }
 }
+
+/// The error that is the whole answer of a page (not found, not allowed …):
+/// shown like [`ErrorAlert`], and the page's HTTP status says it too.
+#[component]
+pub fn PageError(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            axum::http::StatusCode::from_u16(error.status())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    view! { <ErrorAlert error /> }
+}

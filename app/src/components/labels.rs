@@ -1,4 +1,5 @@
 use crate::domain::assessment::Target;
+use crate::domain::dashboard::Readiness;
 use crate::domain::lke::{AreaId, AssessmentState, GateScope, GateTarget, Part};
 use crate::domain::period::Day;
 use crate::domain::review::ReviewStatus;
@@ -148,4 +149,21 @@ pub fn date_label(i18n: impl Lang, day: Day) -> String {
         _ => td_string!(locale, months.december),
     };
     format!("{} {month} {}", day.day_of_month(), day.year())
+}
+
+/// Readiness as a sentence: "Siap WBK", or "kurang 3,20 poin pada Nilai total".
+pub fn readiness_label(i18n: impl Lang, readiness: Readiness) -> String {
+    let locale = i18n.locale();
+    match readiness {
+        Readiness::ReadyWbbm => td_string!(locale, dashboard.ready_wbbm).to_string(),
+        Readiness::ReadyWbk => td_string!(locale, dashboard.ready_wbk).to_string(),
+        Readiness::NeedsWbkFirst => td_string!(locale, dashboard.needs_wbk).to_string(),
+        Readiness::Short { target, points } => td_string!(
+            locale,
+            score.short_by,
+            points = crate::domain::lke::format_id(points, 2),
+            target = gate_target_label(locale, target)
+        )
+        .to_string(),
+    }
 }

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use super::labels::{gate_target_label, target_label};
 use crate::domain::assessment::Target;
 use crate::domain::lke::{
-    evaluate, format_id, plan_improvements, score, Answers, GateSet, RubricVersion, ScoreSheet,
-    StepValue,
+    combined_steps, evaluate, format_id, plan_improvements, score, Answers, GateSet, RubricVersion,
+    ScoreSheet, StepValue,
 };
 use crate::i18n::*;
 
@@ -92,7 +92,7 @@ pub fn ScorePanel(
                 any.then(|| view! {
                     <h3>{t!(i18n, score.whatif)}</h3>
                     <ol class="whatif">
-                        {plans.iter().flat_map(|plan| plan.steps.iter().take(STEPS_SHOWN)).map(|step| {
+                        {combined_steps(plans, STEPS_SHOWN).into_iter().map(|step| {
                             let change = format!("{} → {}", step_value(i18n, step.from), step_value(i18n, step.to));
                             let gain = t_string!(i18n, score.gain, points = format_id(step.points, 2)).to_string();
                             view! { <li><code>{step.item.to_string()}</code> " " {change} " " <span class="muted">{gain}</span></li> }

@@ -169,6 +169,29 @@ pub fn clean_file_name(name: &str) -> String {
     }
 }
 
+/// Names for files that share a folder, in order: each keeps its own name
+/// unless an earlier one took it (case aside, as Windows sees it); then it
+/// becomes `name (2).ext`, `name (3).ext` …, the extension staying last so
+/// the file still opens.
+pub fn unique_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut taken = std::collections::HashSet::new();
+    names
+        .into_iter()
+        .map(|name| {
+            let (stem, ext) = match name.rfind('.') {
+                Some(dot) if dot > 0 => name.split_at(dot),
+                _ => (name, ""),
+            };
+            let chosen = std::iter::once(name.to_owned())
+                .chain((2..).map(|n| format!("{stem} ({n}){ext}")))
+                .find(|candidate| !taken.contains(&candidate.to_lowercase()))
+                .unwrap_or_else(|| name.to_owned());
+            taken.insert(chosen.to_lowercase());
+            chosen
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,6 +327,21 @@ mod tests {
         assert_eq!(clean_file_name("a\u{0}b\"c.pdf"), "ab_c.pdf");
         assert_eq!(clean_file_name("..."), "berkas");
         assert_eq!(clean_file_name(&"x".repeat(500)).len(), 200);
+    }
+
+    #[test]
+    fn files_of_one_folder_get_distinct_names_that_keep_their_extension() {
+        assert_eq!(
+            unique_names(["dup.pdf", "dup.pdf", "dup (2).pdf", "DUP.PDF", "catatan"]),
+            [
+                "dup.pdf",
+                "dup (2).pdf",
+                "dup (2) (2).pdf",
+                "DUP (3).PDF",
+                "catatan"
+            ]
+        );
+        assert_eq!(unique_names([".env", ".env"]), [".env", ".env (2)"]);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::api::periods::{
 };
 use crate::api::rubrics::list_rubrics;
 use crate::api::units::list_units;
-use crate::components::error::ErrorAlert;
+use crate::components::error::{ErrorAlert, PageError};
 use crate::components::form::{field_error, FormStatus, TextField};
 use crate::components::labels::{state_label, target_label};
 use crate::domain::period::PeriodDates;
@@ -224,7 +224,7 @@ fn PeriodCard(
             </ActionForm>
             <Transition fallback=|| ()>
                 {move || list.get().map(|result| match result {
-                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                    Err(error) => view! { <PageError error /> }.into_any(),
                     Ok(rows) => view! {
                         <div class="table-wrap">
                             <table class="table">

@@ -9,7 +9,7 @@ use crate::api::assessments::load_assessment;
 use crate::api::review::{
     list_evaluators, AssignEvaluator, ProposeAssessment, RecordNationalResult, UnassignEvaluator,
 };
-use crate::components::error::ErrorAlert;
+use crate::components::error::{ErrorAlert, PageError};
 use crate::components::form::{field_error, FormStatus};
 use crate::components::labels::target_label;
 use crate::domain::lke::{format_id, AssessmentState};
@@ -51,7 +51,7 @@ pub fn AdminReviewPage() -> impl IntoView {
         <FormStatus outcome=result.value() success=Signal::derive(move || t_string!(i18n, decisions.recorded).to_string()) />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|loaded| match loaded {
-                Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                Err(error) => view! { <PageError error /> }.into_any(),
                 Ok(data) if !data.rights.administer => view! { <ErrorAlert error=crate::error::AppError::Forbidden /> }.into_any(),
                 Ok(data) => view! { <Manage data actions /> }.into_any(),
             })}

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::api::assessments::{load_assessment, SaveAnswers};
 use crate::api::evidence::{DeleteEvidence, LinkEvidence, RestoreEvidence};
-use crate::components::error::{error_text, value_problem_text, ErrorAlert};
+use crate::components::error::{error_text, value_problem_text, ErrorAlert, PageError};
 use crate::components::form::textarea_html;
 use crate::components::labels::{area_label, part_label};
 use crate::components::score::{percent, ScorePanel};
@@ -81,8 +81,8 @@ where
         <Title text=move || title.get() />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|result| match (result, place()) {
-                (Err(error), _) => view! { <ErrorAlert error /> }.into_any(),
-                (Ok(_), None) => view! { <ErrorAlert error=AppError::NotFound /> }.into_any(),
+                (Err(error), _) => view! { <PageError error /> }.into_any(),
+                (Ok(_), None) => view! { <PageError error=AppError::NotFound /> }.into_any(),
                 (Ok(data), Some(section)) => walk(data, section).into_any(),
             })}
         </Suspense>

@@ -13,7 +13,7 @@ use leptos::web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
 use crate::api::assessments::{import_answers, load_assessment, ImportAnswers, SubmitAssessment};
 use crate::app::reload_user_after;
-use crate::components::error::ErrorAlert;
+use crate::components::error::{ErrorAlert, PageError};
 use crate::components::form::FormStatus;
 use crate::components::form::{cleared_on_success, field_error};
 use crate::components::labels::{area_label, part_label, state_label, target_label};
@@ -47,7 +47,7 @@ pub fn AssessmentPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, assessment.title).to_string() />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|result| match result {
-                Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                Err(error) => view! { <PageError error /> }.into_any(),
                 Ok(data) => view! { <Overview data submit import /> }.into_any(),
             })}
         </Suspense>

@@ -9,11 +9,11 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::dashboard::load_dashboard;
 use crate::components::chart::ChartFigure;
-use crate::components::error::ErrorAlert;
-use crate::components::labels::{area_label, gate_target_label, state_label, target_label};
+use crate::components::error::PageError;
+use crate::components::labels::{area_label, readiness_label, state_label, target_label};
 use crate::components::score::percent;
 use crate::domain::dashboard::{
-    mean_per_area, DashboardRow, EvaluatorProgress, Funnel, Readiness, HEATMAP_ROWS,
+    mean_per_area, DashboardRow, EvaluatorProgress, Funnel, HEATMAP_ROWS,
 };
 use crate::domain::lke::{format_id, AreaId, AssessmentState};
 use crate::i18n::*;
@@ -54,7 +54,7 @@ pub fn DashboardPage() -> impl IntoView {
         <h1>{t!(i18n, dashboard.title)}</h1>
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|result| match result {
-                Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                Err(error) => view! { <PageError error /> }.into_any(),
                 Ok(view) => view! { <Dashboard view /> }.into_any(),
             })}
         </Suspense>
@@ -117,8 +117,11 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
                 />
             </section>
         </div>
-        <section class="card" aria-labelledby="units-title">
+        <section class="card" aria-labelledby="units-title" id="units">
             <h2 id="units-title">{t!(i18n, dashboard.units)} " (" {count} ")"</h2>
+            {(count == 0).then(|| view! {
+                <p class="alert alert-info" role="status" data-testid="no-units">{t!(i18n, dashboard.no_match)}</p>
+            })}
             <p class="muted">{t!(i18n, dashboard.period_line, year = period.year.value(), deadline = period.dates.proposal_deadline.to_string())}</p>
             <p>
                 <a class="button" href=format!("/dashboard.xlsx?{passed}") download>{t!(i18n, dashboard.xlsx)}</a>
@@ -269,18 +272,7 @@ fn FunnelView(funnel: Funnel) -> impl IntoView {
 fn Row(row: DashboardRow) -> impl IntoView {
     let i18n = use_i18n();
     let state = row.state;
-    let readiness = move || match row.readiness {
-        Readiness::ReadyWbbm => t_string!(i18n, dashboard.ready_wbbm).to_string(),
-        Readiness::ReadyWbk => t_string!(i18n, dashboard.ready_wbk).to_string(),
-        Readiness::NeedsWbkFirst => t_string!(i18n, dashboard.needs_wbk).to_string(),
-        Readiness::Short { target, points } => t_string!(
-            i18n,
-            score.short_by,
-            points = format_id(points, 2),
-            target = gate_target_label(i18n, target)
-        )
-        .to_string(),
-    };
+    let readiness = move || readiness_label(i18n, row.readiness);
     let ready = row.readiness.is_ready();
     view! {
         <tr>

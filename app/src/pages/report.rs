@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::review::lhe_report;
-use crate::components::error::ErrorAlert;
+use crate::components::error::PageError;
 use crate::i18n::*;
 use crate::model::{Block, ReportDoc};
 
@@ -27,7 +27,7 @@ pub fn ReportPage() -> impl IntoView {
         </p>
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || report.get().map(|result| match result {
-                Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                Err(error) => view! { <PageError error /> }.into_any(),
                 Ok(doc) => view! { <ReportView doc /> }.into_any(),
             })}
         </Suspense>

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::assessments::load_assessment;
 use crate::api::review::{review_queue, FinalizeAssessment, ReturnAssessment};
 use crate::app::reload_user_after;
-use crate::components::error::ErrorAlert;
+use crate::components::error::{ErrorAlert, PageError};
 use crate::components::form::{field_error, FormStatus};
 use crate::components::labels::{area_label, part_label, state_label, target_label};
 use crate::components::score::{percent, ScorePanel};
@@ -49,7 +49,7 @@ pub fn ReviewPage() -> impl IntoView {
         <FormStatus outcome=finalize.value() success=Signal::derive(move || t_string!(i18n, review.finalized).to_string()) />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|result| match result {
-                Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                Err(error) => view! { <PageError error /> }.into_any(),
                 Ok(data) => view! { <ReviewOverview data give_back finalize /> }.into_any(),
             })}
         </Suspense>

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::assessments::load_assessment;
 use crate::components::chart::ChartFigure;
-use crate::components::error::ErrorAlert;
+use crate::components::error::PageError;
 use crate::components::labels::{area_label, part_label, review_status_label, state_label};
 use crate::components::score::{percent, ScorePanel};
 use crate::domain::dashboard::{area_shares, part_shares};
@@ -30,7 +30,7 @@ pub fn UnitReportPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, unit_report.title).to_string() />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|result| match result {
-                Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                Err(error) => view! { <PageError error /> }.into_any(),
                 Ok(data) => view! { <UnitReport data /> }.into_any(),
             })}
         </Suspense>

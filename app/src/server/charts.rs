@@ -385,6 +385,23 @@ impl Plot for Trend<'_> {
                 ORANGE.stroke_width(2),
             ))
             .map_err(failed)?;
+        // A mark on every snapshot: the first day of a unit has a point, not yet a line.
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| Circle::new((i as f64, p.1), 4, BLUE.filled())),
+            )
+            .map_err(failed)?;
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, p)| Some(Circle::new((i as f64, p.2?), 4, ORANGE.filled()))),
+            )
+            .map_err(failed)?;
         for (label, at) in self.lines {
             threshold_line(
                 &mut chart,
@@ -489,8 +506,10 @@ impl Plot for Heatmap<'_> {
 
 /// `n` (at least one) labelled segments, 0 to n - 1: plotters counts both
 /// ends of an integer range.
+/// `n` bands for bars or cells. A single band is drawn in a range of two: a
+/// range of one value has no width, and a bar in it came out negative.
 fn segments(n: i32) -> SegmentedCoord<RangedCoordi32> {
-    (0..n.max(1) - 1).into_segmented()
+    (0..n.max(2) - 1).into_segmented()
 }
 
 /// One hue from pale (0 %) to dark (100 %), readable without colour vision.
@@ -591,6 +610,47 @@ mod tests {
         let info = reader.next_frame(&mut pixels).expect("a frame");
         pixels.truncate(info.buffer_size());
         (info.width, info.height, pixels)
+    }
+
+    /// The `width` of every `<rect>` of an SVG.
+    fn rect_widths(svg: &str) -> Vec<f64> {
+        svg.split("<rect")
+            .skip(1)
+            .filter_map(|r| r.split("width=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect()
+    }
+
+    #[test]
+    fn one_evaluator_gets_a_visible_bar_inside_the_plot() {
+        let svg = svg(&ShareBars {
+            labels: vec!["Budi".to_owned()],
+            series: vec![("Direviu", vec![0.4])],
+            lines: &[],
+            text: text("Kemajuan reviu"),
+        });
+        let widths = rect_widths(&svg);
+        assert!(!widths.is_empty());
+        assert!(
+            widths.iter().all(|w| *w >= 0.0),
+            "no negative bar: {widths:?}"
+        );
+        assert!(
+            widths.iter().any(|w| *w > 20.0),
+            "the bar is there: {widths:?}"
+        );
+    }
+
+    #[test]
+    fn a_single_snapshot_is_drawn_as_a_point() {
+        let svg = svg(&Trend {
+            points: &[("2026-12-02".to_owned(), 89.05, Some(89.55))],
+            lines: &[("WBK", 75.0)],
+            text: text("Tren"),
+        });
+        assert!(
+            svg.matches("<circle").count() >= 2,
+            "both totals are marked"
+        );
     }
 
     #[test]

@@ -114,8 +114,8 @@ pub async fn load(
         chosen.contains(&a.unit_id)
     })
     .await?;
-    view.funnel = funnel(&rows);
     query.filter.apply(&mut rows);
+    view.funnel = funnel(&rows);
     let seats = db::assignments::for_period(db, &period.id).await?;
     view.evaluators = evaluator_progress(&rows, &seats);
     view.rows = rows;

@@ -13,7 +13,9 @@ use super::docx::to_docx;
 use super::lhe;
 use super::lke::export::{export_workbook_beside, Beside};
 use super::lke::Notes;
-use crate::components::labels::{gate_target_label, part_label};
+use crate::components::labels::{
+    gate_target_label, part_label, readiness_label, state_label, target_label,
+};
 use crate::domain::dashboard::{area_shares, mean_per_area, part_shares, Readiness, HEATMAP_ROWS};
 use crate::domain::lke::{AreaId, AssessmentState, Part, Predicate};
 use crate::error::AppError;
@@ -116,21 +118,18 @@ fn table(view: &DashboardView) -> Vec<Vec<Cell>> {
     view.rows
         .iter()
         .map(|row| {
-            let (readiness, short_points, short_on) = match row.readiness {
-                Readiness::ReadyWbbm => ("siap_wbbm", Cell::Empty, Cell::Empty),
-                Readiness::ReadyWbk => ("siap_wbk", Cell::Empty, Cell::Empty),
-                Readiness::NeedsWbkFirst => ("perlu_wbk", Cell::Empty, Cell::Empty),
+            let (short_points, short_on) = match row.readiness {
                 Readiness::Short { target, points } => (
-                    "kurang",
                     Cell::Number(points, 2),
                     Cell::Text(gate_target_label(Locale::id, target)),
                 ),
+                _ => (Cell::Empty, Cell::Empty),
             };
             let mut cells = vec![
                 text(&row.unit_code),
                 text(&row.unit_name),
-                text(row.target.as_str()),
-                text(row.state.as_str()),
+                text(target_label(row.target)),
+                text(state_label(Locale::id, row.state)),
                 Cell::Number(row.completeness.ratio() * 100.0, 1),
                 Cell::Text(format!(
                     "{}/{}",
@@ -138,7 +137,7 @@ fn table(view: &DashboardView) -> Vec<Vec<Cell>> {
                 )),
                 Cell::Number(row.self_total, 2),
                 row.tpi_total.map_or(Cell::Empty, |t| Cell::Number(t, 2)),
-                text(readiness),
+                Cell::Text(readiness_label(Locale::id, row.readiness)),
                 short_points,
                 short_on,
                 Cell::Number(row.days_to_deadline as f64, 0),
@@ -158,20 +157,23 @@ fn table_name(view: &DashboardView, extension: &str) -> String {
     format!("dasbor-zi-{year}.{extension}")
 }
 
-/// The dashboard table as CSV (comma-separated, decimal points, UTF-8), for
-/// other tools.
+/// The dashboard table as CSV the way Excel in Indonesian reads it: fields
+/// separated by `;`, decimal commas, Indonesian labels, UTF-8 with a byte
+/// order mark (without it Excel guesses another encoding).
 pub async fn dashboard_csv(
     db: &Db,
     user: &SessionUser,
     query: DashboardQuery,
 ) -> Result<Document, AppError> {
     let view = dashboard::load(db, user, query).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(UTF8_BOM.to_vec());
     out.write_record(TABLE_HEADER).map_err(csv_failed)?;
     for row in table(&view) {
         let record = row.iter().map(|cell| match cell {
             Cell::Text(s) => inert(s),
-            Cell::Number(n, decimals) => format!("{n:.decimals$}"),
+            Cell::Number(n, decimals) => decimal_comma(*n, *decimals),
             Cell::Empty => String::new(),
         });
         out.write_record(record).map_err(csv_failed)?;
@@ -236,7 +238,14 @@ fn write_xlsx(rows: &[Vec<Cell>]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>
 
 /// Text a spreadsheet opening the CSV would read as a formula (`=`, `+`,
 /// `-`, `@`) gets a leading apostrophe, so it stays text.
-fn inert(text: &str) -> String {
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `1234.5` as `1234,5`: a decimal comma and no thousands separator.
+fn decimal_comma(n: f64, decimals: usize) -> String {
+    format!("{n:.decimals$}").replace('.', ",")
+}
+
+pub fn inert(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

@@ -1025,3 +1025,45 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    files_with_the_same_name_each_keep_their_extension_in_the_zip,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        for (name, text) in [
+            ("dup.pdf", "satu"),
+            ("dup.pdf", "dua"),
+            ("dup (2).pdf", "tiga"),
+        ] {
+            let stored = upload(&unit, &id, "P.MP.i.a", name, pdf(text)).await;
+            assert_eq!(stored.status, StatusCode::CREATED, "{stored}");
+        }
+        let (status, _, body) = unit
+            .get_bytes(&format!("/assessments/{id}/evidence.zip"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(body)).expect("a whole ZIP");
+        let mut names: Vec<String> = (0..archive.len())
+            .map(|n| {
+                archive
+                    .by_index(n)
+                    .expect("entry")
+                    .name()
+                    .expect("name")
+                    .into_owned()
+            })
+            .filter(|name| name.contains("P.MP.i.a/"))
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), 3, "{names:?}");
+        assert!(names.iter().all(|n| n.ends_with(".pdf")), "{names:?}");
+        let mut index = String::new();
+        archive
+            .by_name("index.csv")
+            .expect("index")
+            .read_to_string(&mut index)
+            .expect("text");
+        assert!(index.contains("dup (2) (2).pdf"), "{index}");
+    }
+);

@@ -146,21 +146,29 @@ db_test!(
             .unwrap_or_default()
             .starts_with("text/csv"));
         let csv = String::from_utf8(csv).expect("utf-8");
+        let csv = csv
+            .strip_prefix('\u{feff}')
+            .expect("a byte order mark for Excel");
         let mut lines = csv.lines();
         let header = lines.next().expect("header");
         assert!(
-            header.starts_with("kode_unit,nama_unit,target,status,"),
-            "{header}"
+            header.starts_with("kode_unit;nama_unit;target;status;"),
+            "Indonesian Excel splits on semicolons: {header}"
         );
         let medan = lines.next().expect("Medan first");
-        let fields: Vec<&str> = medan.split(',').collect();
+        let fields: Vec<&str> = medan.split(';').collect();
         assert_eq!(fields[0], "BDK-MDN");
+        assert_eq!(fields[3], "Dikirim ke TPI", "labels, not codes: {medan}");
         let shown = view["rows"][0]["self_total"].as_f64().expect("total");
         let column = header
-            .split(',')
+            .split(';')
             .position(|h| h == "nilai_mandiri")
             .expect("column");
-        let written: f64 = fields[column].parse().expect("a number with a point");
+        let written: f64 = fields[column]
+            .replace(',', ".")
+            .parse()
+            .expect("a number with a decimal comma");
+        assert!(fields[column].contains(','), "{}", fields[column]);
         assert!((written - shown).abs() < 0.005, "{written} vs {shown}");
 
         let (status, _, xlsx) = admin.get_bytes("/dashboard.xlsx").await;
@@ -359,5 +367,31 @@ db_test!(
             .get_bytes("/dashboard/charts/heatmap.png")
             .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+);
+
+db_test!(
+    the_funnel_follows_the_filters_and_an_empty_search_says_so,
+    |app| async move {
+        let leader = app.signed_in("pimpinan").await;
+        let all = leader.call("dashboard/get", &[]).await.json();
+        assert!(
+            all["funnel"]["building"].as_u64().unwrap_or_default() > 1,
+            "{all}"
+        );
+        let none = leader
+            .call("dashboard/get", &[("q", "tidak-ada-unit-seperti-ini")])
+            .await
+            .json();
+        assert_eq!(none["rows"].as_array().map(Vec::len), Some(0));
+        assert_eq!(
+            none["funnel"]["building"], 0,
+            "the funnel counts what the table shows"
+        );
+        let page = leader.get("/dashboard?q=tidak-ada-unit-seperti-ini").await;
+        assert!(
+            page.body.contains("Tidak ada unit kerja yang cocok"),
+            "{page}"
+        );
     }
 );

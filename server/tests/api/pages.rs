@@ -78,3 +78,69 @@ db_test!(an_unknown_page_is_404, |app| async move {
         .unwrap_or_default()
         .starts_with("text/html"));
 });
+
+db_test!(
+    a_page_that_says_not_found_or_not_allowed_answers_with_that_status,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let medan = app.assessment_of("BDK-MDN").await;
+        let missing = unit
+            .get("/assessments/00000000-0000-0000-0000-000000000000")
+            .await;
+        assert_eq!(missing.status, reqwest::StatusCode::NOT_FOUND, "{missing}");
+        let unknown_area = unit
+            .get(&format!(
+                "/assessments/{}/pemenuhan/9",
+                app.assessment_of("DIT-IZIN").await
+            ))
+            .await;
+        assert_eq!(unknown_area.status, reqwest::StatusCode::NOT_FOUND);
+        for path in [
+            format!("/assessments/{medan}"),
+            format!("/review/{medan}"),
+            format!("/admin/assessments/{medan}"),
+            format!("/dashboard/{medan}"),
+        ] {
+            let page = unit.get(&path).await;
+            assert_eq!(
+                page.status,
+                reqwest::StatusCode::FORBIDDEN,
+                "{path}: {page}"
+            );
+            assert!(
+                page.body.contains("Anda tidak berwenang"),
+                "{path} says why"
+            );
+        }
+    }
+);
+
+db_test!(
+    the_item_history_reads_as_sentences_with_the_time,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = app.assessment_of("DIT-IZIN").await;
+        let saved = unit
+            .call(
+                "assessments/answers",
+                &[
+                    ("assessment", id.as_str()),
+                    ("value[P.MP.i.b]", "b"),
+                    ("note[P.MP.i.b]", "SK ditandatangani"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::OK, "{saved}");
+        let page = unit
+            .get(&format!("/assessments/{id}/history/P.MP.i.b"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Jawaban diubah"), "{page}");
+        assert!(page.body.contains("Catatan: SK ditandatangani"), "{page}");
+        assert!(page.body.contains(" WIB"), "the time of day is shown");
+        assert!(
+            !page.body.contains("{&quot;value") && !page.body.contains("answer.save"),
+            "no raw audit data"
+        );
+    }
+);

@@ -43,7 +43,7 @@ pub use scoring::{
     ScoreSheet, Subtotal,
 };
 pub use values::{InputValue, SurveyIndex, ValueError, Weight};
-pub use whatif::{plan_for_gate, plan_improvements, GatePlan, Step, StepValue};
+pub use whatif::{combined_steps, plan_for_gate, plan_improvements, GatePlan, Step, StepValue};
 pub use workflow::{
     is_locked_for_unit, transition, AssessmentState, RefusalReason, TransitionError, WorkflowEvent,
 };

@@ -357,6 +357,25 @@ impl Model {
     }
 }
 
+/// The first `per_gate` steps of each plan as one list for people: an item
+/// that several gates ask for appears once, with the largest gain any of them
+/// names, the biggest gains first.
+pub fn combined_steps(plans: &[GatePlan], per_gate: usize) -> Vec<Step> {
+    let mut steps: Vec<Step> = Vec::new();
+    for step in plans
+        .iter()
+        .flat_map(|plan| plan.steps.iter().take(per_gate))
+    {
+        match steps.iter_mut().find(|s| s.item == step.item) {
+            Some(kept) if kept.points < step.points => *kept = *step,
+            Some(_) => {}
+            None => steps.push(*step),
+        }
+    }
+    steps.sort_by(|a, b| b.points.total_cmp(&a.points));
+    steps
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::builtin::{builtin_90_2021_ref, builtin_gates_90_2021};
