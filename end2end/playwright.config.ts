@@ -56,6 +56,12 @@ export default defineConfig({
       name: 'chromium',
       use: { ...devices['Desktop Chrome'] },
     },
+    {
+      // The evidence journey again on a phone (each run makes its own unit).
+      name: 'phone',
+      testMatch: /evidence\.spec\.ts/,
+      use: { ...devices['Pixel 7'] },
+    },
   ],
   webServer: {
     command: `sh -c ${q(serverCommand)}`,

@@ -47,11 +47,14 @@ test('a leader filters the dashboard to a subtree, opens a unit and downloads th
   const csvHref = await page.getByRole('link', { name: 'Unduh CSV' }).getAttribute('href');
   const csv = await page.request.get(csvHref!);
   expect(csv.status()).toBe(200);
-  const lines = (await csv.text()).trim().split('\n');
+  // As Indonesian Excel reads it: a byte order mark, semicolons, decimal commas.
+  const text = await csv.text();
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  const lines = text.slice(1).trim().split('\n');
   expect(lines).toHaveLength(4);
   const firstCode = await table.locator('tbody tr').first().locator('th .muted').textContent();
-  expect(lines[1].startsWith(`${firstCode},`)).toBe(true);
-  expect(lines[1]).toContain((shown ?? '').replace(',', '.'));
+  expect(lines[1].startsWith(`${firstCode};`)).toBe(true);
+  expect(lines[1].split(';')).toContain(shown ?? '');
 
   // The Excel opens and holds the self score of the first row, unrounded.
   const xlsx = await download(page, 'Unduh Excel');

@@ -99,6 +99,8 @@ test.describe('with JavaScript', () => {
   }) => {
     await openFirstArea(page, logIn, request);
     await waitForHydration(page);
+    // Nothing sticks out sideways, on a laptop or a phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
     const item = question(page, 'P.MP.i.a');
     for (const name of ['Notulen rapat.pdf', 'SK Tim ZI 2026.pdf']) {
       await newFileForm(page, 'P.MP.i.a').locator('input[type=file]').setInputFiles({

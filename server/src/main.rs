@@ -46,10 +46,12 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("Database is up to date.");
         }
         Command::User(UserCommand::Create(create)) => {
-            if std::io::stdin().is_terminal() {
-                eprintln!("Type the password and press Enter:");
-            }
-            let password = cli::read_password(std::io::stdin().lock())?;
+            // At a terminal the password is typed without echo; piped, it is the first line.
+            let password = if std::io::stdin().is_terminal() {
+                rpassword::prompt_password("Type the password and press Enter: ")?
+            } else {
+                cli::read_password(std::io::stdin().lock())?
+            };
             let db = open_database(&settings).await?;
             let id = cli::create_user(&db, &create, &password).await?;
             println!("Created user {} ({id}).", create.username);

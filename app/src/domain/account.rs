@@ -22,6 +22,7 @@ impl fmt::Display for UserId {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AccountFieldError {
     #[error("a username is 3 to 40 lower-case letters, digits, dots, dashes or underscores")]
     BadUsername,

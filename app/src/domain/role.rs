@@ -78,6 +78,7 @@ pub struct Grant {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GrantError {
     #[error("this role needs a unit")]
     UnitRequired,

@@ -24,6 +24,7 @@ impl fmt::Display for UnitId {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UnitFieldError {
     #[error("the code must be 2 to 32 letters, digits, dots, dashes or underscores")]
     BadCode,

@@ -163,7 +163,7 @@ db_test!(
             assert_eq!(reply.field(), "parent", "{reply}");
             assert_eq!(
                 reply.json()["problem"],
-                serde_json::json!({"problem": "unit", "detail": "Cycle"}),
+                serde_json::json!({"problem": "unit", "detail": "cycle"}),
                 "{reply}"
             );
         }

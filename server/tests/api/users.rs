@@ -170,7 +170,7 @@ db_test!(
                     ..NewUser::default()
                 },
                 "password",
-                serde_json::json!({"problem": "account", "detail": "WeakPassword"}),
+                serde_json::json!({"problem": "account", "detail": "weak_password"}),
             ),
             (
                 NewUser {
@@ -178,7 +178,7 @@ db_test!(
                     ..NewUser::default()
                 },
                 "password",
-                serde_json::json!({"problem": "account", "detail": "PasswordMismatch"}),
+                serde_json::json!({"problem": "account", "detail": "password_mismatch"}),
             ),
             (
                 NewUser {
@@ -186,7 +186,7 @@ db_test!(
                     ..NewUser::default()
                 },
                 "username",
-                serde_json::json!({"problem": "account", "detail": "BadUsername"}),
+                serde_json::json!({"problem": "account", "detail": "bad_username"}),
             ),
             (
                 NewUser {
@@ -194,7 +194,7 @@ db_test!(
                     ..NewUser::default()
                 },
                 "email",
-                serde_json::json!({"problem": "account", "detail": "BadEmail"}),
+                serde_json::json!({"problem": "account", "detail": "bad_email"}),
             ),
             (
                 NewUser {
