@@ -400,17 +400,12 @@ db_test!(
     administrators_open_periods_and_create_assessments_for_a_subtree,
     |app| async move {
         let admin = app.signed_in("admin").await;
-        let periods = admin.call("periods/list", &[]).await.json();
-        let current = periods[0]["id"]
+        let next_year = (crate::helpers::current_year() + 1).to_string();
+        let next = copy_demo_period(&admin, &next_year).await;
+        let current = admin.call("periods/list", &[]).await.json()[0]["id"]
             .as_str()
             .expect("the demo period")
             .to_owned();
-        let next_year = (crate::helpers::current_year() + 1).to_string();
-        let copied = admin
-            .call("periods/copy", &[("from", &current), ("year", &next_year)])
-            .await;
-        assert_eq!(copied.status, StatusCode::OK, "{copied}");
-        let next: String = serde_json::from_str(&copied.body).expect("id");
         let again = admin
             .call("periods/copy", &[("from", &current), ("year", &next_year)])
             .await;
@@ -629,6 +624,20 @@ async fn answer_rows(app: &TestApp, id: &str) -> i64 {
         &[id],
     )
     .await
+}
+
+/// Copies the demo's period to `year` as an administrator; returns the new period's id.
+async fn copy_demo_period(admin: &Client, year: &str) -> String {
+    let periods = admin.call("periods/list", &[]).await.json();
+    let current = periods[0]["id"]
+        .as_str()
+        .expect("the demo period")
+        .to_owned();
+    let copied = admin
+        .call("periods/copy", &[("from", &current), ("year", year)])
+        .await;
+    assert_eq!(copied.status, StatusCode::OK, "{copied}");
+    serde_json::from_str(&copied.body).expect("id")
 }
 
 fn reference_workbook() -> Vec<u8> {
@@ -960,17 +969,9 @@ db_test!(
     next_years_assessment_waits_for_its_window_and_this_years_comes_first,
     |app| async move {
         let admin = app.signed_in("admin").await;
-        let periods = admin.call("periods/list", &[]).await.json();
-        let current = periods[0]["id"]
-            .as_str()
-            .expect("the demo period")
-            .to_owned();
         let this_year = crate::helpers::current_year();
         let next_year = (this_year + 2).to_string();
-        let copied = admin
-            .call("periods/copy", &[("from", &current), ("year", &next_year)])
-            .await;
-        let next: String = serde_json::from_str(&copied.body).expect("id");
+        let next = copy_demo_period(&admin, &next_year).await;
         let unit_id = app.unit_id("DIT-IZIN").await;
         let created = admin
             .call(

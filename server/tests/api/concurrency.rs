@@ -86,38 +86,14 @@ db_test!(
     }
 );
 
-/// A second evaluator on the demo's Medan team.
-async fn second_evaluator(app: &TestApp, admin: &Client, id: &str) -> Client {
-    let created = admin
-        .call(
-            "users/create",
-            &[
-                ("username", "tpi2"),
-                ("email", ""),
-                ("full_name", "Tina Penilai Kedua"),
-                ("password", "tpi2-password"),
-                ("confirm", "tpi2-password"),
-                ("role", "evaluator"),
-                ("unit", ""),
-            ],
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::OK, "{created}");
-    let user = app.user_id("tpi2").await;
-    let assigned = admin
-        .call("review/assign", &[("assessment", id), ("evaluator", &user)])
-        .await;
-    assert_eq!(assigned.status, StatusCode::OK, "{assigned}");
-    app.signed_in_with("tpi2", "tpi2-password").await
-}
-
 db_test!(
     two_evaluators_saving_one_item_at_once_get_one_save_and_one_conflict,
     |app| async move {
         let id = app.assessment_of("BDK-MDN").await;
         let admin = app.signed_in("admin").await;
         let first = app.signed_in("tpi").await;
-        let second = second_evaluator(&app, &admin, &id).await;
+        let second = crate::review::second_evaluator(&app, &admin).await;
+        crate::review::assign(&admin, &app, &id, "tpi2", false).await;
         for round in 0..20 {
             let version = round.to_string();
             let save = |client: &Client, note: String| {

@@ -35,7 +35,7 @@ async fn load(client: &Client, id: &str) -> Value {
 }
 
 /// Creates a second evaluator, `tpi2`, and returns a client signed in as them.
-async fn second_evaluator(app: &TestApp, admin: &Client) -> Client {
+pub(crate) async fn second_evaluator(app: &TestApp, admin: &Client) -> Client {
     let created = admin
         .call(
             "users/create",
@@ -54,7 +54,7 @@ async fn second_evaluator(app: &TestApp, admin: &Client) -> Client {
     app.signed_in_with("tpi2", "tpi2-password").await
 }
 
-async fn assign(admin: &Client, app: &TestApp, id: &str, username: &str, lead: bool) {
+pub(crate) async fn assign(admin: &Client, app: &TestApp, id: &str, username: &str, lead: bool) {
     let user = app.user_id(username).await;
     let mut form = vec![("assessment", id), ("evaluator", user.as_str())];
     if lead {
