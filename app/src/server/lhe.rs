@@ -4,7 +4,8 @@
 //! Indonesia, whatever the language of the page; the team edits and signs it.
 
 use crate::components::labels::{
-    area_label, gate_target_label, part_label, review_status_label, state_label, target_label,
+    area_label, date_label, gate_target_label, part_label, review_status_label, state_label,
+    target_label,
 };
 use crate::domain::lke::{
     evaluate, format_id, score, Answers, HasilItemId, ItemCode, RubricVersion, ScoreSheet,
@@ -94,7 +95,7 @@ pub fn build(data: &AssessmentData, today: Day) -> ReportDoc {
             |m| m.full_name.clone(),
         );
     blocks.push(Block::Signature {
-        place_date: td_string!(L, lhe.place_date, date = today.to_string()).to_string(),
+        place_date: td_string!(L, lhe.place_date, date = date_label(L, today)).to_string(),
         role: td_string!(L, lhe.signer).to_string(),
         name: lead,
     });

@@ -640,6 +640,36 @@ db_test!(the_lke_and_the_lhe_carry_both_lanes, |app| async move {
         .as_str()
         .unwrap_or_default()
         .contains("LAPORAN HASIL EVALUASI"));
+    let place_date = report.json()["blocks"]
+        .as_array()
+        .and_then(|blocks| blocks.iter().find(|b| b["kind"] == "signature"))
+        .and_then(|b| b["place_date"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let year = crate::helpers::current_year().to_string();
+    assert!(
+        place_date.ends_with(&year) && !place_date.contains('-'),
+        "the signature date is written out, as in an official letter: {place_date}"
+    );
+    assert!(
+        [
+            "Januari",
+            "Februari",
+            "Maret",
+            "April",
+            "Mei",
+            "Juni",
+            "Juli",
+            "Agustus",
+            "September",
+            "Oktober",
+            "November",
+            "Desember"
+        ]
+        .iter()
+        .any(|month| place_date.contains(month)),
+        "{place_date}"
+    );
 });
 
 db_test!(
