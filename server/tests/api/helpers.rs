@@ -505,6 +505,10 @@ impl Client {
             .local_address(local_address)
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
+            // A fresh connection per request: a browser retries a GET whose
+            // idle connection the server closed at that instant; reqwest does
+            // not, and under a full parallel run that race failed a test.
+            .pool_max_idle_per_host(0)
             .timeout(Duration::from_secs(30))
             .build()
             .expect("reqwest client");
