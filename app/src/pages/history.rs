@@ -59,11 +59,13 @@ pub fn ItemHistory() -> impl IntoView {
 #[component]
 fn Line(line: HistoryLine) -> impl IntoView {
     let i18n = use_i18n();
-    let when = format!(
-        "{}, {} WIB",
-        date_label(i18n, Day::from_unix_ms(line.at)),
-        wib_clock(line.at)
-    );
+    let when = t_string!(
+        i18n,
+        history.at,
+        date = date_label(i18n, Day::from_unix_ms(line.at)),
+        time = wib_clock(line.at)
+    )
+    .to_string();
     let what = action_label(i18n, &line.action);
     let before = line
         .before
