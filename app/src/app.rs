@@ -14,7 +14,7 @@ use crate::pages;
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::server::csp::send_policy_header();
+    crate::backend::csp::send_policy_header();
     view! {
         <!DOCTYPE html>
         <html>
@@ -76,21 +76,21 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=pages::not_found::NotFound>
                         <Route path=path!("/") ssr=SsrMode::Async view=pages::home::Home />
                         <Route path=path!("/login") ssr=SsrMode::Async view=pages::login::Login />
-                        <Route path=path!("/account/password") ssr=SsrMode::Async view=pages::account::ChangePassword />
+                        <Route path=path!("/account/password") ssr=SsrMode::Async view=pages::account_password::ChangePassword />
                         <Route path=path!("/admin/units") ssr=SsrMode::Async view=pages::admin_units::AdminUnits />
                         <Route path=path!("/admin/users") ssr=SsrMode::Async view=pages::admin_users::AdminUsers />
                         <Route path=path!("/admin/users/:id") ssr=SsrMode::Async view=pages::admin_users::AdminUser />
                         <Route path=path!("/admin/rubrics") ssr=SsrMode::Async view=pages::admin_rubrics::AdminRubrics />
                         <Route path=path!("/admin/periods") ssr=SsrMode::Async view=pages::admin_periods::AdminPeriods />
                         <Route path=path!("/assessments/:id") ssr=SsrMode::Async view=pages::assessment::AssessmentPage />
-                        <Route path=path!("/assessments/:id/history/:item") ssr=SsrMode::Async view=pages::history::ItemHistory />
-                        <Route path=path!("/assessments/:id/:part/:area") ssr=SsrMode::Async view=pages::area::AreaPage />
+                        <Route path=path!("/assessments/:id/history/:item") ssr=SsrMode::Async view=pages::assessment_history::ItemHistory />
+                        <Route path=path!("/assessments/:id/:part/:area") ssr=SsrMode::Async view=pages::assessment_area::AreaPage />
                         <Route path=path!("/dashboard") ssr=SsrMode::Async view=pages::dashboard::DashboardPage />
-                        <Route path=path!("/dashboard/:id") ssr=SsrMode::Async view=pages::unit_report::UnitReportPage />
+                        <Route path=path!("/dashboard/:id") ssr=SsrMode::Async view=pages::dashboard_unit::UnitReportPage />
                         <Route path=path!("/review/:id") ssr=SsrMode::Async view=pages::review::ReviewPage />
-                        <Route path=path!("/review/:id/report") ssr=SsrMode::Async view=pages::report::ReportPage />
+                        <Route path=path!("/review/:id/report") ssr=SsrMode::Async view=pages::review_report::ReportPage />
                         <Route path=path!("/review/:id/:part/:area") ssr=SsrMode::Async view=pages::review_area::ReviewAreaPage />
-                        <Route path=path!("/admin/assessments/:id") ssr=SsrMode::Async view=pages::admin_review::AdminReviewPage />
+                        <Route path=path!("/admin/assessments/:id") ssr=SsrMode::Async view=pages::admin_assessment::AdminReviewPage />
                     </Routes>
                 </Layout>
                 </SessionProvider>
@@ -121,5 +121,5 @@ fn indonesian_unless_chosen() -> UseLocalesOptions {
 #[component]
 fn AppTitle() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <Title text=move || t_string!(i18n, app.name).to_string() /> }
+    view! { <Title text=t_string!(i18n, app.name).to_string() /> }
 }

@@ -4,13 +4,13 @@
 
 pub mod api;
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod backend;
 pub mod components;
 pub mod domain;
 pub mod error;
 pub mod model;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod server;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 

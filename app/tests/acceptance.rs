@@ -1,10 +1,10 @@
 //! Acceptance: the reference workbook scored with the built-in rubric reproduces the
 //! workbook's own cached values, except where the documented Reform 5.iii slip applies.
 
+use app::backend::lke::grid::{read_lke_sheet, CellValue};
+use app::backend::lke::outline::{parse_outline, Outline};
+use app::backend::lke::{read_answers, Limits, ProblemKind, Severity};
 use app::domain::lke::{builtin_90_2021_ref, score, AreaId, IndicatorCode, Part, QuestionValue};
-use app::server::lke::grid::{read_lke_sheet, CellValue};
-use app::server::lke::outline::{parse_outline, Outline};
-use app::server::lke::{read_answers, Limits, ProblemKind, Severity};
 
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

@@ -3,12 +3,12 @@
 
 use std::io::Write;
 
-use app::domain::lke::builtin_90_2021_ref;
-use app::server::lke::grid::{read_lke_sheet, CellValue, SheetGrid};
-use app::server::lke::{
+use app::backend::lke::grid::{read_lke_sheet, CellValue, SheetGrid};
+use app::backend::lke::{
     read_answers, read_answers_from_path, score_workbook, ImportError, Limits, ProblemKind,
     ZipBombKind,
 };
+use app::domain::lke::builtin_90_2021_ref;
 use rust_xlsxwriter::{Formula, Workbook};
 
 const FIXTURE: &str = concat!(
@@ -56,7 +56,7 @@ fn rewrite(name: &str, edit: impl Fn(u32, char, &CellValue) -> CellValue) -> Vec
     wb.save_to_buffer().unwrap()
 }
 
-fn answers(bytes: &[u8]) -> Result<app::server::lke::ImportedAnswers, ImportError> {
+fn answers(bytes: &[u8]) -> Result<app::backend::lke::ImportedAnswers, ImportError> {
     read_answers(bytes, builtin_90_2021_ref(), &Limits::default())
 }
 

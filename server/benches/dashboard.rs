@@ -6,12 +6,12 @@
 
 use std::hint::black_box;
 
+use app::backend::charts::{render, ChartText, Distribution, Heatmap, ImageFormat, ShareBars};
+use app::backend::dashboard::{load, DashboardQuery};
+use app::backend::db::{self, Db};
 use app::domain::dashboard::Filter;
 use app::domain::dashboard::HEATMAP_ROWS;
 use app::model::SessionUser;
-use app::server::charts::{render, ChartText, Distribution, Heatmap, ImageFormat, ShareBars};
-use app::server::dashboard::{load, DashboardQuery};
-use app::server::db::{self, Db};
 use criterion::{criterion_group, criterion_main, Criterion};
 use sqlx::Connection;
 
@@ -23,8 +23,8 @@ async fn seeded(db: &Db) -> SessionUser {
         .await
         .expect("the built-in rubric");
     let year = i64::from(time::OffsetDateTime::now_utc().year());
-    server::demo::seed(db, year).await.expect("demo data");
-    server::demo::seed_load(db, year, UNITS, true)
+    zi::demo::seed(db, year).await.expect("demo data");
+    zi::demo::seed_load(db, year, UNITS, true)
         .await
         .expect("load data");
     let admin: String = sqlx::query_scalar("SELECT id FROM users WHERE username = 'admin'")

@@ -2,8 +2,8 @@
 
 use std::hint::black_box;
 
+use app::backend::lke::{read_answers, Limits};
 use app::domain::lke::builtin_90_2021_ref;
-use app::server::lke::{read_answers, Limits};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn bench(c: &mut Criterion) {

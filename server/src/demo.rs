@@ -3,6 +3,10 @@
 //! Direktorat Jenderal Pelayanan Publik and its directorates, and a Balai
 //! Diklat whose self-assessment is already submitted to the TPI team.
 
+use app::backend::assessments::{self, Changes};
+use app::backend::commands::{self, NewAccount};
+use app::backend::db::{self, units::NewUnit, Db};
+use app::backend::{periods, review};
 use app::domain::account::{FullName, NewPassword, UserId, Username};
 use app::domain::assessment::Target;
 use app::domain::lke::{
@@ -13,10 +17,6 @@ use app::domain::period::{Day, PeriodDates, Year};
 use app::domain::role::{Grant, Role};
 use app::domain::unit::{UnitCode, UnitId, UnitKind, UnitName};
 use app::error::AppError;
-use app::server::assessments::{self, Changes};
-use app::server::commands::{self, NewAccount};
-use app::server::db::{self, units::NewUnit, Db};
-use app::server::{periods, review};
 use std::collections::BTreeMap;
 
 pub const DEMO_PASSWORD: &str = "zi-demo-2026";

@@ -77,7 +77,7 @@ pub async fn limit_body(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
-    let evidence = crate::evidence::is_upload_path(path);
+    let evidence = app::backend::evidence::routes::is_upload_path(path);
     let workbook = is_workbook_upload(path);
     let limit = if workbook {
         limits.upload
@@ -95,7 +95,8 @@ pub async fn limit_body(
         let (parts, body) = request.into_parts();
         if evidence {
             drain(body).await;
-            let mut refused = crate::evidence::too_large(&parts.headers, limits.max_file);
+            let mut refused =
+                app::backend::evidence::routes::too_large(&parts.headers, limits.max_file);
             // The connection carried a body we did not take: start the next request afresh.
             refused
                 .headers_mut()
@@ -188,7 +189,7 @@ fn is_same_origin(headers: &HeaderMap, public: &PublicOrigin) -> bool {
 
 /// Adds the headers every response carries; HTML pages replace the CSP with one that has their nonce.
 pub fn with_security_headers(router: Router) -> Router {
-    let default_csp = HeaderValue::from_str(&app::server::csp::policy(None))
+    let default_csp = HeaderValue::from_str(&app::backend::csp::policy(None))
         .unwrap_or(HeaderValue::from_static("default-src 'self'"));
     router
         .layer(SetResponseHeaderLayer::if_not_present(

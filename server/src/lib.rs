@@ -4,11 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
-pub mod documents;
-pub mod evidence;
+pub mod health;
 pub mod layers;
-pub mod routes;
 pub mod startup;
-pub mod storage;
 pub mod telemetry;
-pub mod zip_export;

@@ -2,16 +2,16 @@ use clap::Parser;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+use app::backend::lke::rubric_import::RubricMeta;
 use app::domain::lke::YearRange;
-use app::server::lke::rubric_import::RubricMeta;
-use server::config::{Cli, Command, DemoArgs, DemoCommand, LkeCommand, UserCommand};
-use server::startup::{open_database, Application};
-use server::{cli, demo, telemetry};
+use zi::config::{Cli, Command, DemoArgs, DemoCommand, LkeCommand, UserCommand};
+use zi::startup::{open_database, Application};
+use zi::{cli, demo, telemetry};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
     telemetry::init(args.settings.log_format);
-    let runtime = match server::startup::runtime() {
+    let runtime = match zi::startup::runtime() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("error: cannot start the async runtime: {err}");
@@ -32,7 +32,7 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match args.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let app = Application::build(&settings).await?;
-            app::server::snapshots::spawn_daily(app.state().db.clone());
+            app::backend::snapshots::spawn_daily(app.state().db.clone());
             tracing::info!(port = app.port(), "ZI Tracker listening");
             println!(
                 "ZI Tracker is running at http://{}:{}/",

@@ -1,7 +1,9 @@
 use app::app::{shell, App};
-use app::server::db::{self, Db, DbError};
-use app::server::session_store::DbSessionStore;
-use app::server::state::{AppConfig, AppState};
+use app::backend::blobs::LocalStore;
+use app::backend::db::{self, Db, DbError};
+use app::backend::session_store::DbSessionStore;
+use app::backend::state::{AppConfig, AppState};
+use app::backend::{documents, evidence};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
@@ -21,11 +23,8 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Settings;
-use crate::documents;
-use crate::evidence::{self, EvidenceState};
+use crate::health;
 use crate::layers;
-use crate::routes;
-use crate::storage::LocalStore;
 use app::domain::evidence::MaxFileSize;
 
 #[derive(Debug, thiserror::Error)]
@@ -112,8 +111,17 @@ impl Application {
             addr: settings.bind,
             source,
         })?;
+        let evidence_dir = settings.data_dir.join("evidence");
+        let blobs =
+            LocalStore::new(&evidence_dir)
+                .await
+                .map_err(|source| StartupError::DataDir {
+                    path: evidence_dir.display().to_string(),
+                    source,
+                })?;
         let state = AppState {
             db,
+            blobs: Arc::new(blobs),
             leptos_options: leptos_options(settings, addr),
             config: Arc::new(AppConfig {
                 login_max_failures: settings.login_max_failures,
@@ -121,20 +129,7 @@ impl Application {
                 max_file: max_file_size(settings),
             }),
         };
-        let evidence_dir = settings.data_dir.join("evidence");
-        let store =
-            LocalStore::new(&evidence_dir)
-                .await
-                .map_err(|source| StartupError::DataDir {
-                    path: evidence_dir.display().to_string(),
-                    source,
-                })?;
-        let evidence = EvidenceState {
-            app: state.clone(),
-            store: Arc::new(store),
-            max_file: max_file_size(settings),
-        };
-        let router = router(settings, state.clone(), evidence);
+        let router = router(settings, state.clone());
         Ok(Application {
             listener,
             router,
@@ -177,8 +172,8 @@ fn leptos_options(settings: &Settings, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-fn router(settings: &Settings, state: AppState, evidence: EvidenceState) -> Router {
-    let max_file = evidence.max_file;
+fn router(settings: &Settings, state: AppState) -> Router {
+    let max_file = state.config.max_file;
     let evidence_limit = usize::try_from(max_file.bytes()).unwrap_or(usize::MAX) + 64 * 1024;
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("zi_session")
@@ -202,8 +197,8 @@ fn router(settings: &Settings, state: AppState, evidence: EvidenceState) -> Rout
             let options = options.clone();
             move || shell(options.clone())
         })
-        .merge(evidence::routes(evidence))
-        .merge(documents::routes())
+        .merge(evidence::routes::routes())
+        .merge(documents::routes::routes())
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
@@ -217,8 +212,8 @@ fn router(settings: &Settings, state: AppState, evidence: EvidenceState) -> Rout
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     let body_limit = settings.body_limit_kb * 1024;
     let routes = Router::new()
-        .route("/healthz", get(routes::healthz))
-        .route("/readyz", get(routes::readyz))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .with_state(state)
         .nest_service(
             "/pkg",

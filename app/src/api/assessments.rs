@@ -9,7 +9,7 @@ use crate::model::{AssessmentData, HistoryLine, MyAssessment, WorkbookImported};
 /// The assessments of the units the caller works in, newest period first.
 #[server(endpoint = "assessments/mine")]
 pub async fn my_assessments() -> Result<Vec<MyAssessment>, AppError> {
-    use crate::server::{assessments, auth, db, request};
+    use crate::backend::{assessments, auth, db, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     let units: Vec<_> = user.actor.member_units().cloned().collect();
@@ -19,7 +19,7 @@ pub async fn my_assessments() -> Result<Vec<MyAssessment>, AppError> {
 
 #[server(endpoint = "assessments/get")]
 pub async fn load_assessment(id: String) -> Result<AssessmentData, AppError> {
-    use crate::server::{assessments, auth, request};
+    use crate::backend::{assessments, auth, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     let mut conn = state.db.acquire().await?;
@@ -41,8 +41,8 @@ pub async fn save_answers(
     #[server(default)] value: BTreeMap<String, String>,
     #[server(default)] note: BTreeMap<String, String>,
 ) -> Result<u32, AppError> {
-    use crate::server::assessments::{save, Changes};
-    use crate::server::{auth, request};
+    use crate::backend::assessments::{save, Changes};
+    use crate::backend::{auth, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     save(
@@ -64,7 +64,7 @@ pub async fn submit_assessment(
     assessment: String,
     #[server(default)] confirm: Option<String>,
 ) -> Result<AssessmentState, AppError> {
-    use crate::server::{assessments, auth, request};
+    use crate::backend::{assessments, auth, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     assessments::submit(&state.db, &user, &assessment, confirm.is_some()).await
@@ -73,9 +73,9 @@ pub async fn submit_assessment(
 /// Every change to one item: answers, notes and its evidence files.
 #[server(endpoint = "assessments/history")]
 pub async fn item_history(assessment: String, item: String) -> Result<Vec<HistoryLine>, AppError> {
+    use crate::backend::db::audit;
+    use crate::backend::{assessments, auth, request};
     use crate::domain::lke::ItemCode;
-    use crate::server::db::audit;
-    use crate::server::{assessments, auth, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     let item: ItemCode = item.parse().map_err(|_| AppError::NotFound)?;
@@ -89,9 +89,9 @@ pub async fn item_history(assessment: String, item: String) -> Result<Vec<Histor
 /// multipart form post without JavaScript.
 #[server(input = MultipartFormData, endpoint = "assessments/import")]
 pub async fn import_answers(data: MultipartData) -> Result<WorkbookImported, AppError> {
+    use crate::backend::lke::Limits;
+    use crate::backend::{assessments, auth, request, upload};
     use crate::error::{Field, Problem};
-    use crate::server::lke::Limits;
-    use crate::server::{assessments, auth, request, upload};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     let max_file = usize::try_from(Limits::default().max_file_bytes).unwrap_or(usize::MAX);

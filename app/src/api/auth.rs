@@ -5,7 +5,7 @@ use crate::model::SessionUser;
 
 #[server(endpoint = "login")]
 pub async fn login(identifier: String, password: String) -> Result<(), AppError> {
-    use crate::server::{auth, client_address, request};
+    use crate::backend::{auth, client_address, request};
     let (state, session) = request().await?;
     let client = client_address().await;
     auth::sign_in(
@@ -22,7 +22,7 @@ pub async fn login(identifier: String, password: String) -> Result<(), AppError>
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::{auth, request};
+    use crate::backend::{auth, request};
     let (_, session) = request().await?;
     auth::sign_out(&session).await?;
     leptos_axum::redirect("/login");
@@ -31,7 +31,7 @@ pub async fn logout() -> Result<(), AppError> {
 
 #[server(endpoint = "me")]
 pub async fn me() -> Result<Option<SessionUser>, AppError> {
-    use crate::server::{auth, request};
+    use crate::backend::{auth, request};
     let (state, session) = request().await?;
     auth::current_user(&state.db, &session).await
 }
@@ -42,11 +42,11 @@ pub async fn change_password(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
+    use crate::backend::db::{audit, sessions, users};
+    use crate::backend::{auth, request};
     use crate::domain::account::NewPassword;
     use crate::domain::policy::Action;
     use crate::error::{Field, OnField, Problem};
-    use crate::server::db::{audit, sessions, users};
-    use crate::server::{auth, request};
 
     let (state, session) = request().await?;
     let user = auth::authorize(&state.db, &session, Action::ChangeOwnPassword).await?;
@@ -62,7 +62,7 @@ pub async fn change_password(
         ));
     }
     let hash = auth::hash_password(new_password.expose().to_owned()).await?;
-    let mut tx = crate::server::db::begin_write(&state.db).await?;
+    let mut tx = crate::backend::db::begin_write(&state.db).await?;
     users::set_password_hash(&mut tx, id, &hash).await?;
     // Every other session of this user ends; this one continues under a new id.
     sessions::delete_for_user(&mut tx, id.as_str()).await?;
@@ -87,8 +87,8 @@ pub async fn change_password(
 /// returns to the page the form was on; works with and without JavaScript.
 #[server(endpoint = "language")]
 pub async fn set_language(locale: String) -> Result<(), AppError> {
+    use crate::backend::local_path;
     use crate::i18n::Locale;
-    use crate::server::local_path;
     use axum::http::{header, HeaderValue};
     use leptos_axum::ResponseOptions;
     use leptos_i18n::Locale as _;

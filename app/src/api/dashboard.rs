@@ -18,8 +18,8 @@ pub async fn load_dashboard(
     #[server(default)] q: String,
     #[server(default)] sort: String,
 ) -> Result<DashboardView, AppError> {
-    use crate::server::dashboard::{load, query};
-    use crate::server::{auth, request};
+    use crate::backend::dashboard::{load, query};
+    use crate::backend::{auth, request};
     let (app, session) = request().await?;
     let user = auth::require_user(&app.db, &session).await?;
     load(

@@ -8,25 +8,25 @@ use crate::error::AppError;
 /// Deletes a file (softly: the unit can restore it until submission).
 #[server(endpoint = "evidence/delete")]
 pub async fn delete_evidence(id: String) -> Result<(), AppError> {
-    use crate::server::evidence::{change, Change};
+    use crate::backend::evidence::{change, Change};
     change(Change::Delete, &id).await
 }
 
 #[server(endpoint = "evidence/restore")]
 pub async fn restore_evidence(id: String) -> Result<(), AppError> {
-    use crate::server::evidence::{change, Change};
+    use crate::backend::evidence::{change, Change};
     change(Change::Restore, &id).await
 }
 
 /// Links a file to one more LKE item (one SK often proves several).
 #[server(endpoint = "evidence/link")]
 pub async fn link_evidence(id: String, item: String) -> Result<(), AppError> {
-    use crate::server::evidence::{change, parse_item, Change};
+    use crate::backend::evidence::{change, parse_item, Change};
     change(Change::Link(parse_item(&item)?), &id).await
 }
 
 #[server(endpoint = "evidence/unlink")]
 pub async fn unlink_evidence(id: String, item: String) -> Result<(), AppError> {
-    use crate::server::evidence::{change, parse_item, Change};
+    use crate::backend::evidence::{change, parse_item, Change};
     change(Change::Unlink(parse_item(&item)?), &id).await
 }

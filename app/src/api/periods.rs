@@ -5,8 +5,8 @@ use crate::model::{AssessmentSummary, PeriodView};
 
 #[server(endpoint = "periods/list")]
 pub async fn list_periods() -> Result<Vec<PeriodView>, AppError> {
+    use crate::backend::{auth, db, request};
     use crate::domain::policy::Action;
-    use crate::server::{auth, db, request};
     let (state, session) = request().await?;
     auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
     Ok(db::periods::list(&state.db).await?)
@@ -26,10 +26,10 @@ pub async fn create_period(
     review_end: String,
     proposal_deadline: String,
 ) -> Result<String, AppError> {
+    use crate::backend::{auth, periods, request};
     use crate::domain::period::{PeriodDates, Year};
     use crate::domain::policy::Action;
     use crate::error::{Field, Problem};
-    use crate::server::{auth, periods, request};
 
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
@@ -59,11 +59,11 @@ pub async fn create_period(
 /// the same calendar moved by the years between them.
 #[server(endpoint = "periods/copy")]
 pub async fn copy_period(from: String, year: String) -> Result<String, AppError> {
+    use crate::backend::db::periods as store;
+    use crate::backend::{auth, periods, request};
     use crate::domain::period::Year;
     use crate::domain::policy::Action;
     use crate::error::{Field, Problem};
-    use crate::server::db::periods as store;
-    use crate::server::{auth, periods, request};
 
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
@@ -94,13 +94,13 @@ pub async fn update_period(
     review_end: String,
     proposal_deadline: String,
 ) -> Result<(), AppError> {
+    use crate::backend::db::{audit, periods as store};
+    use crate::backend::{auth, periods, request};
     use crate::domain::policy::Action;
-    use crate::server::db::{audit, periods as store};
-    use crate::server::{auth, periods, request};
 
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
-    let mut tx = crate::server::db::begin_write(&state.db).await?;
+    let mut tx = crate::backend::db::begin_write(&state.db).await?;
     let before = store::get(&mut tx, &id).await?.ok_or(AppError::NotFound)?;
     let dates = periods::parse_dates(
         [
@@ -131,8 +131,8 @@ pub async fn update_period(
 
 #[server(endpoint = "periods/assessments")]
 pub async fn list_period_assessments(period: String) -> Result<Vec<AssessmentSummary>, AppError> {
+    use crate::backend::{auth, db, request};
     use crate::domain::policy::Action;
-    use crate::server::{auth, db, request};
     let (state, session) = request().await?;
     auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
     Ok(db::assessments::list_for_period(&state.db, &period).await?)
@@ -148,11 +148,11 @@ pub async fn create_assessments(
     target: String,
     #[server(default)] subtree: Option<String>,
 ) -> Result<u32, AppError> {
+    use crate::backend::{auth, periods, request};
     use crate::domain::assessment::Target;
     use crate::domain::policy::Action;
     use crate::domain::unit::UnitId;
     use crate::error::{Field, Problem};
-    use crate::server::{auth, periods, request};
 
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
@@ -173,18 +173,18 @@ pub async fn create_assessments(
 /// Moves the close of one unit's self-assessment window to `until`.
 #[server(endpoint = "assessments/extend")]
 pub async fn extend_window(assessment: String, until: String) -> Result<(), AppError> {
+    use crate::backend::db::{assessments, audit};
+    use crate::backend::{auth, request};
     use crate::domain::period::Day;
     use crate::domain::policy::Action;
     use crate::error::{Field, Problem};
-    use crate::server::db::{assessments, audit};
-    use crate::server::{auth, request};
 
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
     let until: Day = until
         .parse()
         .map_err(|_| AppError::field(Field::Until, Problem::Date))?;
-    let mut tx = crate::server::db::begin_write(&state.db).await?;
+    let mut tx = crate::backend::db::begin_write(&state.db).await?;
     let before = assessments::get(&mut tx, &assessment)
         .await?
         .ok_or(AppError::NotFound)?;

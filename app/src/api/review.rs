@@ -11,7 +11,7 @@ use crate::model::{QueueEntry, UserSummary};
 /// The assessments assigned to the calling evaluator.
 #[server(endpoint = "review/queue")]
 pub async fn review_queue() -> Result<Vec<QueueEntry>, AppError> {
-    use crate::server::{auth, request, review};
+    use crate::backend::{auth, request, review};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     review::queue(&state.db, &user).await
@@ -29,8 +29,8 @@ pub async fn save_review(
     #[server(default)] note: String,
     #[server(default)] status: String,
 ) -> Result<i64, AppError> {
-    use crate::server::review::{save, ReviewChange};
-    use crate::server::{auth, request};
+    use crate::backend::review::{save, ReviewChange};
+    use crate::backend::{auth, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     save(
@@ -54,8 +54,8 @@ pub async fn return_assessment(
     assessment: String,
     summary: String,
 ) -> Result<AssessmentState, AppError> {
-    use crate::server::review::{decide, Decision};
-    use crate::server::{auth, request};
+    use crate::backend::review::{decide, Decision};
+    use crate::backend::{auth, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     decide(&state.db, &user, &assessment, Decision::Return { summary }).await
@@ -70,9 +70,9 @@ pub async fn finalize_assessment(
     #[server(default)] confirm: Option<String>,
     #[server(default)] unreviewed: Option<String>,
 ) -> Result<AssessmentState, AppError> {
+    use crate::backend::review::{decide, Decision};
+    use crate::backend::{auth, request};
     use crate::domain::review::FinalizeConfirmation;
-    use crate::server::review::{decide, Decision};
-    use crate::server::{auth, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     let confirmation = match (confirm, unreviewed.and_then(|n| n.trim().parse().ok())) {
@@ -91,9 +91,9 @@ pub async fn finalize_assessment(
 /// The active users who hold the evaluator role, for the team form.
 #[server(endpoint = "review/evaluators")]
 pub async fn list_evaluators() -> Result<Vec<UserSummary>, AppError> {
+    use crate::backend::{auth, db, request};
     use crate::domain::policy::Action;
     use crate::domain::role::Role;
-    use crate::server::{auth, db, request};
     let (state, session) = request().await?;
     auth::authorize(&state.db, &session, Action::AdministerReview).await?;
     Ok(db::users::list(&state.db)
@@ -110,7 +110,7 @@ pub async fn assign_evaluator(
     evaluator: String,
     #[server(default)] lead: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth, request, review};
+    use crate::backend::{auth, request, review};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     review::set_assignment(
@@ -125,7 +125,7 @@ pub async fn assign_evaluator(
 
 #[server(endpoint = "review/unassign")]
 pub async fn unassign_evaluator(assessment: String, evaluator: String) -> Result<(), AppError> {
-    use crate::server::{auth, request, review};
+    use crate::backend::{auth, request, review};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     review::set_assignment(&state.db, &user, &assessment, &evaluator, None).await
@@ -138,7 +138,7 @@ pub async fn propose_assessment(
     assessment: String,
     #[server(default)] confirm: Option<String>,
 ) -> Result<AssessmentState, AppError> {
-    use crate::server::{auth, request, review};
+    use crate::backend::{auth, request, review};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     review::propose(&state.db, &user, &assessment, confirm.is_some()).await
@@ -154,9 +154,9 @@ pub async fn record_national_result(
     #[server(default)] decree: String,
     #[server(default)] confirm: Option<String>,
 ) -> Result<AssessmentState, AppError> {
+    use crate::backend::review::{record_result, NationalResult};
+    use crate::backend::{auth, request};
     use crate::error::{Field, Problem};
-    use crate::server::review::{record_result, NationalResult};
-    use crate::server::{auth, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     let awarded = match awarded.as_str() {
@@ -181,7 +181,7 @@ pub async fn record_national_result(
 /// The evaluation report (LHE) draft, for the printable page.
 #[server(endpoint = "review/report")]
 pub async fn lhe_report(assessment: String) -> Result<crate::model::ReportDoc, AppError> {
-    use crate::server::{auth, documents, request};
+    use crate::backend::{auth, documents, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     documents::lhe_report(&state.db, &user, &assessment).await

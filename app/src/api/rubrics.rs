@@ -7,8 +7,8 @@ use crate::model::{RubricImported, RubricSummary};
 
 #[server(endpoint = "rubrics/list")]
 pub async fn list_rubrics() -> Result<Vec<RubricSummary>, AppError> {
+    use crate::backend::{auth, db, request};
     use crate::domain::policy::Action;
-    use crate::server::{auth, db, request};
     let (state, session) = request().await?;
     auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
     Ok(db::rubrics::list(&state.db).await?)
@@ -16,8 +16,8 @@ pub async fn list_rubrics() -> Result<Vec<RubricSummary>, AppError> {
 
 #[server(endpoint = "rubrics/gates")]
 pub async fn get_gates(key: String) -> Result<GateSet, AppError> {
+    use crate::backend::{auth, db, request};
     use crate::domain::policy::Action;
-    use crate::server::{auth, db, request};
     let (state, session) = request().await?;
     auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
     let (_, gates) = db::rubrics::get(&mut *state.db.acquire().await?, &key)
@@ -34,11 +34,11 @@ pub async fn update_gates(
     wbk: Vec<String>,
     wbbm: Vec<String>,
 ) -> Result<(), AppError> {
+    use crate::backend::db::{audit, rubrics};
+    use crate::backend::{auth, request};
     use crate::domain::lke::parse_decimal;
     use crate::domain::policy::Action;
     use crate::error::{Field, Problem};
-    use crate::server::db::{audit, rubrics};
-    use crate::server::{auth, request};
 
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
@@ -56,7 +56,7 @@ pub async fn update_gates(
     let after = before
         .with_thresholds(&wbk, &wbbm)
         .map_err(|_| AppError::field(Field::Threshold, Problem::Number))?;
-    let mut tx = crate::server::db::begin_write(&state.db).await?;
+    let mut tx = crate::backend::db::begin_write(&state.db).await?;
     rubrics::set_gates(&mut tx, &key, &after).await?;
     audit::record(
         &mut tx,
@@ -79,13 +79,13 @@ pub async fn update_gates(
 /// all or nothing. Plain multipart form post without JavaScript.
 #[server(input = MultipartFormData, endpoint = "rubrics/import")]
 pub async fn import_rubric(data: MultipartData) -> Result<RubricImported, AppError> {
+    use crate::backend::db::{audit, rubrics};
+    use crate::backend::lke::rubric_import::{read_rubric, RubricMeta};
+    use crate::backend::lke::{sheet_notes, Limits};
+    use crate::backend::{auth, request, upload};
     use crate::domain::lke::{builtin_gates_90_2021, YearRange};
     use crate::domain::policy::Action;
     use crate::error::{Field, Problem};
-    use crate::server::db::{audit, rubrics};
-    use crate::server::lke::rubric_import::{read_rubric, RubricMeta};
-    use crate::server::lke::{sheet_notes, Limits};
-    use crate::server::{auth, request, upload};
 
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerPeriods).await?;
@@ -132,7 +132,7 @@ pub async fn import_rubric(data: MultipartData) -> Result<RubricImported, AppErr
             AppError::field(Field::File, Problem::Workbook(err.workbook_problem()))
         })?;
     let gates = builtin_gates_90_2021().for_rubric(&key);
-    let mut tx = crate::server::db::begin_write(&state.db).await?;
+    let mut tx = crate::backend::db::begin_write(&state.db).await?;
     rubrics::insert(&mut tx, &imported.rubric, &gates, false).await?;
     audit::record(
         &mut tx,

@@ -6,8 +6,8 @@ use crate::model::UnitSummary;
 
 #[server(endpoint = "units/list")]
 pub async fn list_units() -> Result<Vec<UnitSummary>, AppError> {
+    use crate::backend::{auth, db, request};
     use crate::domain::policy::Action;
-    use crate::server::{auth, db, request};
     let (state, session) = request().await?;
     auth::authorize(&state.db, &session, Action::AdministerUnits).await?;
     Ok(db::units::list(&state.db).await?)
@@ -20,12 +20,12 @@ pub async fn create_unit(
     kind: String,
     parent: String,
 ) -> Result<UnitId, AppError> {
+    use crate::backend::db::units;
+    use crate::backend::forms::optional_id;
+    use crate::backend::{auth, commands, request};
     use crate::domain::policy::Action;
     use crate::domain::unit::{UnitCode, UnitName};
     use crate::error::{Field, OnField};
-    use crate::server::db::units;
-    use crate::server::forms::optional_id;
-    use crate::server::{auth, commands, request};
 
     let (state, session) = request().await?;
     let user = auth::authorize(&state.db, &session, Action::AdministerUnits).await?;
@@ -46,12 +46,12 @@ pub async fn update_unit(
     kind: String,
     parent: String,
 ) -> Result<(), AppError> {
+    use crate::backend::db::{audit, units};
+    use crate::backend::forms::optional_id;
+    use crate::backend::{auth, request};
     use crate::domain::policy::Action;
     use crate::domain::unit::{check_move, UnitKind, UnitName};
     use crate::error::{Field, OnField, Problem};
-    use crate::server::db::{audit, units};
-    use crate::server::forms::optional_id;
-    use crate::server::{auth, request};
 
     let (state, session) = request().await?;
     let user = auth::authorize(&state.db, &session, Action::AdministerUnits).await?;
@@ -59,7 +59,7 @@ pub async fn update_unit(
     let name = UnitName::parse(&name).on(Field::Name)?;
     let kind: UnitKind = kind.parse().on(Field::Kind)?;
     let parent = optional_id(&parent);
-    let mut tx = crate::server::db::begin_write(&state.db).await?;
+    let mut tx = crate::backend::db::begin_write(&state.db).await?;
     let before = units::get(&mut tx, &id).await?.ok_or(AppError::NotFound)?;
     let parent_path = match &parent {
         Some(parent) => Some(
@@ -90,14 +90,14 @@ pub async fn update_unit(
 
 #[server(endpoint = "units/active")]
 pub async fn set_unit_active(id: String, active: bool) -> Result<(), AppError> {
+    use crate::backend::db::{audit, units};
+    use crate::backend::{auth, request};
     use crate::domain::policy::Action;
-    use crate::server::db::{audit, units};
-    use crate::server::{auth, request};
 
     let (state, session) = request().await?;
     let user = auth::authorize(&state.db, &session, Action::AdministerUnits).await?;
     let id = UnitId::new(id);
-    let mut tx = crate::server::db::begin_write(&state.db).await?;
+    let mut tx = crate::backend::db::begin_write(&state.db).await?;
     let before = units::get(&mut tx, &id).await?.ok_or(AppError::NotFound)?;
     units::set_active(&mut tx, &id, active).await?;
     audit::record(

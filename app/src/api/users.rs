@@ -6,8 +6,8 @@ use crate::model::UserSummary;
 
 #[server(endpoint = "users/list")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
+    use crate::backend::{auth, db, request};
     use crate::domain::policy::Action;
-    use crate::server::{auth, db, request};
     let (state, session) = request().await?;
     auth::authorize(&state.db, &session, Action::AdministerUsers).await?;
     Ok(db::users::list(&state.db).await?)
@@ -15,8 +15,8 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
 
 #[server(endpoint = "users/get")]
 pub async fn get_user(id: String) -> Result<UserSummary, AppError> {
+    use crate::backend::{auth, db, request};
     use crate::domain::policy::Action;
-    use crate::server::{auth, db, request};
     let (state, session) = request().await?;
     auth::authorize(&state.db, &session, Action::AdministerUsers).await?;
     db::users::get(&state.db, &UserId::new(id))
@@ -35,11 +35,11 @@ pub async fn create_user(
     role: String,
     unit: String,
 ) -> Result<UserId, AppError> {
+    use crate::backend::forms::parse_grant;
+    use crate::backend::{auth, commands, request};
     use crate::domain::account::{Email, FullName, NewPassword, Username};
     use crate::domain::policy::Action;
     use crate::error::{Field, OnField};
-    use crate::server::forms::parse_grant;
-    use crate::server::{auth, commands, request};
 
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerUsers).await?;
@@ -62,18 +62,18 @@ pub async fn create_user(
 
 #[server(endpoint = "users/password")]
 pub async fn reset_password(id: String, password: String, confirm: String) -> Result<(), AppError> {
+    use crate::backend::db::{audit, sessions, users};
+    use crate::backend::{auth, request};
     use crate::domain::account::NewPassword;
     use crate::domain::policy::Action;
     use crate::error::{Field, OnField};
-    use crate::server::db::{audit, sessions, users};
-    use crate::server::{auth, request};
 
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerUsers).await?;
     let id = UserId::new(id);
     let password = NewPassword::parse(&password, &confirm).on(Field::Password)?;
     let hash = auth::hash_password(password.expose().to_owned()).await?;
-    let mut tx = crate::server::db::begin_write(&state.db).await?;
+    let mut tx = crate::backend::db::begin_write(&state.db).await?;
     if !users::set_password_hash(&mut tx, &id, &hash).await? {
         return Err(AppError::NotFound);
     }
@@ -99,9 +99,9 @@ pub async fn reset_password(id: String, password: String, confirm: String) -> Re
 /// Deactivating a user also ends every session they have.
 #[server(endpoint = "users/active")]
 pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
+    use crate::backend::db::{audit, sessions, users};
+    use crate::backend::{auth, request};
     use crate::domain::policy::Action;
-    use crate::server::db::{audit, sessions, users};
-    use crate::server::{auth, request};
 
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerUsers).await?;
@@ -115,7 +115,7 @@ pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
     if before.active == active {
         return Ok(());
     }
-    let mut tx = crate::server::db::begin_write(&state.db).await?;
+    let mut tx = crate::backend::db::begin_write(&state.db).await?;
     users::set_active(&mut tx, &id, active).await?;
     if !active {
         sessions::delete_for_user(&mut tx, id.as_str()).await?;
@@ -142,11 +142,11 @@ pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
 
 #[server(endpoint = "users/grant")]
 pub async fn grant_role(id: String, role: String, unit: String) -> Result<(), AppError> {
+    use crate::backend::db::{audit, users};
+    use crate::backend::forms::{ensure_unit_exists, parse_grant};
+    use crate::backend::{auth, request};
     use crate::domain::policy::Action;
     use crate::error::{Field, Problem};
-    use crate::server::db::{audit, users};
-    use crate::server::forms::{ensure_unit_exists, parse_grant};
-    use crate::server::{auth, request};
 
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerUsers).await?;
@@ -156,7 +156,7 @@ pub async fn grant_role(id: String, role: String, unit: String) -> Result<(), Ap
     users::get(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut tx = crate::server::db::begin_write(&state.db).await?;
+    let mut tx = crate::backend::db::begin_write(&state.db).await?;
     ensure_unit_exists(&mut tx, &grant).await?;
     if users::add_grant(&mut tx, &id, &grant).await? {
         audit::record(
@@ -178,9 +178,9 @@ pub async fn grant_role(id: String, role: String, unit: String) -> Result<(), Ap
 
 #[server(endpoint = "users/revoke")]
 pub async fn revoke_role(id: String, grant: String) -> Result<(), AppError> {
+    use crate::backend::db::{audit, users};
+    use crate::backend::{auth, request};
     use crate::domain::policy::Action;
-    use crate::server::db::{audit, users};
-    use crate::server::{auth, request};
 
     let (state, session) = request().await?;
     let admin = auth::authorize(&state.db, &session, Action::AdministerUsers).await?;
@@ -196,7 +196,7 @@ pub async fn revoke_role(id: String, grant: String) -> Result<(), AppError> {
     if id == admin.actor.user_id && revoked.role == crate::domain::role::Role::Admin {
         return Err(AppError::Forbidden);
     }
-    let mut tx = crate::server::db::begin_write(&state.db).await?;
+    let mut tx = crate::backend::db::begin_write(&state.db).await?;
     users::remove_grant(&mut tx, &id, &grant).await?;
     audit::record(
         &mut tx,

@@ -1,7 +1,12 @@
+pub mod assessment;
 pub mod chart;
 pub mod error;
 pub mod form;
+pub mod gaps;
 pub mod labels;
 pub mod layout;
+pub mod review_note;
+pub mod review_queue;
 pub mod score;
+pub mod section;
 pub mod workbook;

@@ -39,7 +39,7 @@ pub fn AdminPeriods() -> impl IntoView {
     );
     let units = Resource::new(|| (), |_| list_units());
     view! {
-        <Title text=move || t_string!(i18n, periods.title).to_string() />
+        <Title text=t_string!(i18n, periods.title).to_string() />
         <h1>{t!(i18n, periods.title)}</h1>
         <p class="muted">{t!(i18n, periods.intro)}</p>
         <FormStatus outcome=copy.value() success=Signal::derive(move || t_string!(i18n, periods.copied).to_string()) />

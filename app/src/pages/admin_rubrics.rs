@@ -24,7 +24,7 @@ pub fn AdminRubrics() -> impl IntoView {
         Action::new_local(|data: &FormData| import_rubric(data.clone().into()));
     let rubrics = Resource::new(move || import.version().get(), |_| list_rubrics());
     view! {
-        <Title text=move || t_string!(i18n, rubrics.title).to_string() />
+        <Title text=t_string!(i18n, rubrics.title).to_string() />
         <h1>{t!(i18n, rubrics.title)}</h1>
         <p class="muted">{t!(i18n, rubrics.intro)}</p>
         <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>

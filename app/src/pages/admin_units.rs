@@ -27,7 +27,7 @@ pub fn AdminUnits() -> impl IntoView {
         |_| list_units(),
     );
     view! {
-        <Title text=move || t_string!(i18n, units.title).to_string() />
+        <Title text=t_string!(i18n, units.title).to_string() />
         <h1>{t!(i18n, units.title)}</h1>
         <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || {

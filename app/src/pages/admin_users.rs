@@ -23,7 +23,7 @@ pub fn AdminUsers() -> impl IntoView {
     let users = Resource::new(move || create.version().get(), |_| list_users());
     let units = Resource::new(|| (), |_| list_units());
     view! {
-        <Title text=move || t_string!(i18n, users.title).to_string() />
+        <Title text=t_string!(i18n, users.title).to_string() />
         <h1>{t!(i18n, users.title)}</h1>
         <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || {
@@ -197,7 +197,7 @@ pub fn AdminUser() -> impl IntoView {
     );
     let units = Resource::new(|| (), |_| list_units());
     view! {
-        <Title text=move || t_string!(i18n, users.detail_title).to_string() />
+        <Title text=t_string!(i18n, users.detail_title).to_string() />
         <p><A href="/admin/users">{t!(i18n, users.back)}</A></p>
         <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || {

@@ -50,7 +50,7 @@ pub fn DashboardPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, dashboard.title).to_string() />
+        <Title text=t_string!(i18n, dashboard.title).to_string() />
         <h1>{t!(i18n, dashboard.title)}</h1>
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|result| match result {

@@ -6,18 +6,18 @@ use crate::api::assessments::my_assessments;
 use crate::app::use_current_user;
 use crate::components::error::ErrorAlert;
 use crate::components::labels::{date_label, role_label, state_label, target_label};
+use crate::components::review_queue::ReviewQueue;
 use crate::domain::assessment::Standing;
 use crate::domain::period::Window;
 use crate::domain::role::Role;
 use crate::i18n::*;
 use crate::model::SessionUser;
-use crate::pages::review::ReviewQueue;
 
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, home.title).to_string() />
+        <Title text=t_string!(i18n, home.title).to_string() />
         <Suspense fallback=|| ()>
             {move || {
                 use_current_user()

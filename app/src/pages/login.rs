@@ -22,7 +22,7 @@ pub fn Login() -> impl IntoView {
             .map(|_| view! { <Redirect path="/" /> })
     };
     view! {
-        <Title text=move || t_string!(i18n, login.title).to_string() />
+        <Title text=t_string!(i18n, login.title).to_string() />
         <Suspense fallback=|| ()>{signed_in}</Suspense>
         <section class="card narrow">
             <h1>{t!(i18n, login.title)}</h1>

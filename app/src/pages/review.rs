@@ -7,24 +7,19 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::assessments::load_assessment;
-use crate::api::review::{review_queue, FinalizeAssessment, ReturnAssessment};
+use crate::api::review::{FinalizeAssessment, ReturnAssessment};
 use crate::app::reload_user_after;
-use crate::components::error::{ErrorAlert, PageError};
+use crate::components::assessment::{part_slug, AssessmentHeading};
+use crate::components::error::PageError;
 use crate::components::form::{field_error, FormStatus};
-use crate::components::labels::{area_label, part_label, state_label, target_label};
-use crate::components::score::{percent, ScorePanel};
-use crate::domain::lke::{
-    format_id, score, HasilItemId, ItemCode, RubricVersion, ScoreSheet, Subtotal,
-};
-use crate::domain::period::Window;
-use crate::domain::review::{disagreements, unreviewed_items};
+use crate::components::gaps::{item_href, GapsTable};
+use crate::components::labels::{area_label, part_label};
+use crate::components::score::ScorePanel;
+use crate::domain::lke::{format_id, score, RubricVersion, ScoreSheet, Subtotal};
+use crate::domain::review::unreviewed_items;
 use crate::error::Field;
 use crate::i18n::*;
 use crate::model::AssessmentData;
-use crate::pages::assessment::{part_slug, AssessmentHeading};
-
-/// How many disagreements the overview lists.
-const GAPS_SHOWN: usize = 10;
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
@@ -43,7 +38,7 @@ pub fn ReviewPage() -> impl IntoView {
         |(id, _, _)| load_assessment(id),
     );
     view! {
-        <Title text=move || t_string!(i18n, review.title).to_string() />
+        <Title text=t_string!(i18n, review.title).to_string() />
         // Outside the data: the forms go away once the state moves on, the outcome stays.
         <FormStatus outcome=give_back.value() success=Signal::derive(move || t_string!(i18n, review.returned).to_string()) />
         <FormStatus outcome=finalize.value() success=Signal::derive(move || t_string!(i18n, review.finalized).to_string()) />
@@ -53,22 +48,6 @@ pub fn ReviewPage() -> impl IntoView {
                 Ok(data) => view! { <ReviewOverview data give_back finalize /> }.into_any(),
             })}
         </Suspense>
-    }
-}
-
-/// Where an item is reviewed: its area page, at its card.
-pub fn item_href(assessment: &str, item: ItemCode) -> String {
-    match item {
-        ItemCode::Question(code) => {
-            let indicator = code.indicator();
-            format!(
-                "/review/{assessment}/{}/{}#{item}",
-                part_slug(indicator.part()),
-                indicator.area().number()
-            )
-        }
-        ItemCode::Input(code) => item_href(assessment, ItemCode::Question(code.question())),
-        ItemCode::Hasil(_) => format!("/review/{assessment}/hasil/0#{item}"),
     }
 }
 
@@ -272,109 +251,5 @@ fn Decisions(
                 <button type="submit" class="button primary">{t!(i18n, review.finalize_button)}</button>
             </ActionForm>
         </section>
-    }
-}
-
-/// The items where the unit's lane and the evaluators' differ most, in points.
-#[component]
-pub fn GapsTable(
-    rubric: RubricVersion,
-    id: String,
-    unit: ScoreSheet,
-    tpi: ScoreSheet,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let gaps = disagreements(&rubric, &unit, &tpi);
-    if gaps.is_empty() {
-        return view! { <p class="muted">{t!(i18n, review.gaps_none)}</p> }.into_any();
-    }
-    let rows = gaps
-        .iter()
-        .take(GAPS_SHOWN)
-        .map(|gap| {
-            let show = |v: Option<f64>| match (gap.item, v) {
-                (_, None) => t_string!(i18n, area.not_answered).to_string(),
-                (ItemCode::Hasil(h), Some(v)) if h != HasilItemId::Capaian => format_id(v, 2),
-                (_, Some(v)) => percent(v),
-            };
-            view! {
-                <tr>
-                    <th scope="row"><a href=item_href(&id, gap.item)><code>{gap.item.to_string()}</code></a></th>
-                    <td class="num">{show(gap.unit)}</td>
-                    <td class="num">{show(gap.evaluator)}</td>
-                    <td class="num">{format_id(gap.points, 2)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="gaps">
-                <thead>
-                    <tr>
-                        <th scope="col">{t!(i18n, review.item)}</th>
-                        <th scope="col" class="num">{t!(i18n, review.unit_lane)}</th>
-                        <th scope="col" class="num">{t!(i18n, review.tpi_lane)}</th>
-                        <th scope="col" class="num">{t!(i18n, review.points)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-    .into_any()
-}
-
-/// The evaluator's queue on the home page.
-#[component]
-pub fn ReviewQueue() -> impl IntoView {
-    let i18n = use_i18n();
-    let list = Resource::new(|| (), |_| review_queue());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || list.get().map(|result| match result {
-                Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                Ok(list) if list.is_empty() => view! { <p class="muted">{t!(i18n, review.queue_none)}</p> }.into_any(),
-                Ok(list) => view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="queue">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t!(i18n, review.unit)}</th>
-                                    <th scope="col">{t!(i18n, common.status)}</th>
-                                    <th scope="col" class="num">{t!(i18n, score.completeness)}</th>
-                                    <th scope="col" class="num">{t!(i18n, review.reviewed)}</th>
-                                    <th scope="col">{t!(i18n, review.window)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {list.into_iter().map(|entry| {
-                                    let state = entry.summary.state;
-                                    let window = match entry.review_window {
-                                        Window::Open { days_left } => t_string!(i18n, review.days_left, days = days_left).to_string(),
-                                        Window::NotYetOpen { opens_in_days } => t_string!(i18n, review.opens_in, days = opens_in_days).to_string(),
-                                        Window::Closed { .. } => t_string!(i18n, review.closed).to_string(),
-                                    };
-                                    view! {
-                                        <tr>
-                                            <th scope="row">
-                                                <a href=format!("/review/{}", entry.summary.id)>
-                                                    {entry.summary.unit_name.clone()} " · " {entry.summary.year.value()} " · " {target_label(entry.summary.target)}
-                                                </a>
-                                                {entry.lead.then(|| view! { " " <span class="badge">{t!(i18n, review.lead)}</span> })}
-                                            </th>
-                                            <td>{move || state_label(i18n, state)}</td>
-                                            <td class="num">{percent(entry.completeness.ratio())}</td>
-                                            <td class="num">{format!("{}/{}", entry.reviewed, entry.total)}</td>
-                                            <td>{window}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any(),
-            })}
-        </Suspense>
     }
 }

@@ -7,25 +7,28 @@
 use leptos::prelude::*;
 
 use crate::api::review::SaveReview;
+use crate::components::assessment::AssessmentHeading;
 use crate::components::error::error_text;
 use crate::components::form::textarea_html;
 use crate::components::labels::{area_label, part_label, review_status_label};
+use crate::components::review_note::ReviewNote;
 use crate::components::score::percent;
+use crate::components::section::{
+    number_text, size_text, specs, ItemSpec, Section, SectionPage, SpecKind,
+};
 use crate::domain::lke::{
     format_id, score, Answer, Answers, HasilItemId, InputKind, ItemCode, QuestionValue, ScoreSheet,
 };
 use crate::domain::review::ReviewStatus;
 use crate::i18n::*;
 use crate::model::{AssessmentData, EvidenceView, ReviewEntry};
-use crate::pages::area::{number_text, size_text, specs, ItemSpec, Section, SectionPage, SpecKind};
-use crate::pages::assessment::AssessmentHeading;
 
 #[component]
 pub fn ReviewAreaPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <SectionPage
-            title=move || t_string!(i18n, review.title).to_string()
+            title=t_string!(i18n, review.title).to_string()
             walk=|data, section| view! { <ReviewWalk data section /> }
         />
     }
@@ -149,23 +152,6 @@ fn ReviewBlock(spec: ItemSpec, lanes: Lanes) -> impl IntoView {
             </div>
         </article>
     }
-}
-
-/// The evaluators' status and note on an item, read-only (also on the unit's pages).
-#[component]
-pub fn ReviewNote(entry: Option<ReviewEntry>) -> impl IntoView {
-    let i18n = use_i18n();
-    entry
-        .filter(|e| e.status.is_some() || !e.note.is_empty())
-        .map(|e| {
-            let status = e.status;
-            view! {
-                <div class="tpi-note" data-testid=format!("tpi-note-{}", e.item)>
-                    {status.map(|s| view! { <span class="badge">{move || review_status_label(i18n, s)}</span> " " })}
-                    <span class="pre-line">{e.note.clone()}</span>
-                </div>
-            }
-        })
 }
 
 #[component]

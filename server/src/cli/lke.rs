@@ -1,16 +1,16 @@
 //! `zi lke score` and `zi lke import`: the workbook in and out of the command line.
 
+use app::backend::db::{rubrics, Db};
 use app::domain::lke::{builtin_gates_90_2021, format_id, GateTarget, Precondition};
-use app::server::db::{rubrics, Db};
 use std::path::Path;
 
-use app::server::lke::rubric_import::{read_rubric_from_path, RubricMeta};
-use app::server::lke::{score_workbook, Limits, Problem, ScoreReport};
+use app::backend::lke::rubric_import::{read_rubric_from_path, RubricMeta};
+use app::backend::lke::{score_workbook, Limits, Problem, ScoreReport};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LkeCliError {
     #[error("{0}")]
-    Import(#[from] app::server::lke::ImportError),
+    Import(#[from] app::backend::lke::ImportError),
     #[error("{0}")]
     Store(#[from] rubrics::RubricWriteError),
     #[error("cannot print JSON: {0}")]
@@ -129,7 +129,7 @@ pub async fn import_rubric(
 ) -> Result<Vec<String>, LkeCliError> {
     let imported = read_rubric_from_path(path, &meta, &Limits::default())?;
     let gates = builtin_gates_90_2021().for_rubric(&meta.key);
-    let mut tx = app::server::db::begin_write(db)
+    let mut tx = app::backend::db::begin_write(db)
         .await
         .map_err(rubrics::RubricWriteError::from)?;
     rubrics::insert(&mut tx, &imported.rubric, &gates, false).await?;

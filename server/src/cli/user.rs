@@ -1,10 +1,10 @@
 //! `zi user create`: the first administrator, or any account, from the shell.
 
+use app::backend::commands::{self, NewAccount};
+use app::backend::db::{self, Db};
 use app::domain::account::{Email, FullName, NewPassword, Username};
 use app::domain::role::{Grant, Role};
 use app::domain::unit::UnitCode;
-use app::server::commands::{self, NewAccount};
-use app::server::db::{self, Db};
 use std::io::BufRead;
 
 use crate::config::CreateUser;

@@ -150,7 +150,7 @@ db_test!(
         assert_eq!(client.whoami().await.as_deref(), Some("pimpinan"));
 
         // The idle limit is in minutes; move the expiry into the past instead of waiting.
-        let past = app::server::db::now_ms() - 1_000;
+        let past = app::backend::db::now_ms() - 1_000;
         sqlx::query("UPDATE sessions SET expires_at = $1")
             .bind(past)
             .execute(&app.db)
@@ -179,7 +179,7 @@ db_test!(
         };
         let first = expiry().await;
         let idle_ms = i64::try_from(app.settings.session_idle_minutes).unwrap() * 60_000;
-        let now = app::server::db::now_ms();
+        let now = app::backend::db::now_ms();
         assert!(
             first > now + idle_ms - 60_000 && first <= now + idle_ms + 1_000,
             "the session lasts the idle time: expires in {} ms",

@@ -167,6 +167,42 @@ db_test!(
     }
 );
 
+db_test!(
+    the_first_pages_of_a_fresh_server_render_concurrently,
+    |app| async move {
+        // Each test starts its own server, so this runs against a fresh one; a
+        // page title read after its page was disposed used to panic mid-stream.
+        let id = app.assessment_of("BDK-MDN").await;
+        let unit = app.signed_in("medan").await;
+        let tpi = app.signed_in("tpi").await;
+        for round in 0..3 {
+            let pages = (0..16).flat_map(|_| {
+                [
+                    (app.client(), "/login".to_owned()),
+                    (unit.clone(), "/login".to_owned()),
+                    (unit.clone(), "/".to_owned()),
+                    (unit.clone(), format!("/assessments/{id}")),
+                    (unit.clone(), format!("/assessments/{id}/pemenuhan/1")),
+                    (tpi.clone(), format!("/review/{id}/reform/2")),
+                ]
+            });
+            let replies = join_all(
+                pages.map(|(client, path)| async move { (client.get(&path).await, path) }),
+            );
+            for (reply, path) in replies.await {
+                assert!(
+                    reply.status == StatusCode::OK || reply.status == StatusCode::SEE_OTHER,
+                    "round {round}, {path}: {reply}"
+                );
+                assert!(
+                    !reply.body.contains("panicked"),
+                    "round {round}, {path}: {reply}"
+                );
+            }
+        }
+    }
+);
+
 fn resident_bytes() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status

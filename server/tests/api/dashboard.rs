@@ -262,7 +262,7 @@ db_test!(
         assert_eq!(trend[0]["state"], "returned");
         assert!(trend[0]["self_total"].as_f64().unwrap_or_default() > 75.0);
 
-        let taken = app::server::snapshots::take_all(&app.db)
+        let taken = app::backend::snapshots::take_all(&app.db)
             .await
             .expect("daily snapshots");
         assert_eq!(taken, 4, "every assessment of the period");

@@ -9,18 +9,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use app::server::db::Db;
-use app::server::state::AppState;
+use app::backend::db::Db;
+use app::backend::state::AppState;
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::StatusCode;
 use serde_json::Value;
-use server::config::Settings;
-use server::startup::{open_database, Application};
 use sqlx::Connection;
+use zi::config::Settings;
+use zi::startup::{open_database, Application};
 
 /// The password of every demo user.
-pub const PASSWORD: &str = server::demo::DEMO_PASSWORD;
+pub const PASSWORD: &str = zi::demo::DEMO_PASSWORD;
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "zi_session";
 
@@ -65,7 +65,7 @@ macro_rules! db_test {
 
 /// Runs a test on the runtime `zi serve` uses, with two workers.
 pub fn block_on<F: Future>(test: F) -> F::Output {
-    server::startup::runtime_with_workers(2)
+    zi::startup::runtime_with_workers(2)
         .expect("a runtime")
         .block_on(test)
 }
@@ -88,7 +88,6 @@ where
         return;
     };
     let (app, server) = TestApp::spawn(backend, &database.url, configure).await;
-    first_render(&app).await;
     let db = app.db.clone();
     let outcome = tokio::spawn(body(app)).await;
     server.abort();
@@ -100,20 +99,6 @@ where
             Err(err) => panic!("{test}: the test task did not finish: {err}"),
         }
     }
-}
-
-/// The process's first server-side render happens alone. In about one full
-/// run in twenty, a `GET /login` stalled until the client's timeout when the
-/// first renders of a fresh test binary ran concurrently (stops 7–9); every
-/// later render, concurrent or not, has answered in milliseconds. A render
-/// that hangs on its own still fails here, once, with the same timeout.
-async fn first_render(app: &TestApp) {
-    static DONE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
-    DONE.get_or_init(|| async {
-        let page = app.client().get("/login").await;
-        assert_eq!(page.status, StatusCode::OK, "the first render: {page}");
-    })
-    .await;
 }
 
 // ---------------------------------------------------------------------------
@@ -345,7 +330,7 @@ impl TestApp {
         let db = open_database(&settings)
             .await
             .unwrap_or_else(|err| panic!("{backend:?}: cannot open {database_url}: {err}"));
-        server::demo::seed(&db, current_year())
+        zi::demo::seed(&db, current_year())
             .await
             .unwrap_or_else(|err| panic!("{backend:?}: demo seed failed: {err}"));
 

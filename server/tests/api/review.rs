@@ -603,7 +603,7 @@ db_test!(the_lke_and_the_lhe_carry_both_lanes, |app| async move {
         .unwrap_or_default()
         .contains("LKE-BDK-MDN-"));
     let rubric = app::domain::lke::builtin_90_2021();
-    let read = app::server::lke::read_answers(&bytes, &rubric, &Default::default())
+    let read = app::backend::lke::read_answers(&bytes, &rubric, &Default::default())
         .expect("the export reads back");
     let code = "P.MP.i.b".parse().expect("code");
     assert_eq!(

@@ -4,8 +4,9 @@ use leptos::prelude::use_context;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::backend::blobs::BlobStore;
+use crate::backend::db::Db;
 use crate::error::AppError;
-use crate::server::db::Db;
 
 /// Settings the app half needs at request time; the server crate builds them from its config.
 #[derive(Clone, Debug)]
@@ -16,9 +17,11 @@ pub struct AppConfig {
     pub max_file: crate::domain::evidence::MaxFileSize,
 }
 
-#[derive(Clone, Debug)]
+/// What every request handler shares: the database, the evidence store, the settings.
+#[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub blobs: Arc<dyn BlobStore>,
     pub leptos_options: LeptosOptions,
     pub config: Arc<AppConfig>,
 }

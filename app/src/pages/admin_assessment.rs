@@ -9,6 +9,7 @@ use crate::api::assessments::load_assessment;
 use crate::api::review::{
     list_evaluators, AssignEvaluator, ProposeAssessment, RecordNationalResult, UnassignEvaluator,
 };
+use crate::components::assessment::{AssessmentHeading, PredicateHistory};
 use crate::components::error::{ErrorAlert, PageError};
 use crate::components::form::{field_error, FormStatus};
 use crate::components::labels::target_label;
@@ -16,7 +17,6 @@ use crate::domain::lke::{format_id, AssessmentState};
 use crate::error::Field;
 use crate::i18n::*;
 use crate::model::AssessmentData;
-use crate::pages::assessment::{AssessmentHeading, PredicateHistory};
 
 #[component]
 pub fn AdminReviewPage() -> impl IntoView {
@@ -45,7 +45,7 @@ pub fn AdminReviewPage() -> impl IntoView {
         result,
     };
     view! {
-        <Title text=move || t_string!(i18n, decisions.title).to_string() />
+        <Title text=t_string!(i18n, decisions.title).to_string() />
         // Outside the data: the forms go away once the state moves on, the outcome stays.
         <FormStatus outcome=propose.value() success=Signal::derive(move || t_string!(i18n, decisions.proposed).to_string()) />
         <FormStatus outcome=result.value() success=Signal::derive(move || t_string!(i18n, decisions.recorded).to_string()) />

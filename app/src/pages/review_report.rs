@@ -17,7 +17,7 @@ pub fn ReportPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let report = Resource::new(id, lhe_report);
     view! {
-        <Title text=move || t_string!(i18n, review.report).to_string() />
+        <Title text=t_string!(i18n, review.report).to_string() />
         <p class="no-print">
             <a href=move || format!("/review/{}", id())>{t!(i18n, review.title)}</a>
             " · "

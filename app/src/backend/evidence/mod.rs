@@ -1,6 +1,9 @@
-//! Evidence records: the database half of uploads, downloads and changes.
-//! The bytes live in the server's blob store; this module decides who may
-//! touch which file and writes the records and their audit lines.
+//! Evidence: who may touch which file, the records and their audit lines.
+//! The bytes live in the blob store (`backend::blobs`); `routes` streams
+//! uploads and downloads, `zip` streams a whole assessment's files.
+
+pub mod routes;
+pub mod zip;
 
 use serde_json::json;
 
@@ -31,7 +34,7 @@ pub fn parse_item(code: &str) -> Result<ItemCode, AppError> {
 pub async fn change(change: Change, id: &str) -> Result<(), AppError> {
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
-    let mut tx = crate::server::db::begin_write(&state.db).await?;
+    let mut tx = crate::backend::db::begin_write(&state.db).await?;
     let (assessment, before) = evidence::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -119,7 +122,7 @@ pub async fn record_upload(
     blob: Blob<'_>,
     name: &str,
 ) -> Result<EvidenceView, AppError> {
-    let mut tx = crate::server::db::begin_write(db).await?;
+    let mut tx = crate::backend::db::begin_write(db).await?;
     let access = open_for_change(&mut tx, user, &target.assessment).await?;
     let (rubric, _) = rubric(&mut tx, &access.assessment.rubric_key).await?;
     let mut items = Vec::new();

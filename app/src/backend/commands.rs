@@ -29,7 +29,7 @@ pub async fn create_user(
         full_name: account.full_name,
         password_hash: hash_password(account.password.expose().to_owned()).await?,
     };
-    let mut tx = crate::server::db::begin_write(db).await?;
+    let mut tx = crate::backend::db::begin_write(db).await?;
     let id = users::create(&mut tx, &new)
         .await
         .map_err(|err| match err {
@@ -69,7 +69,7 @@ pub async fn create_unit(
     actor: Option<&UserId>,
     unit: units::NewUnit,
 ) -> Result<UnitId, AppError> {
-    let mut tx = crate::server::db::begin_write(db).await?;
+    let mut tx = crate::backend::db::begin_write(db).await?;
     if let Some(parent) = &unit.parent {
         units::get(&mut tx, parent)
             .await?

@@ -1,7 +1,10 @@
-//! Server-only half of the app: state, the data-access layer, sessions.
+//! The backend: the server-only half of the app. One module per resource holds
+//! its writes and their audit lines; `db` holds the SQL; the evidence and
+//! document routes sit beside the feature they serve.
 
 pub mod assessments;
 pub mod auth;
+pub mod blobs;
 pub mod charts;
 pub mod commands;
 pub mod csp;

@@ -122,7 +122,7 @@ fn container_type_of(path: &Path) -> Option<&'static str> {
     };
     let content_types = read("[Content_Types].xml");
     let mimetype = read("mimetype");
-    app::domain::evidence::container_type(&app::domain::evidence::Container {
+    crate::domain::evidence::container_type(&crate::domain::evidence::Container {
         entries: &entries,
         content_types: content_types.as_deref(),
         mimetype: mimetype.as_deref(),

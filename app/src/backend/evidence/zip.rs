@@ -2,13 +2,13 @@
 //! indicator and question code, with an index. Streamed as it is written: the
 //! archive is never whole in memory or on disk.
 
-use app::domain::evidence::unique_names;
-use app::domain::lke::{ItemCode, RubricVersion};
-use app::domain::period::Day;
-use app::error::AppError;
-use app::model::{AssessmentData, EvidenceView};
-use app::server::documents::inert;
-use app::server::{assessments, auth};
+use crate::backend::documents::inert;
+use crate::backend::{assessments, auth};
+use crate::domain::evidence::unique_names;
+use crate::domain::lke::{ItemCode, RubricVersion};
+use crate::domain::period::Day;
+use crate::error::AppError;
+use crate::model::{AssessmentData, EvidenceView};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -24,16 +24,17 @@ use tower_sessions::Session;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use crate::evidence::{content_disposition, EvidenceState};
-use crate::storage::BlobStore;
+use super::routes::content_disposition;
+use crate::backend::blobs::BlobStore;
+use crate::backend::state::AppState;
 
 pub async fn download_all(
-    State(state): State<EvidenceState>,
+    State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
 ) -> Response {
     match prepare(&state, &session, &id).await {
-        Ok((name, plan)) => stream(state.store.clone(), name, plan),
+        Ok((name, plan)) => stream(state.blobs.clone(), name, plan),
         Err(err) => {
             let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
             (status, Json(err)).into_response()
@@ -53,11 +54,11 @@ struct Plan {
 }
 
 async fn prepare(
-    state: &EvidenceState,
+    state: &AppState,
     session: &Session,
     id: &str,
 ) -> Result<(String, Plan), AppError> {
-    let db = &state.app.db;
+    let db = &state.db;
     let user = auth::require_user(db, session).await?;
     let mut conn = db.acquire().await?;
     let access = assessments::open(&mut conn, &user, id).await?;

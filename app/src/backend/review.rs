@@ -79,7 +79,7 @@ pub async fn save(
     id: &str,
     change: ReviewChange,
 ) -> Result<i64, AppError> {
-    let mut tx = crate::server::db::begin_write(db).await?;
+    let mut tx = crate::backend::db::begin_write(db).await?;
     let access = open_for_review(&mut tx, user, id).await?;
     let (rubric, _) = rubric(&mut tx, &access.assessment.rubric_key).await?;
     let item = reviewable(&rubric, &change.item)?;
@@ -221,7 +221,7 @@ pub async fn decide(
     id: &str,
     decision: Decision,
 ) -> Result<AssessmentState, AppError> {
-    let mut tx = crate::server::db::begin_write(db).await?;
+    let mut tx = crate::backend::db::begin_write(db).await?;
     let access = open(&mut tx, user, id).await?;
     may_decide(user, &access)?;
     assessments::lock(&mut tx, id).await?;
@@ -311,7 +311,7 @@ pub async fn set_assignment(
         .await?
         .filter(|u| u.active && u.grants.iter().any(|g| g.role == Role::Evaluator))
         .ok_or_else(|| AppError::field(Field::Evaluator, Problem::UnknownReference))?;
-    let mut tx = crate::server::db::begin_write(db).await?;
+    let mut tx = crate::backend::db::begin_write(db).await?;
     assessments::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -355,7 +355,7 @@ pub async fn propose(
     confirmed: bool,
 ) -> Result<AssessmentState, AppError> {
     administer(user)?;
-    let mut tx = crate::server::db::begin_write(db).await?;
+    let mut tx = crate::backend::db::begin_write(db).await?;
     let access = open(&mut tx, user, id).await?;
     assessments::lock(&mut tx, id).await?;
     let assessment = &access.assessment;
@@ -408,7 +408,7 @@ pub async fn record_result(
     if result.awarded && decree.is_empty() {
         return Err(AppError::field(Field::Decree, Problem::Required));
     }
-    let mut tx = crate::server::db::begin_write(db).await?;
+    let mut tx = crate::backend::db::begin_write(db).await?;
     let access = open(&mut tx, user, id).await?;
     assessments::lock(&mut tx, id).await?;
     let assessment = &access.assessment;

@@ -12,7 +12,7 @@ pub fn ChangePassword() -> impl IntoView {
     let change = ServerAction::<ChangePasswordAction>::new();
     let outcome = change.value();
     view! {
-        <Title text=move || t_string!(i18n, account.title).to_string() />
+        <Title text=t_string!(i18n, account.title).to_string() />
         <section class="card narrow">
             <h1>{t!(i18n, account.title)}</h1>
             <FormStatus outcome success=Signal::derive(move || t_string!(i18n, account.changed).to_string()) />

@@ -26,7 +26,7 @@ pub fn ItemHistory() -> impl IntoView {
     };
     let lines = Resource::new(key, |(id, item)| item_history(id, item));
     view! {
-        <Title text=move || t_string!(i18n, history.title).to_string() />
+        <Title text=t_string!(i18n, history.title).to_string() />
         <p class="breadcrumb"><a href=move || format!("/assessments/{}", key().0)>{t!(i18n, history.back)}</a></p>
         <h1>{t!(i18n, history.title)} " " <code>{move || key().1}</code></h1>
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>

@@ -262,7 +262,7 @@ pub async fn save(
     id: &str,
     changes: Changes,
 ) -> Result<u32, AppError> {
-    let mut tx = crate::server::db::begin_write(db).await?;
+    let mut tx = crate::backend::db::begin_write(db).await?;
     let access = open_for_change(&mut tx, user, id).await?;
     let (rubric, _) = rubric(&mut tx, &access.assessment.rubric_key).await?;
     let current: BTreeMap<ItemCode, (Option<String>, String)> = answers::list(&mut tx, id)
@@ -384,7 +384,7 @@ pub async fn submit(
     id: &str,
     confirmed: bool,
 ) -> Result<AssessmentState, AppError> {
-    let mut tx = crate::server::db::begin_write(db).await?;
+    let mut tx = crate::backend::db::begin_write(db).await?;
     let access = open(&mut tx, user, id).await?;
     if !access.rights.member {
         return Err(AppError::Forbidden);

@@ -1,7 +1,7 @@
 //! Plain axum routes beside the Leptos app.
 
-use app::server::db;
-use app::server::state::AppState;
+use app::backend::db;
+use app::backend::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 

@@ -55,7 +55,7 @@ pub async fn create(
     rubrics::get(&mut *db.acquire().await?, rubric_key)
         .await?
         .ok_or(AppError::field(Field::Key, Problem::UnknownReference))?;
-    let mut tx = crate::server::db::begin_write(db).await?;
+    let mut tx = crate::backend::db::begin_write(db).await?;
     let id = periods::create(&mut tx, year, rubric_key, &dates)
         .await
         .map_err(|err| match err {
@@ -89,7 +89,7 @@ pub async fn create_assessments(
     target: Target,
     subtree: bool,
 ) -> Result<u32, AppError> {
-    let mut tx = crate::server::db::begin_write(db).await?;
+    let mut tx = crate::backend::db::begin_write(db).await?;
     periods::get(&mut tx, period)
         .await?
         .ok_or(AppError::field(Field::Period, Problem::UnknownReference))?;

@@ -2,14 +2,14 @@
 //! evaluation report (LHE) as DOCX. The app authorizes and builds them; this
 //! module only carries them over HTTP.
 
-use app::error::AppError;
-use app::model::SessionUser;
-use app::server::dashboard::{query, DashboardQuery};
-use app::server::documents::{
+use crate::backend::dashboard::{query, DashboardQuery};
+use crate::backend::documents::{
     chart_file, dashboard_chart, dashboard_csv, dashboard_xlsx, lhe_docx, lke_workbook, unit_chart,
     DashboardChart, Document, UnitChart,
 };
-use app::server::state::AppState;
+use crate::backend::state::AppState;
+use crate::error::AppError;
+use crate::model::SessionUser;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -19,7 +19,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::evidence::content_disposition;
+use crate::backend::evidence::routes::content_disposition;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -66,7 +66,7 @@ impl FromRequestParts<AppState> for SignedIn {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        app::server::auth::require_user(&state.db, &session)
+        crate::backend::auth::require_user(&state.db, &session)
             .await
             .map(SignedIn)
             .map_err(error)

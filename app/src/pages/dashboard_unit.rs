@@ -7,16 +7,16 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::assessments::load_assessment;
+use crate::components::assessment::{AssessmentHeading, PredicateHistory};
 use crate::components::chart::ChartFigure;
 use crate::components::error::PageError;
+use crate::components::gaps::GapsTable;
 use crate::components::labels::{area_label, part_label, review_status_label, state_label};
 use crate::components::score::{percent, ScorePanel};
 use crate::domain::dashboard::{area_shares, part_shares};
 use crate::domain::lke::{format_id, score, AreaId, Part};
 use crate::i18n::*;
 use crate::model::{AssessmentData, ReviewView};
-use crate::pages::assessment::{AssessmentHeading, PredicateHistory};
-use crate::pages::review::GapsTable;
 
 #[component]
 pub fn UnitReportPage() -> impl IntoView {
@@ -27,7 +27,7 @@ pub fn UnitReportPage() -> impl IntoView {
         load_assessment,
     );
     view! {
-        <Title text=move || t_string!(i18n, unit_report.title).to_string() />
+        <Title text=t_string!(i18n, unit_report.title).to_string() />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|result| match result {
                 Err(error) => view! { <PageError error /> }.into_any(),

@@ -57,7 +57,7 @@ pub async fn take_all(db: &Db) -> Result<usize, AppError> {
         }
         let (rubric, gates) = rubric(&mut *db.acquire().await?, &period.rubric_key).await?;
         let rows = period_rows(db, &period, (&rubric, &gates), |_| true).await?;
-        let mut tx = crate::server::db::begin_write(db).await?;
+        let mut tx = crate::backend::db::begin_write(db).await?;
         for row in &rows {
             let point = ScorePoint {
                 day: today(),

@@ -2,6 +2,8 @@
 //! official layout, and the evaluation report (LHE) as DOCX. Each is
 //! authorized like the assessment pages.
 
+pub mod routes;
+
 use super::assessments::{data, open, today};
 use super::charts::{
     render, ChartText, Distribution, Heatmap, ImageFormat, Plot, ShareBars, Trend,

@@ -3,13 +3,13 @@
 //! the ZIP of all evidence of an assessment. Every route asks the app's policy
 //! first, before reading a byte of the body or the store.
 
-use app::domain::evidence::{is_allowed, is_inline, MaxFileSize};
-use app::error::{AppError, EvidenceProblem};
-use app::model::EvidenceView;
-use app::server::db::evidence::Blob;
-use app::server::evidence::{authorize_download, authorize_upload, record_upload, UploadTarget};
-use app::server::state::AppState;
-use app::server::{auth, local_path};
+use crate::backend::db::evidence::Blob;
+use crate::backend::evidence::{authorize_download, authorize_upload, record_upload, UploadTarget};
+use crate::backend::state::AppState;
+use crate::backend::{auth, local_path};
+use crate::domain::evidence::{is_allowed, is_inline, MaxFileSize};
+use crate::error::{AppError, EvidenceProblem};
+use crate::model::EvidenceView;
 use axum::body::Body;
 use axum::extract::multipart::MultipartError;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
@@ -18,21 +18,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use std::sync::Arc;
 use tokio_util::io::ReaderStream;
 use tower_sessions::Session;
 
-use crate::storage::{BlobStore, ReceiveError};
-use crate::zip_export;
+use super::zip;
+use crate::backend::blobs::ReceiveError;
 
-#[derive(Clone)]
-pub struct EvidenceState {
-    pub app: AppState,
-    pub store: Arc<dyn BlobStore>,
-    pub max_file: MaxFileSize,
-}
-
-pub fn routes(state: EvidenceState) -> Router<AppState> {
+pub fn routes() -> Router<AppState> {
     // The multipart reader's own cap (2 MiB by default) would refuse scanned
     // documents long before the configured limit; `limit_body` enforces that one.
     Router::new()
@@ -40,12 +32,8 @@ pub fn routes(state: EvidenceState) -> Router<AppState> {
             "/assessments/{id}/evidence",
             post(upload).layer(DefaultBodyLimit::disable()),
         )
-        .route(
-            "/assessments/{id}/evidence.zip",
-            get(zip_export::download_all),
-        )
+        .route("/assessments/{id}/evidence.zip", get(zip::download_all))
         .route("/evidence/{id}", get(download))
-        .with_state(state)
 }
 
 /// Whether a request path is an evidence upload (it gets the larger body limit).
@@ -123,7 +111,7 @@ fn percent_encode(s: &str) -> String {
 const MAX_TEXT_FIELD: usize = 4 * 1024;
 
 async fn upload(
-    State(state): State<EvidenceState>,
+    State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -139,13 +127,13 @@ async fn upload(
 }
 
 async fn receive(
-    state: &EvidenceState,
+    state: &AppState,
     session: &Session,
     id: &str,
     multipart: &mut Multipart,
     back: &mut String,
 ) -> Result<EvidenceView, AppError> {
-    let db = &state.app.db;
+    let db = &state.db;
     let user = auth::require_user(db, session).await?;
     authorize_upload(db, &user, id).await?;
     let mut target = UploadTarget {
@@ -156,7 +144,7 @@ async fn receive(
     let mut file = None;
     let too_large = || AppError::Evidence {
         problem: EvidenceProblem::TooLarge {
-            max_mb: state.max_file.mb(),
+            max_mb: state.config.max_file.mb(),
         },
     };
     let multipart_error = |err: MultipartError| {
@@ -171,8 +159,8 @@ async fn receive(
         if name == "file" {
             let original = field.file_name().unwrap_or_default().to_owned();
             let mut incoming = state
-                .store
-                .receive(state.max_file.bytes())
+                .blobs
+                .receive(state.config.max_file.bytes())
                 .await
                 .map_err(internal)?;
             while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
@@ -212,7 +200,7 @@ async fn receive(
         })?;
     let sha256 = received.sha256.clone();
     let size = i64::try_from(received.size).unwrap_or(i64::MAX);
-    state.store.keep(received).await.map_err(internal)?;
+    state.blobs.keep(received).await.map_err(internal)?;
     record_upload(
         db,
         &user,
@@ -239,7 +227,7 @@ struct DownloadQuery {
 }
 
 async fn download(
-    State(state): State<EvidenceState>,
+    State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
     Query(query): Query<DownloadQuery>,
@@ -254,15 +242,15 @@ async fn download(
 }
 
 async fn serve(
-    state: &EvidenceState,
+    state: &AppState,
     session: &Session,
     id: &str,
     inline: bool,
 ) -> Result<Response, AppError> {
-    let db = &state.app.db;
+    let db = &state.db;
     let user = auth::require_user(db, session).await?;
     let view = authorize_download(db, &user, id).await?;
-    let reader = state.store.open(&view.sha256).await.map_err(internal)?;
+    let reader = state.blobs.open(&view.sha256).await.map_err(internal)?;
     let inline = inline && is_inline(&view.mime);
     let mut response =
         Body::from_stream(ReaderStream::with_capacity(reader, 64 * 1024)).into_response();

@@ -1,0 +1,258 @@
+//! The evidence files of one item: the list, replace, link to another item,
+//! delete and restore, and the upload form.
+
+use crate::api::evidence::{DeleteEvidence, LinkEvidence, RestoreEvidence};
+use crate::components::error::error_text;
+use crate::components::section::size_text;
+use crate::domain::lke::{HasilItemId, ItemCode};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::model::EvidenceView;
+use leptos::prelude::*;
+
+#[cfg(feature = "hydrate")]
+use super::browser;
+use super::Walk;
+
+const ACCEPT: &str = ".pdf,.jpg,.jpeg,.png,.webp,.docx,.xlsx,.pptx,.odt,.ods,.odp,.mp4";
+
+#[component]
+pub(super) fn EvidenceList(item: ItemCode, walk: Walk) -> impl IntoView {
+    let i18n = use_i18n();
+    let files = move |current: bool| {
+        walk.evidence.with(|all| {
+            all.iter()
+                .filter(|e| {
+                    e.items.contains(&item) && e.replaced_by.is_none() && e.deleted != current
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let previous = move || {
+        walk.evidence.with(|all| {
+            all.iter()
+                .filter(|e| e.items.contains(&item) && e.replaced_by.is_some())
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="evidence">
+            <h4>{t!(i18n, evidence.title)}</h4>
+            {move || files(true).is_empty().then(|| view! { <p class="muted">{t!(i18n, evidence.none)}</p> })}
+            // Keyed by file: an open "Ganti" panel stays with its own file when the list changes.
+            <ul class="files">
+                <For each=move || files(true) key=|file| file.id.clone() let:file>
+                    <FileRow file walk />
+                </For>
+            </ul>
+            {move || {
+                let deleted = files(false);
+                (!deleted.is_empty()).then(|| view! {
+                    <details class="deleted">
+                        <summary>{t!(i18n, evidence.deleted)} " (" {deleted.len()} ")"</summary>
+                        <ul class="files">
+                            {deleted.into_iter().map(|file| view! { <DeletedRow file walk /> }).collect_view()}
+                        </ul>
+                    </details>
+                })
+            }}
+            {move || {
+                let old = previous();
+                (!old.is_empty()).then(|| view! {
+                    <details class="previous">
+                        <summary>{t!(i18n, evidence.previous)} " (" {old.len()} ")"</summary>
+                        <ul class="files">
+                            {old.into_iter().map(|file| view! {
+                                <li><a href=format!("/evidence/{}", file.id)>{file.name.clone()}</a> " " <span class="muted">{size_text(file.size)}</span></li>
+                            }).collect_view()}
+                        </ul>
+                    </details>
+                })
+            }}
+            {walk.editable.then(|| view! { <UploadForm item walk replaces=None /> })}
+        </div>
+    }
+}
+
+#[component]
+fn FileRow(file: EvidenceView, walk: Walk) -> impl IntoView {
+    let i18n = use_i18n();
+    let delete = ServerAction::<DeleteEvidence>::new();
+    let id = file.id.clone();
+    let deleted_id = id.clone();
+    Effect::new(move |_| {
+        if matches!(delete.value().get(), Some(Ok(()))) {
+            walk.evidence.update(|all| {
+                if let Some(f) = all.iter_mut().find(|f| f.id == deleted_id) {
+                    f.deleted = true;
+                }
+            });
+        }
+    });
+    let href = format!("/evidence/{id}");
+    let preview = format!("/evidence/{id}?inline=1");
+    let is_image = file.mime.starts_with("image/");
+    // Loaded only when opened, so a page of many files stays light.
+    let opened = RwSignal::new(false);
+    view! {
+        <li class="file">
+            <a href=href.clone() download>{file.name.clone()}</a>
+            " " <span class="muted">{size_text(file.size)} " · " {file.uploaded_by.clone().unwrap_or_default()}</span>
+            {file.previewable().then(|| view! {
+                <details class="preview" on:toggle=move |_| opened.set(true)>
+                    <summary>{t!(i18n, evidence.preview)}</summary>
+                    <a href=preview.clone() target="_blank" rel="noopener">{t!(i18n, evidence.open)}</a>
+                    {
+                        let (preview, name) = (preview.clone(), file.name.clone());
+                        move || opened.get().then(|| if is_image {
+                            view! { <img src=preview.clone() alt=name.clone() /> }.into_any()
+                        } else {
+                            view! { <iframe src=preview.clone() title=name.clone()></iframe> }.into_any()
+                        })
+                    }
+                </details>
+            })}
+            {walk.editable.then(|| view! {
+                <details class="replace">
+                    <summary>{t!(i18n, evidence.replace)}</summary>
+                    <UploadForm item=file.items.first().copied().unwrap_or(ItemCode::Hasil(HasilItemId::Ipak)) walk replaces=Some(id.clone()) />
+                </details>
+                <LinkForm id=id.clone() />
+                <ActionForm action=delete attr:class="inline-form">
+                    <input type="hidden" name="id" value=id.clone() />
+                    <button type="submit" class="link-button danger">{t!(i18n, evidence.delete)}</button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}
+
+/// Links a file to one more item (one SK often proves several), without storing it twice.
+#[component]
+fn LinkForm(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let link = ServerAction::<LinkEvidence>::new();
+    let field = format!("link-{id}");
+    view! {
+        <details class="link">
+            <summary>{t!(i18n, evidence.link)}</summary>
+            <ActionForm action=link attr:class="inline-form">
+                <input type="hidden" name="id" value=id.clone() />
+                <label for=field.clone()>{t!(i18n, evidence.link_item)}</label>
+                " "
+                <input id=field name="item" required placeholder="P.MP.ii.a" size="10" />
+                " "
+                <button type="submit" class="button">{t!(i18n, evidence.link_button)}</button>
+                {move || link.value().with(|latest| match latest {
+                    Some(Ok(())) => Some(view! { <span role="status">{t!(i18n, common.saved)}</span> }.into_any()),
+                    Some(Err(err)) => Some(view! { <span class="field-error" role="alert">{error_text(i18n, err)}</span> }.into_any()),
+                    None => None,
+                })}
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn DeletedRow(file: EvidenceView, walk: Walk) -> impl IntoView {
+    let i18n = use_i18n();
+    let restore = ServerAction::<RestoreEvidence>::new();
+    let id = file.id.clone();
+    let restored_id = id.clone();
+    Effect::new(move |_| {
+        if matches!(restore.value().get(), Some(Ok(()))) {
+            walk.evidence.update(|all| {
+                if let Some(f) = all.iter_mut().find(|f| f.id == restored_id) {
+                    f.deleted = false;
+                }
+            });
+        }
+    });
+    view! {
+        <li class="file muted">
+            {file.name.clone()}
+            {walk.editable.then(|| view! {
+                <ActionForm action=restore attr:class="inline-form">
+                    <input type="hidden" name="id" value=id.clone() />
+                    <button type="submit" class="link-button">{t!(i18n, evidence.restore)}</button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}
+
+/// A plain multipart form (works without JavaScript); with JavaScript it
+/// uploads in the background and shows a progress bar.
+#[component]
+fn UploadForm(item: ItemCode, walk: Walk, replaces: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let progress = RwSignal::new(None::<f64>);
+    let failure = RwSignal::new(None::<AppError>);
+    let action = format!("/assessments/{}/evidence", walk.assessment.get_value());
+    let input_id = format!(
+        "upload-{item}-{}",
+        replaces.clone().unwrap_or_else(|| "new".to_owned())
+    );
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            ev.prevent_default();
+            if let Some(form) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
+            {
+                if browser::chosen_file_size(&form).is_some_and(|size| size > walk.max_file.bytes())
+                {
+                    failure.set(Some(AppError::Evidence {
+                        problem: crate::error::EvidenceProblem::TooLarge {
+                            max_mb: walk.max_file.mb(),
+                        },
+                    }));
+                    return;
+                }
+                failure.set(None);
+                progress.set(Some(0.0));
+                let sent = form.clone();
+                browser::send(form, progress, move |result| {
+                    progress.set(None);
+                    match result {
+                        Ok(view) => {
+                            // A second click must not send the same file again.
+                            sent.reset();
+                            walk.evidence.update(|all| {
+                                if let Some(old) = view.replaces.as_ref() {
+                                    if let Some(f) = all.iter_mut().find(|f| &f.id == old) {
+                                        f.replaced_by = Some(view.id.clone());
+                                    }
+                                }
+                                all.retain(|f| f.id != view.id);
+                                all.push(view);
+                            });
+                        }
+                        Err(err) => failure.set(Some(err)),
+                    }
+                });
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <form class="upload-form" method="post" action=action enctype="multipart/form-data" on:submit=on_submit>
+            <input type="hidden" name="return_to" value=format!("{}#{item}", walk.return_to.get_value()) />
+            <input type="hidden" name="item" value=item.to_string() />
+            {replaces.map(|id| view! { <input type="hidden" name="replaces" value=id /> })}
+            <label for=input_id.clone() class="visually-hidden">{t!(i18n, evidence.file)}</label>
+            <input id=input_id type="file" name="file" required accept=ACCEPT />
+            <span class="muted upload-limit">{t!(i18n, evidence.limit, max_mb = walk.max_file.mb())}</span>
+            <button type="submit" class="button" disabled=move || progress.get().is_some()>{t!(i18n, evidence.upload)}</button>
+            {move || progress.get().map(|p| view! {
+                <progress max="100" value=format!("{:.0}", p * 100.0) aria-label=move || t_string!(i18n, evidence.uploading)></progress>
+            })}
+            {move || failure.get().map(|err| view! { <p class="field-error" role="alert">{error_text(i18n, &err)}</p> })}
+        </form>
+    }
+}
