@@ -8,7 +8,7 @@ use crate::backend::blobs::BlobStore;
 use crate::backend::db::Db;
 use crate::error::AppError;
 
-/// Settings the app half needs at request time; the server crate builds them from its config.
+/// Settings the backend needs at request time; the binary builds them from its config.
 #[derive(Clone, Debug)]
 pub struct AppConfig {
     pub login_max_failures: u32,

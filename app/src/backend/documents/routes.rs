@@ -1,6 +1,6 @@
 //! Documents generated from an assessment: the filled LKE workbook and the
-//! evaluation report (LHE) as DOCX. The app authorizes and builds them; this
-//! module only carries them over HTTP.
+//! evaluation report (LHE) as DOCX. `backend::documents` authorizes and builds
+//! them; these routes only carry them over HTTP.
 
 use crate::backend::dashboard::{query, DashboardQuery};
 use crate::backend::documents::{
