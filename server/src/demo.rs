@@ -4,9 +4,9 @@
 //! Diklat whose self-assessment is already submitted to the TPI team.
 
 use app::backend::assessments::{self, Changes};
-use app::backend::commands::{self, NewAccount};
 use app::backend::db::{self, units::NewUnit, Db};
-use app::backend::{periods, review};
+use app::backend::users::{self, NewAccount};
+use app::backend::{periods, review, units};
 use app::domain::account::{FullName, NewPassword, UserId, Username};
 use app::domain::assessment::Target;
 use app::domain::lke::{
@@ -125,7 +125,7 @@ pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
             kind: *kind,
             parent,
         };
-        ids.push((code, commands::create_unit(db, None, unit).await?));
+        ids.push((code, units::create(db, None, unit).await?));
     }
     for (username, full_name, role, unit) in USERS {
         let unit = unit.and_then(|u| ids.iter().find(|(c, _)| *c == u).map(|(_, id)| id.clone()));
@@ -137,7 +137,7 @@ pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
                 .map_err(|_| AppError::Internal)?,
             grants: vec![Grant::new(*role, unit).map_err(|_| AppError::Internal)?],
         };
-        let id: UserId = commands::create_user(db, None, account).await?;
+        let id: UserId = users::create(db, None, account).await?;
         logins.push((*username, id));
     }
     let year = Year::new(year).map_err(|_| AppError::Internal)?;
@@ -280,7 +280,7 @@ pub async fn seed_load(
         Some(p) => p.id,
         None => periods::create(db, None, year, KEY_90_2021, demo_calendar(year)?).await?,
     };
-    let parent = commands::create_unit(
+    let parent = units::create(
         db,
         None,
         NewUnit {
@@ -299,7 +299,7 @@ pub async fn seed_load(
             kind: UnitKind::Upt,
             parent: Some(parent.clone()),
         };
-        commands::create_unit(db, None, unit).await?;
+        units::create(db, None, unit).await?;
     }
     periods::create_assessments(db, None, &period, &parent, Target::Wbk, true).await?;
     let created = db::assessments::list_for_period(db, &period)

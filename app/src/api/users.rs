@@ -36,7 +36,7 @@ pub async fn create_user(
     unit: String,
 ) -> Result<UserId, AppError> {
     use crate::backend::forms::parse_grant;
-    use crate::backend::{auth, commands, request};
+    use crate::backend::{auth, request, users};
     use crate::domain::account::{Email, FullName, NewPassword, Username};
     use crate::domain::policy::Action;
     use crate::error::{Field, OnField};
@@ -50,14 +50,14 @@ pub async fn create_user(
     };
     let full_name = FullName::parse(&full_name).on(Field::FullName)?;
     let password = NewPassword::parse(&password, &confirm).on(Field::Password)?;
-    let account = commands::NewAccount {
+    let account = users::NewAccount {
         username,
         email,
         full_name,
         password,
         grants: parse_grant(&role, &unit)?.into_iter().collect(),
     };
-    commands::create_user(&state.db, Some(&admin.actor.user_id), account).await
+    users::create(&state.db, Some(&admin.actor.user_id), account).await
 }
 
 #[server(endpoint = "users/password")]

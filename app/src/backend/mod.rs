@@ -6,7 +6,6 @@ pub mod assessments;
 pub mod auth;
 pub mod blobs;
 pub mod charts;
-pub mod commands;
 pub mod csp;
 pub mod dashboard;
 pub mod db;
@@ -21,7 +20,9 @@ pub mod review;
 pub mod session_store;
 pub mod snapshots;
 pub mod state;
+pub mod units;
 pub mod upload;
+pub mod users;
 
 use axum::extract::ConnectInfo;
 use std::net::SocketAddr;

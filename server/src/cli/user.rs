@@ -1,7 +1,7 @@
 //! `zi user create`: the first administrator, or any account, from the shell.
 
-use app::backend::commands::{self, NewAccount};
 use app::backend::db::{self, Db};
+use app::backend::users::{self, NewAccount};
 use app::domain::account::{Email, FullName, NewPassword, Username};
 use app::domain::role::{Grant, Role};
 use app::domain::unit::UnitCode;
@@ -71,6 +71,6 @@ pub async fn create_user(db: &Db, args: &CreateUser, password: &str) -> Result<S
         password,
         grants,
     };
-    let id = commands::create_user(db, None, account).await?;
+    let id = users::create(db, None, account).await?;
     Ok(id.to_string())
 }

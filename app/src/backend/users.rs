@@ -1,13 +1,12 @@
-//! Write operations shared by server functions, the CLI and the demo seeder:
+//! Account writes shared by server functions, the CLI and the demo seeder:
 //! each parses nothing, checks nothing about the caller, and writes its change
 //! and its audit line in one transaction.
 
 use super::auth::hash_password;
-use super::db::{audit, units, users, Db};
+use super::db::{audit, users, Db};
 use super::forms::ensure_unit_exists;
 use crate::domain::account::{Email, FullName, NewPassword, UserId, Username};
 use crate::domain::role::Grant;
-use crate::domain::unit::UnitId;
 use crate::error::{AppError, Field, Problem};
 
 pub struct NewAccount {
@@ -18,7 +17,7 @@ pub struct NewAccount {
     pub grants: Vec<Grant>,
 }
 
-pub async fn create_user(
+pub async fn create(
     db: &Db,
     actor: Option<&UserId>,
     account: NewAccount,
@@ -57,40 +56,6 @@ pub async fn create_user(
                 "full_name": new.full_name.as_str(),
                 "grants": account.grants,
             })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-pub async fn create_unit(
-    db: &Db,
-    actor: Option<&UserId>,
-    unit: units::NewUnit,
-) -> Result<UnitId, AppError> {
-    let mut tx = crate::backend::db::begin_write(db).await?;
-    if let Some(parent) = &unit.parent {
-        units::get(&mut tx, parent)
-            .await?
-            .ok_or(AppError::field(Field::Parent, Problem::UnknownReference))?;
-    }
-    let id = units::create(&mut tx, &unit)
-        .await
-        .map_err(|err| match err {
-            units::UnitWriteError::CodeTaken => AppError::field(Field::Code, Problem::Taken),
-            units::UnitWriteError::Db(err) => err.into(),
-        })?;
-    let after = units::get(&mut tx, &id).await?;
-    audit::record(
-        &mut tx,
-        audit::AuditEntry {
-            actor: actor.map(UserId::as_str),
-            action: "unit.create",
-            entity: "unit",
-            entity_id: id.as_str(),
-            before: None,
-            after: serde_json::to_value(after).ok(),
         },
     )
     .await?;
