@@ -516,7 +516,7 @@ impl Client {
             .form(form)
             .send()
             .await
-            .unwrap_or_else(|err| panic!("POST /api/{endpoint}: {err}"));
+            .unwrap_or_else(|err| panic!("POST /api/{endpoint}: {}", chain(&err)));
         Reply::read(response).await
     }
 
@@ -529,7 +529,7 @@ impl Client {
             .body(body)
             .send()
             .await
-            .unwrap_or_else(|err| panic!("POST /api/{endpoint}: {err}"));
+            .unwrap_or_else(|err| panic!("POST /api/{endpoint}: {}", chain(&err)));
         Reply::read(response).await
     }
 
@@ -555,7 +555,7 @@ impl Client {
             .multipart(form)
             .send()
             .await
-            .unwrap_or_else(|err| panic!("POST /api/{endpoint}: {err}"));
+            .unwrap_or_else(|err| panic!("POST /api/{endpoint}: {}", chain(&err)));
         Reply::read(response).await
     }
 
@@ -585,7 +585,7 @@ impl Client {
         let response = request
             .send()
             .await
-            .unwrap_or_else(|err| panic!("POST {path}: {err}"));
+            .unwrap_or_else(|err| panic!("POST {path}: {}", chain(&err)));
         Reply::read(response).await
     }
 
@@ -596,7 +596,7 @@ impl Client {
             .get(self.url(path))
             .send()
             .await
-            .unwrap_or_else(|err| panic!("GET {path}: {err}"));
+            .unwrap_or_else(|err| panic!("GET {path}: {}", chain(&err)));
         let status = response.status();
         let headers = response.headers().clone();
         let body = response
@@ -613,7 +613,7 @@ impl Client {
             .get(self.url(path))
             .send()
             .await
-            .unwrap_or_else(|err| panic!("GET {path}: {err}"));
+            .unwrap_or_else(|err| panic!("GET {path}: {}", chain(&err)));
         Reply::read(response).await
     }
 
@@ -782,4 +782,17 @@ pub fn base64_url_decode(text: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// An error with its causes ("error sending request" alone does not say
+/// whether the server closed the connection or the client timed out).
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
