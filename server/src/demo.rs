@@ -4,9 +4,10 @@
 //! Diklat whose self-assessment is already submitted to the TPI team.
 
 use app::backend::assessments::{self, Changes};
-use app::backend::db::{self, units::NewUnit, Db};
+use app::backend::db::{self, Db};
+use app::backend::units::{self, NewUnit};
 use app::backend::users::{self, NewAccount};
-use app::backend::{periods, review, units};
+use app::backend::{periods, review};
 use app::domain::account::{FullName, NewPassword, UserId, Username};
 use app::domain::assessment::Target;
 use app::domain::lke::{
