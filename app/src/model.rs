@@ -161,21 +161,7 @@ pub struct AssessmentHeader {
     pub today: Day,
 }
 
-/// The caller's rights on an assessment, decided by the server's policy.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rights {
-    /// May answer, upload and submit now (member of the unit, and not locked).
-    pub edit: bool,
-    /// A member of the unit (sees the submit form even while locked).
-    pub member: bool,
-    pub administer: bool,
-    /// An evaluator on the assessment's team.
-    pub evaluator: bool,
-    /// May write the evaluator's lane now (on the team, and the assessment is submitted).
-    pub review: bool,
-    /// May return or finalize now.
-    pub decide: bool,
-}
+pub use crate::domain::policy::Rights;
 
 /// The evaluators' lane for one item, as stored.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@
 
 use app::backend::assessments::{self, Changes};
 use app::backend::db::{self, Db};
+use app::backend::permit::Permit;
 use app::backend::units::{self, NewUnit};
 use app::backend::users::{self, NewAccount};
 use app::backend::{periods, review};
@@ -126,7 +127,7 @@ pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
             kind: *kind,
             parent,
         };
-        ids.push((code, units::create(db, None, unit).await?));
+        ids.push((code, units::create(db, &Permit::operator(), unit).await?));
     }
     for (username, full_name, role, unit) in USERS {
         let unit = unit.and_then(|u| ids.iter().find(|(c, _)| *c == u).map(|(_, id)| id.clone()));
@@ -138,16 +139,25 @@ pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
                 .map_err(|_| AppError::Internal)?,
             grants: vec![Grant::new(*role, unit).map_err(|_| AppError::Internal)?],
         };
-        let id: UserId = users::create(db, None, account).await?;
+        let id: UserId = users::create(db, &Permit::operator(), account).await?;
         logins.push((*username, id));
     }
     let year = Year::new(year).map_err(|_| AppError::Internal)?;
-    let period = periods::create(db, None, year, KEY_90_2021, demo_calendar(year)?).await?;
+    let period = periods::create(
+        db,
+        &Permit::operator(),
+        year,
+        KEY_90_2021,
+        demo_calendar(year)?,
+    )
+    .await?;
     if let Some((_, djpp)) = ids.iter().find(|(code, _)| *code == "DJPP") {
-        periods::create_assessments(db, None, &period, djpp, Target::Wbk, true).await?;
+        periods::create_assessments(db, &Permit::operator(), &period, djpp, Target::Wbk, true)
+            .await?;
     }
     if let Some((_, medan)) = ids.iter().find(|(code, _)| *code == "BDK-MDN") {
-        periods::create_assessments(db, None, &period, medan, Target::Wbk, false).await?;
+        periods::create_assessments(db, &Permit::operator(), &period, medan, Target::Wbk, false)
+            .await?;
         let login = |name: &str| {
             logins
                 .iter()
@@ -279,11 +289,20 @@ pub async fn seed_load(
     };
     let period = match period {
         Some(p) => p.id,
-        None => periods::create(db, None, year, KEY_90_2021, demo_calendar(year)?).await?,
+        None => {
+            periods::create(
+                db,
+                &Permit::operator(),
+                year,
+                KEY_90_2021,
+                demo_calendar(year)?,
+            )
+            .await?
+        }
     };
     let parent = units::create(
         db,
-        None,
+        &Permit::operator(),
         NewUnit {
             code: UnitCode::parse("MUATAN").map_err(|_| AppError::Internal)?,
             name: UnitName::parse("Unit Uji Muatan").map_err(|_| AppError::Internal)?,
@@ -300,10 +319,11 @@ pub async fn seed_load(
             kind: UnitKind::Upt,
             parent: Some(parent.clone()),
         };
-        units::create(db, None, unit).await?;
+        units::create(db, &Permit::operator(), unit).await?;
     }
-    periods::create_assessments(db, None, &period, &parent, Target::Wbk, true).await?;
-    let created = db::assessments::list_for_period(db, &period)
+    periods::create_assessments(db, &Permit::operator(), &period, &parent, Target::Wbk, true)
+        .await?;
+    let created = db::assessments::list_for_period(&mut *db.acquire().await?, &period)
         .await?
         .into_iter()
         .filter(|a| a.unit_code.starts_with("MUATAN-"))

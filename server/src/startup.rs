@@ -3,7 +3,6 @@ use app::backend::blobs::LocalStore;
 use app::backend::db::{self, Db, DbError};
 use app::backend::session_store::DbSessionStore;
 use app::backend::state::{AppConfig, AppState};
-use app::backend::{documents, evidence};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
@@ -197,8 +196,7 @@ fn router(settings: &Settings, state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .merge(evidence::routes::routes())
-        .merge(documents::routes::routes())
+        .merge(app::backend::routes())
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))

@@ -9,12 +9,10 @@ use crate::model::{AssessmentData, HistoryLine, MyAssessment, WorkbookImported};
 /// The assessments of the units the caller works in, newest period first.
 #[server(endpoint = "assessments/mine")]
 pub async fn my_assessments() -> Result<Vec<MyAssessment>, AppError> {
-    use crate::backend::{assessments, auth, db, request};
+    use crate::backend::{assessments, auth, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
-    let units: Vec<_> = user.actor.member_units().cloned().collect();
-    let found = db::assessments::list_for_units(&state.db, &units).await?;
-    Ok(assessments::on_home(found))
+    assessments::mine(&state.db, &user).await
 }
 
 #[server(endpoint = "assessments/get")]
@@ -22,10 +20,7 @@ pub async fn load_assessment(id: String) -> Result<AssessmentData, AppError> {
     use crate::backend::{assessments, auth, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
-    let mut conn = state.db.acquire().await?;
-    let access = assessments::open(&mut conn, &user, &id).await?;
-    drop(conn);
-    let data = assessments::data(&state.db, &user, access).await?;
+    let data = assessments::load(&state.db, &user, &id).await?;
     Ok(AssessmentData {
         max_file: state.config.max_file,
         ..data
@@ -73,15 +68,12 @@ pub async fn submit_assessment(
 /// Every change to one item: answers, notes and its evidence files.
 #[server(endpoint = "assessments/history")]
 pub async fn item_history(assessment: String, item: String) -> Result<Vec<HistoryLine>, AppError> {
-    use crate::backend::db::audit;
     use crate::backend::{assessments, auth, request};
     use crate::domain::lke::ItemCode;
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     let item: ItemCode = item.parse().map_err(|_| AppError::NotFound)?;
-    let mut conn = state.db.acquire().await?;
-    assessments::open(&mut conn, &user, &assessment).await?;
-    Ok(audit::item_history(&mut conn, &assessment, item).await?)
+    assessments::item_history(&state.db, &user, &assessment, item).await
 }
 
 /// Replaces the answers and notes with those of an uploaded LKE workbook in
@@ -97,10 +89,7 @@ pub async fn import_answers(data: MultipartData) -> Result<WorkbookImported, App
     let max_file = usize::try_from(Limits::default().max_file_bytes).unwrap_or(usize::MAX);
     let form = upload::read_form(data, "file", max_file, async |fields| {
         let id = fields.get("assessment").ok_or(AppError::BadRequest)?;
-        let mut conn = state.db.acquire().await?;
-        assessments::may_change(&mut conn, &user, id)
-            .await
-            .map(drop)
+        assessments::check_may_change(&state.db, &user, id).await
     })
     .await?;
     let id = form

@@ -42,43 +42,16 @@ pub async fn change_password(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    use crate::backend::db::{audit, sessions, users};
-    use crate::backend::{auth, request};
+    use crate::backend::permit::ChangeOwnPassword;
+    use crate::backend::{auth, request, users};
     use crate::domain::account::NewPassword;
-    use crate::domain::policy::Action;
-    use crate::error::{Field, OnField, Problem};
+    use crate::error::{Field, OnField};
 
     let (state, session) = request().await?;
-    let user = auth::authorize(&state.db, &session, Action::ChangeOwnPassword).await?;
-    let new_password = NewPassword::parse(&password, &confirm).on(Field::Password)?;
-    let id = &user.actor.user_id;
-    let stored = users::password_hash(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !auth::verify_password(Some(stored), current).await? {
-        return Err(AppError::field(
-            Field::CurrentPassword,
-            Problem::WrongPassword,
-        ));
-    }
-    let hash = auth::hash_password(new_password.expose().to_owned()).await?;
-    let mut tx = crate::backend::db::begin_write(&state.db).await?;
-    users::set_password_hash(&mut tx, id, &hash).await?;
-    // Every other session of this user ends; this one continues under a new id.
-    sessions::delete_for_user(&mut tx, id.as_str()).await?;
-    audit::record(
-        &mut tx,
-        audit::AuditEntry {
-            actor: Some(id.as_str()),
-            action: "password.change",
-            entity: "user",
-            entity_id: id.as_str(),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let (_, permit) = auth::authorize::<ChangeOwnPassword>(&state.db, &session).await?;
+    let password = NewPassword::parse(&password, &confirm).on(Field::Password)?;
+    users::change_own_password(&state.db, &permit, current, password).await?;
+    // Every session of this user has ended; this one continues under a new id.
     auth::renew_session(&session).await?;
     Ok(())
 }

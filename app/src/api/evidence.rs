@@ -9,24 +9,36 @@ use crate::error::AppError;
 #[server(endpoint = "evidence/delete")]
 pub async fn delete_evidence(id: String) -> Result<(), AppError> {
     use crate::backend::evidence::{change, Change};
-    change(Change::Delete, &id).await
+    use crate::backend::{auth, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    change(&state.db, &user, Change::Delete, &id).await
 }
 
 #[server(endpoint = "evidence/restore")]
 pub async fn restore_evidence(id: String) -> Result<(), AppError> {
     use crate::backend::evidence::{change, Change};
-    change(Change::Restore, &id).await
+    use crate::backend::{auth, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    change(&state.db, &user, Change::Restore, &id).await
 }
 
 /// Links a file to one more LKE item (one SK often proves several).
 #[server(endpoint = "evidence/link")]
 pub async fn link_evidence(id: String, item: String) -> Result<(), AppError> {
-    use crate::backend::evidence::{change, parse_item, Change};
-    change(Change::Link(parse_item(&item)?), &id).await
+    use crate::backend::evidence::{change, Change};
+    use crate::backend::{auth, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    change(&state.db, &user, Change::Link(&item), &id).await
 }
 
 #[server(endpoint = "evidence/unlink")]
 pub async fn unlink_evidence(id: String, item: String) -> Result<(), AppError> {
-    use crate::backend::evidence::{change, parse_item, Change};
-    change(Change::Unlink(parse_item(&item)?), &id).await
+    use crate::backend::evidence::{change, Change};
+    use crate::backend::{auth, request};
+    let (state, session) = request().await?;
+    let user = auth::require_user(&state.db, &session).await?;
+    change(&state.db, &user, Change::Unlink(&item), &id).await
 }

@@ -91,16 +91,11 @@ pub async fn finalize_assessment(
 /// The active users who hold the evaluator role, for the team form.
 #[server(endpoint = "review/evaluators")]
 pub async fn list_evaluators() -> Result<Vec<UserSummary>, AppError> {
-    use crate::backend::{auth, db, request};
-    use crate::domain::policy::Action;
-    use crate::domain::role::Role;
+    use crate::backend::permit::AdministerReview;
+    use crate::backend::{auth, request, users};
     let (state, session) = request().await?;
-    auth::authorize(&state.db, &session, Action::AdministerReview).await?;
-    Ok(db::users::list(&state.db)
-        .await?
-        .into_iter()
-        .filter(|u| u.active && u.grants.iter().any(|g| g.role == Role::Evaluator))
-        .collect())
+    let (_, permit) = auth::authorize::<AdministerReview>(&state.db, &session).await?;
+    users::evaluators(&state.db, &permit).await
 }
 
 /// Puts an evaluator on the team (`lead` makes them the team lead).
@@ -156,13 +151,12 @@ pub async fn record_national_result(
 ) -> Result<AssessmentState, AppError> {
     use crate::backend::review::{record_result, NationalResult};
     use crate::backend::{auth, request};
-    use crate::error::{Field, Problem};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     let awarded = match awarded.as_str() {
-        "yes" => true,
-        "no" => false,
-        _ => return Err(AppError::field(Field::Awarded, Problem::Required)),
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
     };
     record_result(
         &state.db,

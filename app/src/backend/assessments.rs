@@ -20,12 +20,12 @@ use crate::domain::lke::{
     builtin_90_2021_ref, Answers, AssessmentState, GateSet, ItemCode, RubricVersion, KEY_90_2021,
 };
 use crate::domain::period::{Day, Window};
-use crate::domain::policy::{can, Action};
-use crate::domain::review::{review_open, unit_sees_review};
+use crate::domain::policy::{assessment_rights, AssessmentFacts};
+use crate::domain::review::unit_sees_review;
 use crate::error::{AppError, Field, Problem, Refusal};
 use crate::model::{
-    AssessmentData, AssessmentHeader, EvidenceView, MyAssessment, ReviewView, Rights, SessionUser,
-    StoredAnswer, TeamMember, WorkbookImported,
+    AssessmentData, AssessmentHeader, EvidenceView, HistoryLine, MyAssessment, ReviewView, Rights,
+    SessionUser, StoredAnswer, TeamMember, WorkbookImported,
 };
 
 /// An assessment the caller may at least read, with what else they may do.
@@ -49,24 +49,14 @@ pub async fn open(
         .await?
         .ok_or(AppError::NotFound)?;
     let team = assignments::team(conn, id).await?;
-    let me = assignments::place_of(&team, &user.actor.user_id);
-    let actor = Some(&user.actor);
-    let evaluator = can(actor, Action::Review(me)).is_ok();
-    if !evaluator {
-        can(actor, Action::ViewUnit(&path))?;
-    }
-    let member = can(actor, Action::WorkOnUnit(&path)).is_ok();
-    let state = assessment.state();
-    let team_has_lead = team.iter().any(|m| m.lead);
-    let rights = Rights {
-        member,
-        edit: member && unit_may_edit(state, self_window(&assessment, today())).is_ok(),
-        administer: can(actor, Action::AdministerReview).is_ok(),
-        evaluator,
-        review: evaluator && review_open(state),
-        decide: review_open(state)
-            && can(actor, Action::DecideReview { me, team_has_lead }).is_ok(),
+    let facts = AssessmentFacts {
+        unit: &path,
+        state: assessment.state(),
+        window: self_window(&assessment, today()),
+        me: assignments::place_of(&team, &user.actor.user_id),
+        team_has_lead: team.iter().any(|m| m.lead),
     };
+    let rights = assessment_rights(Some(&user.actor), facts)?;
     Ok(Access {
         assessment,
         rights,
@@ -98,6 +88,19 @@ pub async fn may_change(
     Ok(access)
 }
 
+/// The assessment as its pages show it to `user`.
+pub async fn load(db: &Db, user: &SessionUser, id: &str) -> Result<AssessmentData, AppError> {
+    let access = open(&mut *db.acquire().await?, user, id).await?;
+    data(db, user, access).await
+}
+
+/// [`may_change`] on its own connection, for a check before reading an upload.
+pub async fn check_may_change(db: &Db, user: &SessionUser, id: &str) -> Result<(), AppError> {
+    may_change(&mut *db.acquire().await?, user, id)
+        .await
+        .map(drop)
+}
+
 /// [`may_change`] inside a write transaction, holding the assessment's row.
 pub async fn open_for_change(
     conn: &mut AnyConnection,
@@ -109,8 +112,26 @@ pub async fn open_for_change(
     Ok(access)
 }
 
-/// A member's assessments as the home page lists them: the open one first,
-/// then this year's under review, next year's, and the past.
+/// The assessments of the units `user` works in, as their home page lists them.
+pub async fn mine(db: &Db, user: &SessionUser) -> Result<Vec<MyAssessment>, AppError> {
+    let units: Vec<_> = user.actor.member_units().cloned().collect();
+    Ok(on_home(assessments::list_for_units(db, &units).await?))
+}
+
+/// Every change to one item: answers, notes and its evidence files.
+pub async fn item_history(
+    db: &Db,
+    user: &SessionUser,
+    id: &str,
+    item: ItemCode,
+) -> Result<Vec<HistoryLine>, AppError> {
+    let mut conn = db.acquire().await?;
+    open(&mut conn, user, id).await?;
+    Ok(audit::item_history(&mut conn, id, item).await?)
+}
+
+/// A member's assessments in home-page order: the open one first, then this
+/// year's under review, next year's, and the past.
 pub fn on_home(found: Vec<Assessment>) -> Vec<MyAssessment> {
     let today = today();
     let mut list: Vec<MyAssessment> = found

@@ -8,10 +8,11 @@ use std::sync::OnceLock;
 use tower_sessions::Session;
 
 use super::db::{self, Db};
+use super::permit::{Permit, Right};
 use super::session_store::USER_ID_KEY;
 use super::state::AppConfig;
 use crate::domain::account::{LoginIdentifier, UserId};
-use crate::domain::policy::{can, Action};
+use crate::domain::policy::can;
 use crate::error::AppError;
 use crate::model::SessionUser;
 
@@ -224,13 +225,14 @@ pub async fn require_user(db: &Db, session: &Session) -> Result<SessionUser, App
         .ok_or(AppError::Unauthenticated)
 }
 
-/// The signed-in user, checked against the policy for `action`.
-pub async fn authorize(
+/// The signed-in user, checked against the policy for a role-wide right;
+/// the permit is what the backend functions behind that right ask for.
+pub async fn authorize<R: Right>(
     db: &Db,
     session: &Session,
-    action: Action<'_>,
-) -> Result<SessionUser, AppError> {
+) -> Result<(SessionUser, Permit<R>), AppError> {
     let user = require_user(db, session).await?;
-    can(Some(&user.actor), action)?;
-    Ok(user)
+    can(Some(&user.actor), R::ACTION)?;
+    let permit = Permit::granted(user.actor.user_id.clone());
+    Ok((user, permit))
 }

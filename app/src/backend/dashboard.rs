@@ -85,7 +85,7 @@ pub async fn load(
         None => current_year(periods.iter().map(|p| p.year), today())
             .and_then(|year| periods.iter().find(|p| p.year == year)),
     };
-    let all_units = db::units::list(db).await?;
+    let all_units = db::units::list(&mut *db.acquire().await?).await?;
     let visible = scope(user, &all_units);
     let mut view = DashboardView {
         periods: periods.clone(),
@@ -133,12 +133,14 @@ pub async fn period_rows(
 ) -> Result<Vec<DashboardRow>, AppError> {
     let items = db::dashboard::period_items(db, &period.id).await?;
     let days = today().days_until(period.dates.proposal_deadline);
-    Ok(db::assessments::list_for_period(db, &period.id)
-        .await?
-        .into_iter()
-        .filter(|a| keep(a))
-        .map(|a| row(rubric, gates, &items, a, days))
-        .collect())
+    Ok(
+        db::assessments::list_for_period(&mut *db.acquire().await?, &period.id)
+            .await?
+            .into_iter()
+            .filter(|a| keep(a))
+            .map(|a| row(rubric, gates, &items, a, days))
+            .collect(),
+    )
 }
 
 /// The first gate of each predicate that `pick` selects, as the threshold

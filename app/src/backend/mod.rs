@@ -2,6 +2,18 @@
 //! its writes and their audit lines; `db` holds the SQL; the evidence and
 //! document routes sit beside the feature they serve.
 
+/// Declares a feature's HTTP routes once: its router, and the list of
+/// `(method, path)` that the authorization matrix test walks.
+macro_rules! http_routes {
+    ($($method:ident $path:literal => $handler:expr),* $(,)?) => {
+        pub const PATHS: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        pub fn routes() -> axum::Router<crate::backend::state::AppState> {
+            axum::Router::new()$(.route($path, $handler))*
+        }
+    };
+}
+
 pub mod assessments;
 pub mod auth;
 pub mod blobs;
@@ -16,7 +28,9 @@ pub mod forms;
 pub mod lhe;
 pub mod lke;
 pub mod periods;
+pub mod permit;
 pub mod review;
+pub mod rubrics;
 pub mod session_store;
 pub mod snapshots;
 pub mod state;
@@ -30,6 +44,19 @@ use tower_sessions::Session;
 
 use crate::error::AppError;
 use state::AppState;
+
+/// Every HTTP route of the app besides the server functions and the pages.
+pub fn routes() -> axum::Router<AppState> {
+    evidence::routes::routes().merge(documents::routes::routes())
+}
+
+/// The `(method, path)` of every route [`routes`] serves.
+pub fn route_paths() -> impl Iterator<Item = (&'static str, &'static str)> {
+    [evidence::routes::PATHS, documents::routes::PATHS]
+        .into_iter()
+        .flatten()
+        .copied()
+}
 
 /// What every server function starts from: the shared state and the caller's session.
 pub async fn request() -> Result<(AppState, Session), AppError> {

@@ -1,15 +1,18 @@
-//! Opening periods and creating their assessments, with the audit lines.
+//! Periods: opening, copying and re-dating them, creating their assessments
+//! and extending one unit's window, each write with its audit line.
 
 use serde_json::json;
 
 use super::db::assessments::{self, AssessmentWriteError};
 use super::db::periods::{self, PeriodWriteError};
 use super::db::{audit, rubrics, units, Db};
+use super::permit::{AdministerPeriods, Permit};
 use crate::domain::account::UserId;
 use crate::domain::assessment::Target;
 use crate::domain::period::{Day, PeriodDates, Year};
 use crate::domain::unit::UnitId;
 use crate::error::{AppError, Field, Problem, Refusal};
+use crate::model::{AssessmentSummary, PeriodView};
 
 /// Reads the five date fields in order; an empty field keeps `fallback`'s date.
 pub fn parse_dates(raw: [&str; 5], fallback: PeriodDates) -> Result<PeriodDates, AppError> {
@@ -45,9 +48,21 @@ pub fn parse_dates(raw: [&str; 5], fallback: PeriodDates) -> Result<PeriodDates,
     .map_err(|err| AppError::field(field(err), Problem::Dates(err)))
 }
 
+pub async fn list(db: &Db, _: &Permit<AdministerPeriods>) -> Result<Vec<PeriodView>, AppError> {
+    Ok(periods::list(db).await?)
+}
+
+pub async fn assessments(
+    db: &Db,
+    _: &Permit<AdministerPeriods>,
+    period: &str,
+) -> Result<Vec<AssessmentSummary>, AppError> {
+    Ok(assessments::list_for_period(&mut *db.acquire().await?, period).await?)
+}
+
 pub async fn create(
     db: &Db,
-    actor: Option<&UserId>,
+    permit: &Permit<AdministerPeriods>,
     year: Year,
     rubric_key: &str,
     dates: PeriodDates,
@@ -65,7 +80,7 @@ pub async fn create(
     audit::record(
         &mut tx,
         audit::AuditEntry {
-            actor: actor.map(UserId::as_str),
+            actor: permit.actor().map(UserId::as_str),
             action: "period.create",
             entity: "period",
             entity_id: &id,
@@ -78,12 +93,82 @@ pub async fn create(
     Ok(id)
 }
 
+/// Opens `year` as a copy of the period `from`: the same rubric version and
+/// the same calendar moved by the years between them.
+pub async fn copy(
+    db: &Db,
+    permit: &Permit<AdministerPeriods>,
+    from: &str,
+    year: Year,
+) -> Result<String, AppError> {
+    let source = periods::get(&mut *db.acquire().await?, from)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let dates = source.dates.moved_to(year);
+    create(db, permit, year, &source.rubric_key, dates).await
+}
+
+/// Changes a period's dates from the five date fields; an empty field keeps its date.
+pub async fn update_dates(
+    db: &Db,
+    permit: &Permit<AdministerPeriods>,
+    id: &str,
+    raw: [&str; 5],
+) -> Result<(), AppError> {
+    let mut tx = crate::backend::db::begin_write(db).await?;
+    let before = periods::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let dates = parse_dates(raw, before.dates)?;
+    periods::update_dates(&mut tx, id, &dates).await?;
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: permit.actor().map(UserId::as_str),
+            action: "period.update",
+            entity: "period",
+            entity_id: id,
+            before: serde_json::to_value(before.dates).ok(),
+            after: serde_json::to_value(dates).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves the close of one unit's self-assessment window to `until`.
+pub async fn extend_window(
+    db: &Db,
+    permit: &Permit<AdministerPeriods>,
+    assessment: &str,
+    until: Day,
+) -> Result<(), AppError> {
+    let mut tx = crate::backend::db::begin_write(db).await?;
+    let before = assessments::get(&mut tx, assessment)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    assessments::extend(&mut tx, assessment, until).await?;
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: permit.actor().map(UserId::as_str),
+            action: "assessment.extend",
+            entity: "assessment",
+            entity_id: assessment,
+            before: Some(json!({ "self_end": before.self_end() })),
+            after: Some(json!({ "self_end": until })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Creates a draft assessment for `root` (and, with `subtree`, every active unit
 /// below it) in the period. Units that already have one are skipped; returns
 /// how many were created. A single unit that already has one is a conflict.
 pub async fn create_assessments(
     db: &Db,
-    actor: Option<&UserId>,
+    permit: &Permit<AdministerPeriods>,
     period: &str,
     root: &UnitId,
     target: Target,
@@ -97,7 +182,7 @@ pub async fn create_assessments(
         .await?
         .ok_or(AppError::field(Field::Unit, Problem::UnknownReference))?;
     let targets: Vec<UnitId> = if subtree {
-        let all = units::list(db).await?;
+        let all = units::list(&mut tx).await?;
         crate::model::subtree(&all, &root_unit.id)
             .into_iter()
             .filter(|u| u.active)
@@ -107,7 +192,7 @@ pub async fn create_assessments(
         vec![root_unit.id.clone()]
     };
     // Checked before inserting: on PostgreSQL a refused insert would end the transaction.
-    let existing: Vec<UnitId> = assessments::list_for_period(db, period)
+    let existing: Vec<UnitId> = assessments::list_for_period(&mut tx, period)
         .await?
         .into_iter()
         .map(|a| a.unit_id)
@@ -124,7 +209,7 @@ pub async fn create_assessments(
         audit::record(
             &mut tx,
             audit::AuditEntry {
-                actor: actor.map(UserId::as_str),
+                actor: permit.actor().map(UserId::as_str),
                 action: "assessment.create",
                 entity: "assessment",
                 entity_id: &id,

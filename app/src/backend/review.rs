@@ -307,11 +307,11 @@ pub async fn set_assignment(
 ) -> Result<(), AppError> {
     administer(user)?;
     let evaluator = UserId::new(evaluator);
-    let found = users::get(db, &evaluator)
+    let mut tx = crate::backend::db::begin_write(db).await?;
+    let found = users::get(&mut tx, &evaluator)
         .await?
         .filter(|u| u.active && u.grants.iter().any(|g| g.role == Role::Evaluator))
         .ok_or_else(|| AppError::field(Field::Evaluator, Problem::UnknownReference))?;
-    let mut tx = crate::backend::db::begin_write(db).await?;
     assessments::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -383,7 +383,8 @@ pub async fn propose(
 
 /// What the national team decided, as the administrator confirmed it.
 pub struct NationalResult {
-    pub awarded: bool,
+    /// `None` when the form chose neither.
+    pub awarded: Option<bool>,
     pub confirmed: bool,
     pub decided_on: String,
     pub decree: String,
@@ -397,6 +398,9 @@ pub async fn record_result(
     result: NationalResult,
 ) -> Result<AssessmentState, AppError> {
     administer(user)?;
+    let awarded = result
+        .awarded
+        .ok_or(AppError::field(Field::Awarded, Problem::Required))?;
     if !result.confirmed {
         return Err(AppError::field(Field::Confirm, Problem::Required));
     }
@@ -405,14 +409,14 @@ pub async fn record_result(
         .parse()
         .map_err(|_| AppError::field(Field::DecidedOn, Problem::Date))?;
     let decree = checked_text(&result.decree, Field::Decree)?;
-    if result.awarded && decree.is_empty() {
+    if awarded && decree.is_empty() {
         return Err(AppError::field(Field::Decree, Problem::Required));
     }
     let mut tx = crate::backend::db::begin_write(db).await?;
     let access = open(&mut tx, user, id).await?;
     assessments::lock(&mut tx, id).await?;
     let assessment = &access.assessment;
-    let next = rules::record_result(assessment.state(), result.awarded).map_err(refusal)?;
+    let next = rules::record_result(assessment.state(), awarded).map_err(refusal)?;
     assessments::set_state(&mut tx, id, next).await?;
     predicates::insert(
         &mut tx,
@@ -420,7 +424,7 @@ pub async fn record_result(
             unit: &assessment.summary.unit_id,
             assessment: id,
             predicate: assessment.summary.target.predicate(),
-            awarded: result.awarded,
+            awarded,
             decided_on,
             decree,
             by: user.actor.user_id.as_str(),
@@ -437,7 +441,7 @@ pub async fn record_result(
             before: Some(json!({ "state": assessment.state() })),
             after: Some(json!({
                 "state": next,
-                "awarded": result.awarded,
+                "awarded": awarded,
                 "decided_on": decided_on.to_string(),
                 "decree": decree,
             })),

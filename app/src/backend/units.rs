@@ -2,13 +2,23 @@
 //! Callers have parsed the fields and authorized the caller.
 
 use super::db::{audit, units, Db};
+use super::permit::{AdministerUnits, Permit};
 use crate::domain::account::UserId;
 use crate::domain::unit::{check_move, UnitId, UnitKind, UnitName};
 use crate::error::{AppError, Field, OnField, Problem};
+use crate::model::UnitSummary;
 
 pub use units::NewUnit;
 
-pub async fn create(db: &Db, actor: Option<&UserId>, unit: NewUnit) -> Result<UnitId, AppError> {
+pub async fn list(db: &Db, _: &Permit<AdministerUnits>) -> Result<Vec<UnitSummary>, AppError> {
+    Ok(units::list(&mut *db.acquire().await?).await?)
+}
+
+pub async fn create(
+    db: &Db,
+    permit: &Permit<AdministerUnits>,
+    unit: NewUnit,
+) -> Result<UnitId, AppError> {
     let mut tx = super::db::begin_write(db).await?;
     if let Some(parent) = &unit.parent {
         units::get(&mut tx, parent)
@@ -25,7 +35,7 @@ pub async fn create(db: &Db, actor: Option<&UserId>, unit: NewUnit) -> Result<Un
     audit::record(
         &mut tx,
         audit::AuditEntry {
-            actor: actor.map(UserId::as_str),
+            actor: permit.actor().map(UserId::as_str),
             action: "unit.create",
             entity: "unit",
             entity_id: id.as_str(),
@@ -41,7 +51,7 @@ pub async fn create(db: &Db, actor: Option<&UserId>, unit: NewUnit) -> Result<Un
 /// Renames, re-kinds or moves a unit; a move into its own subtree is refused.
 pub async fn update(
     db: &Db,
-    actor: &UserId,
+    permit: &Permit<AdministerUnits>,
     id: &UnitId,
     name: &UnitName,
     kind: UnitKind,
@@ -63,7 +73,7 @@ pub async fn update(
     audit::record(
         &mut tx,
         audit::AuditEntry {
-            actor: Some(actor.as_str()),
+            actor: permit.actor().map(UserId::as_str),
             action: "unit.update",
             entity: "unit",
             entity_id: id.as_str(),
@@ -78,7 +88,7 @@ pub async fn update(
 
 pub async fn set_active(
     db: &Db,
-    actor: &UserId,
+    permit: &Permit<AdministerUnits>,
     id: &UnitId,
     active: bool,
 ) -> Result<(), AppError> {
@@ -88,7 +98,7 @@ pub async fn set_active(
     audit::record(
         &mut tx,
         audit::AuditEntry {
-            actor: Some(actor.as_str()),
+            actor: permit.actor().map(UserId::as_str),
             action: if active {
                 "unit.activate"
             } else {

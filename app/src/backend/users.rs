@@ -1,13 +1,15 @@
-//! Account writes shared by server functions, the CLI and the demo seeder:
-//! each parses nothing, checks nothing about the caller, and writes its change
-//! and its audit line in one transaction.
+//! Accounts: the reads the administration pages show, and every account write
+//! with its audit line in one transaction. Callers (server functions, the CLI,
+//! the demo seeder) have parsed the input and authorized the caller.
 
-use super::auth::hash_password;
-use super::db::{audit, users, Db};
+use super::auth::{hash_password, verify_password};
+use super::db::{audit, sessions, users, Db};
 use super::forms::ensure_unit_exists;
+use super::permit::{AdministerReview, AdministerUsers, ChangeOwnPassword, Permit};
 use crate::domain::account::{Email, FullName, NewPassword, UserId, Username};
-use crate::domain::role::Grant;
+use crate::domain::role::{Grant, Role};
 use crate::error::{AppError, Field, Problem};
+use crate::model::UserSummary;
 
 pub struct NewAccount {
     pub username: Username,
@@ -19,7 +21,7 @@ pub struct NewAccount {
 
 pub async fn create(
     db: &Db,
-    actor: Option<&UserId>,
+    permit: &Permit<AdministerUsers>,
     account: NewAccount,
 ) -> Result<UserId, AppError> {
     let new = users::NewUser {
@@ -45,7 +47,7 @@ pub async fn create(
     audit::record(
         &mut tx,
         audit::AuditEntry {
-            actor: actor.map(UserId::as_str),
+            actor: permit.actor().map(UserId::as_str),
             action: "user.create",
             entity: "user",
             entity_id: id.as_str(),
@@ -61,4 +63,201 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+pub async fn list(db: &Db, _: &Permit<AdministerUsers>) -> Result<Vec<UserSummary>, AppError> {
+    Ok(users::list(db).await?)
+}
+
+pub async fn get(
+    db: &Db,
+    _: &Permit<AdministerUsers>,
+    id: &UserId,
+) -> Result<UserSummary, AppError> {
+    users::get(&mut *db.acquire().await?, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The active users who hold the evaluator role, for the team form.
+pub async fn evaluators(
+    db: &Db,
+    _: &Permit<AdministerReview>,
+) -> Result<Vec<UserSummary>, AppError> {
+    Ok(users::list(db)
+        .await?
+        .into_iter()
+        .filter(|u| u.active && u.grants.iter().any(|g| g.role == Role::Evaluator))
+        .collect())
+}
+
+/// An administrator sets a new password; the user's other sessions end
+/// (the administrator's own session continues when they reset their own).
+pub async fn reset_password(
+    db: &Db,
+    permit: &Permit<AdministerUsers>,
+    id: &UserId,
+    password: NewPassword,
+) -> Result<(), AppError> {
+    let hash = hash_password(password.expose().to_owned()).await?;
+    let mut tx = super::db::begin_write(db).await?;
+    if !users::set_password_hash(&mut tx, id, &hash).await? {
+        return Err(AppError::NotFound);
+    }
+    if permit.actor() != Some(id) {
+        sessions::delete_for_user(&mut tx, id.as_str()).await?;
+    }
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: permit.actor().map(UserId::as_str),
+            action: "user.password_reset",
+            entity: "user",
+            entity_id: id.as_str(),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A user changes their own password after proving the current one; every
+/// session of theirs ends (the caller renews the one it is serving).
+pub async fn change_own_password(
+    db: &Db,
+    permit: &Permit<ChangeOwnPassword>,
+    current: String,
+    password: NewPassword,
+) -> Result<(), AppError> {
+    let id = permit.actor().ok_or(AppError::Unauthenticated)?;
+    let stored = users::password_hash(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !verify_password(Some(stored), current).await? {
+        return Err(AppError::field(
+            Field::CurrentPassword,
+            Problem::WrongPassword,
+        ));
+    }
+    let hash = hash_password(password.expose().to_owned()).await?;
+    let mut tx = super::db::begin_write(db).await?;
+    users::set_password_hash(&mut tx, id, &hash).await?;
+    sessions::delete_for_user(&mut tx, id.as_str()).await?;
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: Some(id.as_str()),
+            action: "password.change",
+            entity: "user",
+            entity_id: id.as_str(),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deactivating a user also ends every session they have; nobody deactivates
+/// themselves.
+pub async fn set_active(
+    db: &Db,
+    permit: &Permit<AdministerUsers>,
+    id: &UserId,
+    active: bool,
+) -> Result<(), AppError> {
+    if permit.actor() == Some(id) && !active {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = super::db::begin_write(db).await?;
+    let before = users::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
+    if before.active == active {
+        return Ok(());
+    }
+    users::set_active(&mut tx, id, active).await?;
+    if !active {
+        sessions::delete_for_user(&mut tx, id.as_str()).await?;
+    }
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: permit.actor().map(UserId::as_str),
+            action: if active {
+                "user.activate"
+            } else {
+                "user.deactivate"
+            },
+            entity: "user",
+            entity_id: id.as_str(),
+            before: Some(serde_json::json!({ "active": before.active })),
+            after: Some(serde_json::json!({ "active": active })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn grant(
+    db: &Db,
+    permit: &Permit<AdministerUsers>,
+    id: &UserId,
+    grant: &Grant,
+) -> Result<(), AppError> {
+    let mut tx = super::db::begin_write(db).await?;
+    users::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
+    ensure_unit_exists(&mut tx, grant).await?;
+    if users::add_grant(&mut tx, id, grant).await? {
+        audit::record(
+            &mut tx,
+            audit::AuditEntry {
+                actor: permit.actor().map(UserId::as_str),
+                action: "user.grant",
+                entity: "user",
+                entity_id: id.as_str(),
+                before: None,
+                after: serde_json::to_value(grant).ok(),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes one grant; an administrator keeps their own administrator role.
+pub async fn revoke(
+    db: &Db,
+    permit: &Permit<AdministerUsers>,
+    id: &UserId,
+    grant: &str,
+) -> Result<(), AppError> {
+    let mut tx = super::db::begin_write(db).await?;
+    let before = users::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
+    let revoked = before
+        .grants
+        .iter()
+        .find(|g| g.id == grant)
+        .ok_or(AppError::NotFound)?;
+    if permit.actor() == Some(id) && revoked.role == Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    users::remove_grant(&mut tx, id, grant).await?;
+    audit::record(
+        &mut tx,
+        audit::AuditEntry {
+            actor: permit.actor().map(UserId::as_str),
+            action: "user.revoke",
+            entity: "user",
+            entity_id: id.as_str(),
+            before: serde_json::to_value(revoked).ok(),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -5,7 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::account::UserId;
-use super::review::{may_decide, Assignment};
+use super::assessment::unit_may_edit;
+use super::lke::AssessmentState;
+use super::period::Window;
+use super::review::{may_decide, review_open, Assignment};
 use super::role::{Grant, Role};
 use super::unit::{UnitId, UnitPath};
 
@@ -129,6 +132,63 @@ pub fn can(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied> {
 /// Sugar for the interface: whether to show what `action` leads to.
 pub fn allows(actor: Option<&Actor>, action: Action<'_>) -> bool {
     can(actor, action).is_ok()
+}
+
+/// What decides a caller's rights on one assessment besides their roles.
+#[derive(Clone, Copy, Debug)]
+pub struct AssessmentFacts<'a> {
+    pub unit: &'a UnitPath,
+    pub state: AssessmentState,
+    /// The unit's self-assessment window today.
+    pub window: Window,
+    /// The caller's seat on the assessment's evaluator team, if any.
+    pub me: Option<Assignment>,
+    pub team_has_lead: bool,
+}
+
+/// The caller's rights on an assessment, decided by the server's policy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rights {
+    /// May answer, upload and submit now (member of the unit, and not locked).
+    pub edit: bool,
+    /// A member of the unit (sees the submit form even while locked).
+    pub member: bool,
+    pub administer: bool,
+    /// An evaluator on the assessment's team.
+    pub evaluator: bool,
+    /// May write the evaluator's lane now (on the team, and the assessment is submitted).
+    pub review: bool,
+    /// May return or finalize now.
+    pub decide: bool,
+}
+
+/// Every right on one assessment, in one place: reading needs the unit's
+/// pages or a seat on the team; the rest depends on the state and the window.
+pub fn assessment_rights(
+    actor: Option<&Actor>,
+    facts: AssessmentFacts<'_>,
+) -> Result<Rights, Denied> {
+    let evaluator = allows(actor, Action::Review(facts.me));
+    if !evaluator {
+        can(actor, Action::ViewUnit(facts.unit))?;
+    }
+    let member = allows(actor, Action::WorkOnUnit(facts.unit));
+    let open_for_review = review_open(facts.state);
+    Ok(Rights {
+        member,
+        edit: member && unit_may_edit(facts.state, facts.window).is_ok(),
+        administer: allows(actor, Action::AdministerReview),
+        evaluator,
+        review: evaluator && open_for_review,
+        decide: open_for_review
+            && allows(
+                actor,
+                Action::DecideReview {
+                    me: facts.me,
+                    team_has_lead: facts.team_has_lead,
+                },
+            ),
+    })
 }
 
 #[cfg(test)]
@@ -310,5 +370,151 @@ mod tests {
         assert!(allows(Some(&both), Action::WorkOnUnit(&t.b)));
         assert!(allows(Some(&both), Action::OpenReviewQueue));
         assert!(!allows(Some(&both), Action::WorkOnUnit(&t.a)));
+    }
+
+    /// One row per caller and state: what the assessment page lets them do.
+    #[test]
+    fn rights_on_an_assessment_follow_the_caller_the_state_and_the_window() {
+        use AssessmentState::*;
+        let t = tree();
+        let open = Window::Open { days_left: 10 };
+        let closed = Window::Closed { closed_days_ago: 3 };
+        let early = Window::NotYetOpen { opens_in_days: 30 };
+        let member = actor(&[(Role::UnitMember, Some("a"))]);
+        let evaluator = actor(&[(Role::Evaluator, None)]);
+        let admin = actor(&[(Role::Admin, None)]);
+        let leader = actor(&[(Role::Leadership, Some("root"))]);
+        let seat = Some(Assignment { lead: false });
+        let lead = Some(Assignment { lead: true });
+        let rights = |actor: &Actor, state, window, me, team_has_lead| {
+            let facts = AssessmentFacts {
+                unit: &t.a,
+                state,
+                window,
+                me,
+                team_has_lead,
+            };
+            assessment_rights(Some(actor), facts)
+        };
+        // (edit, member, administer, evaluator, review, decide)
+        let r = |edit, member, administer, evaluator, review, decide| {
+            Ok(Rights {
+                edit,
+                member,
+                administer,
+                evaluator,
+                review,
+                decide,
+            })
+        };
+        let f = false;
+        let cases = [
+            (
+                "member, draft, open",
+                rights(&member, Draft, open, None, f),
+                r(true, true, f, f, f, f),
+            ),
+            (
+                "member, draft, before the window",
+                rights(&member, Draft, early, None, f),
+                r(f, true, f, f, f, f),
+            ),
+            (
+                "member, draft, after the window",
+                rights(&member, Draft, closed, None, f),
+                r(f, true, f, f, f, f),
+            ),
+            (
+                "member, returned, after the window",
+                rights(&member, Returned, closed, None, f),
+                r(true, true, f, f, f, f),
+            ),
+            (
+                "member, submitted",
+                rights(&member, Submitted, open, None, f),
+                r(f, true, f, f, f, f),
+            ),
+            (
+                "member, finalized",
+                rights(&member, Finalized, open, None, f),
+                r(f, true, f, f, f, f),
+            ),
+            (
+                "seat, submitted, team has a lead",
+                rights(&evaluator, Submitted, open, seat, true),
+                r(f, f, f, true, true, f),
+            ),
+            (
+                "seat, submitted, team without a lead",
+                rights(&evaluator, Submitted, open, seat, f),
+                r(f, f, f, true, true, true),
+            ),
+            (
+                "lead, submitted",
+                rights(&evaluator, Submitted, open, lead, true),
+                r(f, f, f, true, true, true),
+            ),
+            (
+                "lead, draft",
+                rights(&evaluator, Draft, open, lead, true),
+                r(f, f, f, true, f, f),
+            ),
+            (
+                "lead, returned",
+                rights(&evaluator, Returned, open, lead, true),
+                r(f, f, f, true, f, f),
+            ),
+            (
+                "lead, finalized",
+                rights(&evaluator, Finalized, open, lead, true),
+                r(f, f, f, true, f, f),
+            ),
+            (
+                "evaluator off the team",
+                rights(&evaluator, Submitted, open, None, true),
+                Err(Denied::Forbidden),
+            ),
+            (
+                "admin, submitted",
+                rights(&admin, Submitted, open, None, true),
+                r(f, f, true, f, f, f),
+            ),
+            (
+                "leadership above, submitted",
+                rights(&leader, Submitted, open, None, true),
+                r(f, f, f, f, f, f),
+            ),
+            (
+                "member of another unit",
+                assessment_rights(
+                    Some(&actor(&[(Role::UnitMember, Some("b"))])),
+                    AssessmentFacts {
+                        unit: &t.a,
+                        state: Draft,
+                        window: open,
+                        me: None,
+                        team_has_lead: f,
+                    },
+                ),
+                Err(Denied::Forbidden),
+            ),
+            (
+                "anonymous",
+                assessment_rights(
+                    None,
+                    AssessmentFacts {
+                        unit: &t.a,
+                        state: Draft,
+                        window: open,
+                        me: None,
+                        team_has_lead: f,
+                    },
+                ),
+                Err(Denied::Unauthenticated),
+            ),
+        ];
+        for (case, got, expected) in cases {
+            assert_eq!(got, expected, "{case}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! `zi user create`: the first administrator, or any account, from the shell.
 
 use app::backend::db::{self, Db};
+use app::backend::permit::Permit;
 use app::backend::users::{self, NewAccount};
 use app::domain::account::{Email, FullName, NewPassword, Username};
 use app::domain::role::{Grant, Role};
@@ -71,6 +72,6 @@ pub async fn create_user(db: &Db, args: &CreateUser, password: &str) -> Result<S
         password,
         grants,
     };
-    let id = users::create(db, None, account).await?;
+    let id = users::create(db, &Permit::operator(), account).await?;
     Ok(id.to_string())
 }

@@ -125,12 +125,12 @@ pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Assessment
 }
 
 pub async fn list_for_period(
-    db: &Db,
+    conn: &mut AnyConnection,
     period_id: &str,
 ) -> Result<Vec<AssessmentSummary>, sqlx::Error> {
     let rows = sqlx::query(&format!("{SELECT} WHERE a.period_id = $1 ORDER BY u.code"))
         .bind(period_id)
-        .fetch_all(db)
+        .fetch_all(conn)
         .await?;
     rows.iter()
         .map(|row| from_row(row).map(|a| a.summary))

@@ -29,9 +29,9 @@ fn from_row(row: &AnyRow) -> Result<UnitSummary, sqlx::Error> {
     })
 }
 
-pub async fn list(db: &Db) -> Result<Vec<UnitSummary>, sqlx::Error> {
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<UnitSummary>, sqlx::Error> {
     let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM units ORDER BY code"))
-        .fetch_all(db)
+        .fetch_all(conn)
         .await?;
     rows.iter().map(from_row).collect()
 }

@@ -58,15 +58,16 @@ pub async fn password_hash(db: &Db, id: &UserId) -> Result<Option<String>, sqlx:
 
 /// The signed-in view of an active user; `None` for an unknown or deactivated one.
 pub async fn session_user(db: &Db, id: &UserId) -> Result<Option<SessionUser>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
     let row = sqlx::query("SELECT username, full_name, active FROM users WHERE id = $1")
         .bind(id.as_str())
-        .fetch_optional(db)
+        .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
     if !get_bool(&row, "active")? {
         return Ok(None);
     }
-    let views: Vec<GrantView> = grants_of(db, Some(id))
+    let views: Vec<GrantView> = grants_of(&mut conn, Some(id))
         .await?
         .into_iter()
         .map(|(_, grant)| grant)
@@ -108,7 +109,7 @@ fn grant_from_row(row: &AnyRow) -> Result<(UserId, GrantView), sqlx::Error> {
 }
 
 async fn grants_of(
-    db: &Db,
+    conn: &mut AnyConnection,
     user: Option<&UserId>,
 ) -> Result<Vec<(UserId, GrantView)>, sqlx::Error> {
     let sql = "SELECT r.id, r.user_id, r.role, r.unit_id, u.name AS unit_name \
@@ -119,12 +120,12 @@ async fn grants_of(
                 "{sql} WHERE r.user_id = $1 ORDER BY r.role, u.name"
             ))
             .bind(user.as_str())
-            .fetch_all(db)
+            .fetch_all(&mut *conn)
             .await?
         }
         None => {
             sqlx::query(&format!("{sql} ORDER BY r.role, u.name"))
-                .fetch_all(db)
+                .fetch_all(&mut *conn)
                 .await?
         }
     };
@@ -132,13 +133,14 @@ async fn grants_of(
 }
 
 pub async fn list(db: &Db) -> Result<Vec<UserSummary>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
     let mut grants: HashMap<UserId, Vec<GrantView>> = HashMap::new();
-    for (user, grant) in grants_of(db, None).await? {
+    for (user, grant) in grants_of(&mut conn, None).await? {
         grants.entry(user).or_default().push(grant);
     }
     let rows =
         sqlx::query("SELECT id, username, email, full_name, active FROM users ORDER BY username")
-            .fetch_all(db)
+            .fetch_all(&mut *conn)
             .await?;
     rows.iter()
         .map(|row| {
@@ -155,13 +157,16 @@ pub async fn list(db: &Db) -> Result<Vec<UserSummary>, sqlx::Error> {
         .collect()
 }
 
-pub async fn get(db: &Db, id: &UserId) -> Result<Option<UserSummary>, sqlx::Error> {
+pub async fn get(
+    conn: &mut AnyConnection,
+    id: &UserId,
+) -> Result<Option<UserSummary>, sqlx::Error> {
     let row = sqlx::query("SELECT id, username, email, full_name, active FROM users WHERE id = $1")
         .bind(id.as_str())
-        .fetch_optional(db)
+        .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let grants = grants_of(db, Some(id))
+    let grants = grants_of(conn, Some(id))
         .await?
         .into_iter()
         .map(|(_, g)| g)

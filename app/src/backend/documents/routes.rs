@@ -15,20 +15,19 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::backend::evidence::routes::content_disposition;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/assessments/{id}/lke.xlsx", get(workbook))
-        .route("/assessments/{id}/lhe.docx", get(report))
-        .route("/assessments/{id}/charts/{file}", get(unit_image))
-        .route("/dashboard.csv", get(table))
-        .route("/dashboard.xlsx", get(workbook_table))
-        .route("/dashboard/charts/{file}", get(dashboard_image))
+http_routes! {
+    GET "/assessments/{id}/lke.xlsx" => get(workbook),
+    GET "/assessments/{id}/lhe.docx" => get(report),
+    GET "/assessments/{id}/charts/{file}" => get(unit_image),
+    GET "/dashboard.csv" => get(table),
+    GET "/dashboard.xlsx" => get(workbook_table),
+    GET "/dashboard/charts/{file}" => get(dashboard_image),
 }
 
 /// The dashboard's own query parameters, as its filter form sends them.

@@ -10,35 +10,38 @@ use serde_json::json;
 use super::assessments::{may_change, open, open_for_change, rubric};
 use super::db::evidence::{self, Blob, NewEvidence};
 use super::db::{audit, Db};
-use super::{auth, request};
 use crate::domain::assessment::scored_items;
 use crate::domain::evidence::clean_file_name;
 use crate::domain::lke::ItemCode;
 use crate::error::{AppError, EvidenceProblem};
 use crate::model::{EvidenceView, SessionUser};
 
-pub enum Change {
+/// A change to a stored file; the item codes are as the form sent them.
+pub enum Change<'a> {
     Delete,
     Restore,
-    Link(ItemCode),
-    Unlink(ItemCode),
+    Link(&'a str),
+    Unlink(&'a str),
 }
 
-pub fn parse_item(code: &str) -> Result<ItemCode, AppError> {
+fn parse_item(code: &str) -> Result<ItemCode, AppError> {
     code.trim().parse().map_err(|_| AppError::Evidence {
         problem: EvidenceProblem::NoItem,
     })
 }
 
 /// Applies a change to a file of an assessment the caller may change.
-pub async fn change(change: Change, id: &str) -> Result<(), AppError> {
-    let (state, session) = request().await?;
-    let user = auth::require_user(&state.db, &session).await?;
-    let mut tx = crate::backend::db::begin_write(&state.db).await?;
+pub async fn change(
+    db: &Db,
+    user: &SessionUser,
+    change: Change<'_>,
+    id: &str,
+) -> Result<(), AppError> {
+    let mut tx = crate::backend::db::begin_write(db).await?;
     let (assessment, before) = evidence::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let access = open_for_change(&mut tx, &user, &assessment).await?;
+    let access = open_for_change(&mut tx, user, &assessment).await?;
     let action = match change {
         Change::Delete => {
             evidence::set_deleted(&mut tx, id, true).await?;
@@ -49,6 +52,7 @@ pub async fn change(change: Change, id: &str) -> Result<(), AppError> {
             "evidence.restore"
         }
         Change::Link(item) => {
+            let item = parse_item(item)?;
             let (rubric, _) = rubric(&mut tx, &access.assessment.rubric_key).await?;
             if !scored_items(&rubric).any(|known| known == item) {
                 return Err(AppError::Evidence {
@@ -59,6 +63,7 @@ pub async fn change(change: Change, id: &str) -> Result<(), AppError> {
             "evidence.link"
         }
         Change::Unlink(item) => {
+            let item = parse_item(item)?;
             if before.items.len() <= 1 {
                 return Err(AppError::Evidence {
                     problem: EvidenceProblem::NoItem,

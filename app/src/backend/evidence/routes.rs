@@ -16,7 +16,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use tokio_util::io::ReaderStream;
 use tower_sessions::Session;
@@ -24,16 +24,12 @@ use tower_sessions::Session;
 use super::zip;
 use crate::backend::blobs::ReceiveError;
 
-pub fn routes() -> Router<AppState> {
-    // The multipart reader's own cap (2 MiB by default) would refuse scanned
-    // documents long before the configured limit; `limit_body` enforces that one.
-    Router::new()
-        .route(
-            "/assessments/{id}/evidence",
-            post(upload).layer(DefaultBodyLimit::disable()),
-        )
-        .route("/assessments/{id}/evidence.zip", get(zip::download_all))
-        .route("/evidence/{id}", get(download))
+// The multipart reader's own cap (2 MiB by default) would refuse scanned
+// documents long before the configured limit; `limit_body` enforces that one.
+http_routes! {
+    POST "/assessments/{id}/evidence" => post(upload).layer(DefaultBodyLimit::disable()),
+    GET "/assessments/{id}/evidence.zip" => get(zip::download_all),
+    GET "/evidence/{id}" => get(download),
 }
 
 /// Whether a request path is an evidence upload (it gets the larger body limit).
