@@ -1,3 +1,6 @@
+// A build script talks to cargo through stdout and stops on bad input.
+#![allow(clippy::print_stdout, clippy::expect_used)]
+
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::path::PathBuf;
 

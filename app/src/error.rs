@@ -183,6 +183,37 @@ pub enum AppError {
     Internal,
 }
 
+/// The one mapping of an error to an HTTP answer outside the server
+/// functions (whose answers the error middleware maps the same way): its
+/// status, a `Retry-After` where waiting helps, and the error as JSON.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let mut response = (self.status_code(), axum::Json(&self)).into_response();
+        self.set_retry_after(response.headers_mut());
+        response
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    pub fn status_code(&self) -> axum::http::StatusCode {
+        axum::http::StatusCode::from_u16(self.status())
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    pub fn set_retry_after(&self, headers: &mut axum::http::HeaderMap) {
+        let seconds = match self {
+            AppError::TooManyAttempts {
+                retry_after_minutes,
+            } => u64::from(*retry_after_minutes) * 60,
+            AppError::Busy => 5,
+            _ => return,
+        };
+        headers.insert(axum::http::header::RETRY_AFTER, seconds.into());
+    }
+}
+
 impl AppError {
     pub fn field(field: Field, problem: Problem) -> Self {
         AppError::Invalid { field, problem }

@@ -1,6 +1,9 @@
 //! Hostile and damaged input: every case ends in a typed error or a located problem,
 //! never a panic.
 
+// Tests and benchmarks stop at the first surprise: unwrapping is how they fail.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
 use std::io::Write;
 
 use app::backend::lke::grid::{read_lke_sheet, CellValue, SheetGrid};

@@ -4,6 +4,9 @@
 //! PostgreSQL comes from `TEST_DATABASE_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/test`); it is skipped when unreachable.
 
+// Tests and benchmarks stop at the first surprise: unwrapping is how they fail.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
 use std::hint::black_box;
 
 use app::backend::charts::{render, ChartText, Distribution, Heatmap, ImageFormat, ShareBars};

@@ -33,20 +33,8 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let retry_after_seconds = match err {
-            AppError::TooManyAttempts {
-                retry_after_minutes,
-            } => Some(u64::from(retry_after_minutes) * 60),
-            AppError::Busy => Some(5),
-            _ => None,
-        };
-        if let Some(value) =
-            retry_after_seconds.and_then(|s| HeaderValue::from_str(&s.to_string()).ok())
-        {
-            parts.headers.insert(header::RETRY_AFTER, value);
-        }
+        parts.status = err.status_code();
+        err.set_retry_after(&mut parts.headers);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

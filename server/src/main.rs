@@ -1,3 +1,5 @@
+// The command line answers on stdout.
+#![allow(clippy::print_stdout)]
 use clap::Parser;
 use std::io::IsTerminal;
 use std::process::ExitCode;

@@ -173,7 +173,7 @@ pub async fn set_active(
         return Err(AppError::Forbidden);
     }
     let mut tx = super::db::begin_write(db).await?;
-    let before = users::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
+    let before = users::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if before.active == active {
         return Ok(());
     }
@@ -208,7 +208,7 @@ pub async fn grant(
     grant: &Grant,
 ) -> Result<(), AppError> {
     let mut tx = super::db::begin_write(db).await?;
-    users::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
+    users::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     ensure_unit_exists(&mut tx, grant).await?;
     if users::add_grant(&mut tx, id, grant).await? {
         audit::record(
@@ -236,7 +236,7 @@ pub async fn revoke(
     grant: &str,
 ) -> Result<(), AppError> {
     let mut tx = super::db::begin_write(db).await?;
-    let before = users::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
+    let before = users::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let revoked = before
         .grants
         .iter()

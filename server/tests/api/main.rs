@@ -5,6 +5,9 @@
 //! `postgres://postgres@127.0.0.1:5432/test`); when it is unreachable the
 //! PostgreSQL variants are skipped with a notice, or fail when `CI=true`.
 
+// Tests and benchmarks stop at the first surprise: unwrapping is how they fail.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
 mod helpers;
 
 mod assessments;

@@ -11,11 +11,10 @@ use crate::backend::state::AppState;
 use crate::error::AppError;
 use crate::model::SessionUser;
 use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Json;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -68,7 +67,7 @@ impl FromRequestParts<AppState> for SignedIn {
         crate::backend::auth::require_user(&state.db, &session)
             .await
             .map(SignedIn)
-            .map_err(error)
+            .map_err(IntoResponse::into_response)
     }
 }
 
@@ -80,7 +79,7 @@ async fn unit_image(
     let Some((chart, format)) =
         chart_file(&file).and_then(|(name, f)| Some((UnitChart::from_name(name)?, f)))
     else {
-        return error(AppError::NotFound);
+        return AppError::NotFound.into_response();
     };
     respond(unit_chart(&s.db, &user, &id, chart, format).await)
 }
@@ -94,7 +93,7 @@ async fn dashboard_image(
     let Some((chart, format)) =
         chart_file(&file).and_then(|(name, f)| Some((DashboardChart::from_name(name)?, f)))
     else {
-        return error(AppError::NotFound);
+        return AppError::NotFound.into_response();
     };
     respond(dashboard_chart(&s.db, &user, p.query(), chart, format).await)
 }
@@ -145,11 +144,6 @@ fn respond(result: Result<Document, AppError>) -> Response {
             doc.bytes,
         )
             .into_response(),
-        Err(err) => error(err),
+        Err(err) => err.into_response(),
     }
-}
-
-fn error(err: AppError) -> Response {
-    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, Json(err)).into_response()
 }

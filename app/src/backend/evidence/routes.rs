@@ -61,8 +61,7 @@ pub fn too_large(headers: &HeaderMap, max_file: MaxFileSize) -> Response {
 /// redirect back to the page, which shows it, for a plain form.
 fn error_response(err: AppError, json: bool, back: &str) -> Response {
     if json {
-        let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
-        return (status, Json(err)).into_response();
+        return err.into_response();
     }
     let encoded = serde_json::to_string(&err)
         .map(|s| percent_encode(&s))
@@ -230,10 +229,7 @@ async fn download(
 ) -> Response {
     match serve(&state, &session, &id, query.inline.is_some()).await {
         Ok(response) => response,
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            (status, Json(err)).into_response()
-        }
+        Err(err) => err.into_response(),
     }
 }
 

@@ -11,9 +11,8 @@ use crate::error::AppError;
 use crate::model::{AssessmentData, EvidenceView};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use futures_util::StreamExt;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -35,10 +34,7 @@ pub async fn download_all(
 ) -> Response {
     match prepare(&state, &session, &id).await {
         Ok((name, plan)) => stream(state.blobs.clone(), name, plan),
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            (status, Json(err)).into_response()
-        }
+        Err(err) => err.into_response(),
     }
 }
 

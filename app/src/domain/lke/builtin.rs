@@ -27,6 +27,7 @@ pub fn builtin_90_2021_ref() -> &'static RubricVersion {
     static CELL: OnceLock<RubricVersion> = OnceLock::new();
     CELL.get_or_init(|| {
         // Embedded, compile-time data: its validity is covered by the tests below.
+        #[allow(clippy::expect_used)]
         parse_builtin_90_2021().expect("embedded PermenPANRB 90/2021 rubric is valid")
     })
 }
@@ -41,6 +42,7 @@ pub fn builtin_90_2021() -> RubricVersion {
 pub fn builtin_gates_90_2021() -> GateSet {
     static CELL: OnceLock<GateSet> = OnceLock::new();
     CELL.get_or_init(|| {
+        #[allow(clippy::expect_used)]
         parse_builtin_gates_90_2021().expect("embedded PermenPANRB 90/2021 gates are valid")
     })
     .clone()
