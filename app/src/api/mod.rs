@@ -1,5 +1,6 @@
-//! Server functions: thin, each one authenticates, parses, authorizes, then
-//! makes one data-access call. They are the app's public HTTP API under `/api`.
+//! Server functions: thin, each one authenticates, parses, authorizes (or
+//! hands the signed-in user to a backend function that asks the policy), then
+//! makes one backend call; never SQL. They are the app's public HTTP API under `/api`.
 
 pub mod assessments;
 pub mod auth;

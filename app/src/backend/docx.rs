@@ -289,28 +289,28 @@ mod tests {
             subtitle: "Periode Januari–Maret 2026".into(),
             blocks: vec![
                 Block::Heading {
-                    text: "1. Ringkasan".into(),
+                    text: "1. Nilai per komponen".into(),
                 },
                 Block::Paragraph {
-                    text: "Baris pertama & <khusus>\nBaris kedua: Rp 1.250.000,00 — selesai."
+                    text: "Baris pertama & <khusus>\nBaris kedua: nilai 75,50 — selesai."
                         .into(),
                 },
                 Block::Table {
-                    header: vec!["No".into(), "Uraian".into(), "Jumlah (Rp)".into()],
+                    header: vec!["No".into(), "Komponen".into(), "Nilai".into()],
                     rows: vec![
                         vec![
                             "1".into(),
-                            "Pengadaan alat tulis kantor".into(),
-                            "1.250.000".into(),
+                            "Manajemen Perubahan".into(),
+                            "6,75".into(),
                         ],
-                        vec!["2".into(), "Perjalanan dinas".into()],
+                        vec!["2".into(), "Penataan Tatalaksana".into()],
                         vec![],
                     ],
                     numeric: vec![true, false, true],
                 },
                 Block::Signature {
                     place_date: "Jakarta, 24 November 2026".into(),
-                    role: "Kepala Bagian Keuangan".into(),
+                    role: "Ketua Tim Penilai Internal".into(),
                     name: "Siti Nurhaliza, S.E.".into(),
                 },
             ],
@@ -322,7 +322,7 @@ mod tests {
         let bytes = to_docx(&sample()).expect("docx");
         let xml = document_xml(&bytes);
         assert!(xml.contains("Laporan Hasil Evaluasi"));
-        assert!(xml.contains("Pengadaan alat tulis kantor"));
+        assert!(xml.contains("Manajemen Perubahan"));
         assert!(xml.contains("Siti Nurhaliza, S.E."));
         assert!(xml.contains("Baris pertama &amp; &lt;khusus&gt;"));
         assert!(xml.contains("Januari–Maret"));

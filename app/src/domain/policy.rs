@@ -1,5 +1,7 @@
-//! The one place that decides who may do what. Every server function and
-//! route asks `can` first; the navigation asks the same question, so the
+//! The one place that decides who may do what: `can` for the rights a role
+//! gives everywhere, `assessment_rights` for the rights on one assessment,
+//! which also follow its state, its window and its team. The server asks
+//! before it answers; the navigation asks the same questions, so the
 //! interface never offers what the server would refuse.
 
 use serde::{Deserialize, Serialize};

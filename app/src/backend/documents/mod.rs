@@ -1,6 +1,7 @@
-//! Documents generated from an assessment: the filled LKE workbook in the
-//! official layout, and the evaluation report (LHE) as DOCX. Each is
-//! authorized like the assessment pages.
+//! Documents generated from the data: an assessment's filled LKE workbook in
+//! the official layout, its evaluation report (LHE) as DOCX and its charts, and
+//! the dashboard's table as CSV and XLSX with its charts. Each is authorized
+//! like the page it comes from.
 
 pub mod routes;
 

@@ -1,6 +1,6 @@
-//! Documents generated from an assessment: the filled LKE workbook and the
-//! evaluation report (LHE) as DOCX. `backend::documents` authorizes and builds
-//! them; these routes only carry them over HTTP.
+//! The downloads of `backend::documents` (LKE workbook, LHE, the dashboard's
+//! CSV and XLSX, charts), which authorizes and builds them; these routes only
+//! carry them over HTTP.
 
 use crate::backend::dashboard::{query, DashboardQuery};
 use crate::backend::documents::{
