@@ -154,7 +154,7 @@ pub struct Settings {
         global = true
     )]
     pub log_format: LogFormat,
-    /// Failed sign-ins per account or address that trigger a pause.
+    /// Failed sign-ins for one account from one address that pause it there.
     #[arg(
         long,
         env = "ZI_LOGIN_MAX_FAILURES",
@@ -162,6 +162,27 @@ pub struct Settings {
         global = true
     )]
     pub login_max_failures: u32,
+    /// Failed sign-ins for one account from all addresses that pause it everywhere.
+    #[arg(
+        long,
+        env = "ZI_LOGIN_MAX_FAILURES_ACCOUNT",
+        default_value_t = 50,
+        global = true
+    )]
+    pub login_max_failures_account: u32,
+    /// Failed sign-ins from one address across accounts that pause the address
+    /// (an office behind one NAT address shares it).
+    #[arg(
+        long,
+        env = "ZI_LOGIN_MAX_FAILURES_ADDRESS",
+        default_value_t = 50,
+        global = true
+    )]
+    pub login_max_failures_address: u32,
+    /// Reverse proxies (comma-separated IP addresses) whose `X-Forwarded-For`
+    /// header names the client; from anyone else the header is ignored.
+    #[arg(long, env = "ZI_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Length of that pause and of the window failures are counted in, in minutes.
     #[arg(
         long,

@@ -2,7 +2,7 @@ use app::app::{shell, App};
 use app::backend::blobs::LocalStore;
 use app::backend::db::{self, Db, DbError};
 use app::backend::session_store::DbSessionStore;
-use app::backend::state::{AppConfig, AppState};
+use app::backend::state::{AppConfig, AppState, LoginThrottle};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
@@ -123,8 +123,13 @@ impl Application {
             blobs: Arc::new(blobs),
             leptos_options: leptos_options(settings, addr),
             config: Arc::new(AppConfig {
-                login_max_failures: settings.login_max_failures,
-                login_window: settings.login_window(),
+                login_throttle: LoginThrottle {
+                    per_account_and_address: settings.login_max_failures,
+                    per_account: settings.login_max_failures_account,
+                    per_address: settings.login_max_failures_address,
+                    window: settings.login_window(),
+                },
+                trusted_proxies: settings.trusted_proxies.clone(),
                 max_file: max_file_size(settings),
             }),
         };

@@ -7,7 +7,7 @@ use crate::model::SessionUser;
 pub async fn login(identifier: String, password: String) -> Result<(), AppError> {
     use crate::backend::{auth, client_address, request};
     let (state, session) = request().await?;
-    let client = client_address().await;
+    let client = client_address(&state.config.trusted_proxies).await;
     auth::sign_in(
         &state.db,
         &state.config,

@@ -132,12 +132,38 @@ fn decoy_hash() -> &'static str {
     })
 }
 
-fn throttle_keys(identifier: &LoginIdentifier, client: Option<&str>) -> Vec<String> {
-    let mut keys = vec![format!("account:{}", identifier.as_str())];
-    if let Some(client) = client {
-        keys.push(format!("address:{client}"));
+/// What sign-in failures are counted under, each with its own limit: one
+/// account from one address (someone guessing), one account from anywhere (a
+/// spread-out attack; higher, so nobody locks an account cheaply), and one
+/// address across accounts (spraying; higher, so one office behind NAT is
+/// not locked out by a few typos).
+struct ThrottleKeys {
+    pair: String,
+    account: String,
+    address: Option<String>,
+}
+
+impl ThrottleKeys {
+    fn of(identifier: &LoginIdentifier, client: Option<&str>) -> Self {
+        let account = identifier.as_str();
+        Self {
+            pair: format!("pair:{account}|{}", client.unwrap_or("-")),
+            account: format!("account:{account}"),
+            address: client.map(|client| format!("address:{client}")),
+        }
     }
-    keys
+
+    fn limits(&self, config: &AppConfig) -> Vec<(&str, u32)> {
+        let throttle = &config.login_throttle;
+        let mut limits = vec![
+            (self.pair.as_str(), throttle.per_account_and_address),
+            (self.account.as_str(), throttle.per_account),
+        ];
+        if let Some(address) = &self.address {
+            limits.push((address.as_str(), throttle.per_address));
+        }
+        limits
+    }
 }
 
 /// Checks the credentials and, on success, starts a fresh session for the user.
@@ -150,27 +176,33 @@ pub async fn sign_in(
     password: String,
 ) -> Result<UserId, AppError> {
     let identifier = LoginIdentifier::parse(identifier);
-    let keys = throttle_keys(&identifier, client);
+    let keys = ThrottleKeys::of(&identifier, client);
     let now = db::now_ms();
-    let window_ms = i64::try_from(config.login_window.as_millis()).unwrap_or(i64::MAX);
-    for key in &keys {
-        let failures = db::login_failures::count_since(db, key, now - window_ms).await?;
-        if failures >= i64::from(config.login_max_failures) {
-            return Err(AppError::TooManyAttempts {
-                retry_after_minutes: u32::try_from(config.login_window.as_secs() / 60)
-                    .unwrap_or(15),
-            });
-        }
-    }
+    let window = config.login_throttle.window;
+    let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+    let Some(attempt) =
+        db::login_failures::reserve(db, &keys.limits(config), now, now - window_ms).await?
+    else {
+        return Err(AppError::TooManyAttempts {
+            retry_after_minutes: u32::try_from(window.as_secs() / 60).unwrap_or(15),
+        });
+    };
     let credentials = db::users::find_credentials(db, &identifier).await?;
     let (hash, user) = match credentials {
         Some(c) => (Some(c.password_hash), Some((c.id, c.active))),
         None => (None, None),
     };
-    let password_ok = verify_password(hash, password).await?;
+    let password_ok = match verify_password(hash, password).await {
+        Ok(matches) => matches,
+        Err(err) => {
+            // Never checked (the workers were busy): not a failure of the caller's.
+            db::login_failures::forget_attempt(db, &attempt, &[]).await?;
+            return Err(err);
+        }
+    };
     match user {
         Some((id, true)) if password_ok => {
-            db::login_failures::clear(db, &keys[0]).await?;
+            db::login_failures::forget_attempt(db, &attempt, &[&keys.pair, &keys.account]).await?;
             session.cycle_id().await.map_err(session_error)?;
             session
                 .insert(USER_ID_KEY, id.as_str())
@@ -180,7 +212,6 @@ pub async fn sign_in(
             Ok(id)
         }
         _ => {
-            db::login_failures::record(db, &keys, now).await?;
             tracing::info!(identifier = identifier.as_str(), "sign-in refused");
             Err(AppError::InvalidCredentials)
         }

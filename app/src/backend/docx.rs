@@ -292,17 +292,12 @@ mod tests {
                     text: "1. Nilai per komponen".into(),
                 },
                 Block::Paragraph {
-                    text: "Baris pertama & <khusus>\nBaris kedua: nilai 75,50 — selesai."
-                        .into(),
+                    text: "Baris pertama & <khusus>\nBaris kedua: nilai 75,50 — selesai.".into(),
                 },
                 Block::Table {
                     header: vec!["No".into(), "Komponen".into(), "Nilai".into()],
                     rows: vec![
-                        vec![
-                            "1".into(),
-                            "Manajemen Perubahan".into(),
-                            "6,75".into(),
-                        ],
+                        vec!["1".into(), "Manajemen Perubahan".into(), "6,75".into()],
                         vec!["2".into(), "Penataan Tatalaksana".into()],
                         vec![],
                     ],

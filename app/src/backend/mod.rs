@@ -39,7 +39,7 @@ pub mod upload;
 pub mod users;
 
 use axum::extract::ConnectInfo;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use tower_sessions::Session;
 
 use crate::error::AppError;
@@ -68,12 +68,37 @@ pub async fn request() -> Result<(AppState, Session), AppError> {
     Ok((state, session))
 }
 
-/// The caller's address, for login throttling.
-pub async fn client_address() -> Option<String> {
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+/// The caller's address, for login throttling: the peer, or behind a trusted
+/// reverse proxy the client its `X-Forwarded-For` names.
+pub async fn client_address(trusted_proxies: &[IpAddr]) -> Option<String> {
+    let ConnectInfo(peer) = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
         .await
-        .ok()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .ok()?;
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .unwrap_or_default();
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    Some(client_ip(peer.ip(), &forwarded, trusted_proxies).to_string())
+}
+
+/// Walks `X-Forwarded-For` from the right (the hop nearest to us) past the
+/// trusted proxies; the first address that is not one is the client. A peer
+/// that is not a trusted proxy is the client, whatever it claims.
+fn client_ip(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> IpAddr {
+    let mut client = peer;
+    let mut hops = forwarded_for.rsplit(',').map(str::trim);
+    while trusted.contains(&client) {
+        match hops.next().and_then(|hop| hop.parse::<IpAddr>().ok()) {
+            Some(hop) => client = hop,
+            None => break,
+        }
+    }
+    client
 }
 
 /// Keeps only the path and query of a Referer, so a redirect never leaves the site.
@@ -89,7 +114,37 @@ pub fn local_path(referer: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use super::{client_ip, local_path};
+    use std::net::IpAddr;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("an address")
+    }
+
+    #[test]
+    fn only_a_trusted_proxy_may_name_the_client() {
+        let proxy = ip("10.0.0.2");
+        let trusted = [proxy];
+        // Straight from the client: the header is whatever it wants it to be.
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), "1.2.3.4", &trusted),
+            ip("203.0.113.9")
+        );
+        // Through the proxy: the hop it appended is the client, not what the client prefixed.
+        assert_eq!(
+            client_ip(proxy, "1.2.3.4, 198.51.100.7", &trusted),
+            ip("198.51.100.7")
+        );
+        // Two trusted proxies in a row, and no trusted proxies at all.
+        assert_eq!(
+            client_ip(proxy, "198.51.100.7, 10.0.0.3", &[proxy, ip("10.0.0.3")]),
+            ip("198.51.100.7")
+        );
+        assert_eq!(client_ip(proxy, "198.51.100.7", &[]), proxy);
+        // A proxy that sends nothing readable stays the client.
+        assert_eq!(client_ip(proxy, "", &trusted), proxy);
+        assert_eq!(client_ip(proxy, "not-an-address", &trusted), proxy);
+    }
 
     #[test]
     fn a_referer_becomes_a_local_path() {

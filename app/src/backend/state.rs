@@ -11,10 +11,23 @@ use crate::error::AppError;
 /// Settings the backend needs at request time; the binary builds them from its config.
 #[derive(Clone, Debug)]
 pub struct AppConfig {
-    pub login_max_failures: u32,
-    pub login_window: Duration,
+    pub login_throttle: LoginThrottle,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The largest evidence file accepted.
     pub max_file: crate::domain::evidence::MaxFileSize,
+}
+
+/// How many failed sign-ins, within `window`, pause sign-in.
+#[derive(Clone, Debug)]
+pub struct LoginThrottle {
+    /// For one account from one address.
+    pub per_account_and_address: u32,
+    /// For one account from all addresses together.
+    pub per_account: u32,
+    /// From one address across all accounts.
+    pub per_address: u32,
+    pub window: Duration,
 }
 
 /// What every request handler shares: the database, the evidence store, the settings.

@@ -192,21 +192,18 @@ db_test!(
 );
 
 db_test!(
-    five_failures_for_one_account_pause_it_even_for_the_right_password,
+    five_failures_for_one_account_from_one_address_pause_it_there,
     |app| async move {
-        // Each failure from another address, so only the account's own count reaches five.
+        let guesser = app.client_from(11);
         for attempt in 1..=5 {
-            let reply = app
-                .client_from(10 + attempt)
-                .login("admin", "wrong-password")
-                .await;
+            let reply = guesser.login("admin", "wrong-password").await;
             assert_eq!(
                 reply.status,
                 StatusCode::UNAUTHORIZED,
                 "attempt {attempt}: {reply}"
             );
         }
-        let client = app.client_from(20);
+        let client = app.client_from(11);
         let reply = client.login("admin", PASSWORD).await;
         assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{reply}");
         assert_eq!(reply.header("retry-after"), Some("900"), "15 minutes");
@@ -215,20 +212,42 @@ db_test!(
         assert_eq!(body["retry_after_minutes"], 15, "{reply}");
         assert!(reply.set_cookie(SESSION_COOKIE).is_none());
         assert_eq!(client.me().await, None, "not signed in");
-
         // Upper case names the same account.
-        let reply = app.client_from(21).login("ADMIN", PASSWORD).await;
+        let reply = app.client_from(11).login("ADMIN", PASSWORD).await;
         assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{reply}");
+
         if distinct_addresses() {
-            // Other accounts are not paused.
-            let reply = app.client_from(22).login("tpi", PASSWORD).await;
+            // The real administrator, elsewhere, is not locked out by the guesser.
+            let reply = app.client_from(12).login("admin", PASSWORD).await;
+            assert_eq!(reply.status, StatusCode::OK, "{reply}");
+            // Nor are colleagues at the guesser's address.
+            let reply = app.client_from(11).login("tpi", PASSWORD).await;
             assert_eq!(reply.status, StatusCode::OK, "{reply}");
         }
     }
 );
 
 db_test!(
+    failures_for_one_account_from_many_addresses_pause_it_everywhere,
+    settings = |s| s.login_max_failures_account = 6,
+    |app| async move {
+        if !distinct_addresses() {
+            return;
+        }
+        for n in 40..46 {
+            let reply = app.client_from(n).login("admin", "wrong-password").await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "from .{n}: {reply}");
+        }
+        let reply = app.client_from(46).login("admin", PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{reply}");
+        let reply = app.client_from(46).login("tpi", PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::OK, "other accounts: {reply}");
+    }
+);
+
+db_test!(
     failures_from_one_address_across_accounts_also_pause_sign_in,
+    settings = |s| s.login_max_failures_address = 5,
     |app| async move {
         let client = app.client_from(30);
         for account in ["unit", "tpi", "pimpinan", "ghost", "ghost@kemen.go.id"] {
@@ -248,6 +267,103 @@ db_test!(
             let reply = app.client_from(31).login("unit", PASSWORD).await;
             assert_eq!(reply.status, StatusCode::OK, "{reply}");
         }
+    }
+);
+
+db_test!(
+    simultaneous_guesses_are_counted_before_any_password_is_checked,
+    settings = |s| s.login_max_failures_address = 12,
+    |app| async move {
+        // Forty at once at one account: five are checked, the rest paused.
+        let guesses = (0..40).map(|_| {
+            let client = app.client_from(60);
+            async move { client.login("unit", "wrong-password").await.status }
+        });
+        let statuses = futures_util::future::join_all(guesses).await;
+        let checked = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
+            .count();
+        let paused = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+            .count();
+        assert_eq!((checked, paused), (5, 35), "{statuses:?}");
+
+        // Forty at once across accounts from another address: twelve are checked.
+        let guesses = (0..40).map(|n| {
+            let client = app.client_from(61);
+            async move {
+                client
+                    .login(&format!("tebakan-{n}"), "wrong-password")
+                    .await
+                    .status
+            }
+        });
+        let statuses = futures_util::future::join_all(guesses).await;
+        let checked = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
+            .count();
+        assert_eq!(
+            checked,
+            if distinct_addresses() { 12 } else { 7 },
+            "{statuses:?}"
+        );
+    }
+);
+
+/// Signs in through a reverse proxy that names the client in `X-Forwarded-For`.
+async fn login_forwarded(
+    client: &Client,
+    forwarded_for: &str,
+    username: &str,
+    password: &str,
+) -> Reply {
+    let response = client
+        .http
+        .post(client.url("/api/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[("identifier", username), ("password", password)])
+        .send()
+        .await
+        .expect("the login request");
+    Reply::read(response).await
+}
+
+db_test!(
+    behind_a_trusted_proxy_the_forwarded_address_is_throttled_and_from_others_ignored,
+    settings = |s| s.trusted_proxies = vec!["127.0.0.1".parse().expect("an address")],
+    |app| async move {
+        if !distinct_addresses() {
+            return;
+        }
+        let proxy = app.client_from(1);
+        for _ in 0..5 {
+            let reply = login_forwarded(&proxy, "198.51.100.7", "unit", "wrong-password").await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{reply}");
+        }
+        let reply = login_forwarded(&proxy, "198.51.100.7", "unit", PASSWORD).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "the guesser: {reply}"
+        );
+        // Another client behind the same proxy is somebody else.
+        let reply = login_forwarded(&app.client_from(1), "198.51.100.8", "unit", PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::OK, "another client: {reply}");
+        // A client that is not the proxy cannot borrow an address with the header.
+        let direct = app.client_from(50);
+        for _ in 0..5 {
+            let reply = login_forwarded(&direct, "198.51.100.9", "tpi", "wrong-password").await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{reply}");
+        }
+        let reply = login_forwarded(&app.client_from(1), "198.51.100.9", "tpi", PASSWORD).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "the failures were counted for 127.0.0.50, not the address it claimed: {reply}"
+        );
     }
 );
 

@@ -220,7 +220,7 @@ fn resident_bytes() -> u64 {
 
 db_test!(
     a_burst_of_anonymous_sign_ins_is_answered_without_taking_the_memory,
-    settings = |s| s.login_max_failures = 10_000,
+    settings = |s| s.login_max_failures_address = 10_000,
     |app| async move {
         let before = resident_bytes();
         let attempts = (0..300).map(|n| {

@@ -321,6 +321,9 @@ impl TestApp {
         settings.body_limit_kb = 256;
         settings.session_idle_minutes = 60;
         settings.login_max_failures = 5;
+        settings.login_max_failures_account = 50;
+        settings.login_max_failures_address = 50;
+        settings.trusted_proxies = Vec::new();
         settings.login_window_minutes = 15;
 
         settings.data_dir = std::env::temp_dir().join(format!("zi_test_data_{}", unique()));
@@ -683,7 +686,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    async fn read(response: reqwest::Response) -> Self {
+    pub async fn read(response: reqwest::Response) -> Self {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.text().await.unwrap_or_default();
