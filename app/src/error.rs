@@ -97,6 +97,8 @@ pub enum WorkbookProblem {
 pub enum Refusal {
     /// Submitted (or further): the unit can no longer change it.
     Locked,
+    /// The unit was deactivated: its assessment is read-only.
+    UnitInactive,
     /// Before the self-assessment window opens.
     WindowNotOpen { opens: crate::domain::period::Day },
     /// After the self-assessment window (and any extension) closed.
@@ -131,6 +133,8 @@ pub enum EvidenceProblem {
     Empty,
     /// No item of the LKE was named.
     NoItem,
+    /// More than one file in one upload: each is sent on its own.
+    OneFileAtATime,
 }
 
 impl EvidenceProblem {
@@ -138,7 +142,9 @@ impl EvidenceProblem {
         match self {
             EvidenceProblem::TooLarge { .. } => 413,
             EvidenceProblem::TypeNotAllowed => 415,
-            EvidenceProblem::Empty | EvidenceProblem::NoItem => 422,
+            EvidenceProblem::Empty | EvidenceProblem::NoItem | EvidenceProblem::OneFileAtATime => {
+                422
+            }
         }
     }
 }

@@ -31,6 +31,7 @@ use crate::model::{
 /// An assessment the caller may at least read, with what else they may do.
 pub struct Access {
     pub assessment: Assessment,
+    pub unit_active: bool,
     pub rights: Rights,
     pub team: Vec<TeamMember>,
 }
@@ -48,9 +49,13 @@ pub async fn open(
     let path = units::path(conn, &assessment.summary.unit_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let unit_active = units::get(conn, &assessment.summary.unit_id)
+        .await?
+        .is_some_and(|unit| unit.active);
     let team = assignments::team(conn, id).await?;
     let facts = AssessmentFacts {
         unit: &path,
+        unit_active,
         state: assessment.state(),
         window: self_window(&assessment, today()),
         me: assignments::place_of(&team, &user.actor.user_id),
@@ -59,6 +64,7 @@ pub async fn open(
     let rights = assessment_rights(Some(&user.actor), facts)?;
     Ok(Access {
         assessment,
+        unit_active,
         rights,
         team,
     })
@@ -76,6 +82,9 @@ pub async fn may_change(
         return Err(AppError::Forbidden);
     }
     let assessment = &access.assessment;
+    if !access.unit_active {
+        return Err(AppError::Refused(Refusal::UnitInactive));
+    }
     unit_may_edit(assessment.state(), self_window(assessment, today())).map_err(|block| {
         AppError::Refused(match block {
             EditBlock::Locked => Refusal::Locked,
@@ -176,6 +185,7 @@ pub async fn data(db: &Db, user: &SessionUser, access: Access) -> Result<Assessm
         assessment,
         rights,
         team,
+        ..
     } = access;
     let mut conn = db.acquire().await?;
     let (rubric, gates) = rubric(&mut conn, &assessment.rubric_key).await?;

@@ -161,13 +161,19 @@ fn add_text(mut run: Run, text: &str) -> Run {
             if j > 0 {
                 run = run.add_tab();
             }
-            let clean: String = piece.chars().filter(|c| !c.is_control()).collect();
+            let clean: String = piece.chars().filter(|c| is_xml_text(*c)).collect();
             if !clean.is_empty() {
                 run = run.add_text(clean);
             }
         }
     }
     run
+}
+
+/// The characters XML 1.0 allows in text, less the control characters
+/// (`U+FFFF` or a lone `U+FFFE` in a note would make the document unreadable).
+fn is_xml_text(c: char) -> bool {
+    !c.is_control() && !matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }
 
 fn table(header: &[String], rows: &[Vec<String>], numeric: &[bool]) -> Option<Table> {
@@ -329,6 +335,18 @@ mod tests {
         );
         // 4 rows x 3 cells: the short and empty rows are padded.
         assert_eq!(xml.matches("<w:tc>").count(), 12);
+    }
+
+    #[test]
+    fn characters_xml_cannot_hold_are_left_out() {
+        let doc = ReportDoc {
+            title: "Catatan\u{FFFF}\u{FFFE}\u{1}\u{B} TPI".into(),
+            subtitle: String::new(),
+            blocks: vec![],
+        };
+        let xml = document_xml(&to_docx(&doc).expect("docx"));
+        assert!(xml.contains("Catatan TPI"), "{xml}");
+        assert!(!xml.contains('\u{FFFF}') && !xml.contains('\u{FFFE}'));
     }
 
     #[test]

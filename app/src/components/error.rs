@@ -63,6 +63,7 @@ pub fn value_problem_text(i18n: I18nContext<Locale>, problem: ValueProblem) -> &
 fn refusal_text(i18n: I18nContext<Locale>, refusal: Refusal) -> String {
     match refusal {
         Refusal::Locked => t_string!(i18n, errors.locked).to_string(),
+        Refusal::UnitInactive => t_string!(i18n, errors.unit_inactive).to_string(),
         Refusal::WindowNotOpen { opens } => t_string!(
             i18n,
             errors.window_not_open,
@@ -115,6 +116,7 @@ fn evidence_problem_text(i18n: I18nContext<Locale>, problem: EvidenceProblem) ->
         EvidenceProblem::TypeNotAllowed => t_string!(i18n, errors.file_type).to_string(),
         EvidenceProblem::Empty => t_string!(i18n, errors.file_empty).to_string(),
         EvidenceProblem::NoItem => t_string!(i18n, errors.file_no_item).to_string(),
+        EvidenceProblem::OneFileAtATime => t_string!(i18n, errors.file_one_at_a_time).to_string(),
     }
 }
 

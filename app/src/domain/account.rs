@@ -30,7 +30,7 @@ pub enum AccountFieldError {
     BadEmail,
     #[error("the full name must be 2 to 120 characters")]
     BadFullName,
-    #[error("a password needs 10 to 128 characters")]
+    #[error("a password needs 10 to 128 characters, not only spaces or one repeated character")]
     WeakPassword,
     #[error("the two passwords differ")]
     PasswordMismatch,
@@ -124,7 +124,11 @@ pub struct NewPassword(String);
 
 impl NewPassword {
     pub fn parse(raw: &str, confirmation: &str) -> Result<Self, AccountFieldError> {
-        if !(10..=128).contains(&raw.chars().count()) {
+        let mut distinct: Vec<char> = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        // Ten spaces, or one key held down, is no secret.
+        if !(10..=128).contains(&raw.chars().count()) || distinct.len() < 2 {
             return Err(AccountFieldError::WeakPassword);
         }
         if raw != confirmation {
@@ -200,10 +204,14 @@ mod tests {
 
     #[test]
     fn passwords_need_length_and_a_matching_confirmation() {
-        assert_eq!(
-            NewPassword::parse("short", "short"),
-            Err(AccountFieldError::WeakPassword)
-        );
+        for weak in ["short", "          ", "aaaaaaaaaaaa", " a a a a a a "] {
+            assert_eq!(
+                NewPassword::parse(weak, weak),
+                Err(AccountFieldError::WeakPassword),
+                "{weak:?}"
+            );
+        }
+        assert!(NewPassword::parse("ab        ", "ab        ").is_ok());
         assert_eq!(
             NewPassword::parse("long enough pass", "long enough pasS"),
             Err(AccountFieldError::PasswordMismatch)

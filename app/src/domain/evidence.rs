@@ -151,7 +151,7 @@ pub fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !c.is_control() && !is_invisible_format(*c))
         .map(|c| {
             if matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|') {
                 '_'
@@ -166,6 +166,49 @@ pub fn clean_file_name(name: &str) -> String {
         "berkas".to_owned()
     } else {
         trimmed.to_owned()
+    }
+}
+
+/// Direction overrides and zero-width characters: `laporan\u{202E}fdp.exe`
+/// would show as `laporanexe.pdf`.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+    )
+}
+
+/// The extensions a file of a sniffed type may carry; the first is the usual one.
+fn extensions(mime: &str) -> &'static [&'static str] {
+    match mime {
+        "application/pdf" => &["pdf"],
+        "image/jpeg" => &["jpg", "jpeg"],
+        "image/png" => &["png"],
+        "image/webp" => &["webp"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => &["docx"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => &["xlsx"],
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation" => &["pptx"],
+        "application/vnd.oasis.opendocument.text" => &["odt"],
+        "application/vnd.oasis.opendocument.spreadsheet" => &["ods"],
+        "application/vnd.oasis.opendocument.presentation" => &["odp"],
+        "video/mp4" => &["mp4"],
+        _ => &[],
+    }
+}
+
+/// The name a file is stored and served under: cleaned, and ending in an
+/// extension of the type its bytes are (`scan.hta` that is a PDF becomes
+/// `scan.hta.pdf`), so whoever opens it gets what was checked.
+pub fn stored_file_name(name: &str, sniffed: &str) -> String {
+    let name = clean_file_name(name);
+    let allowed = extensions(sniffed);
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    match allowed.first() {
+        Some(usual) if !allowed.contains(&extension.as_str()) => format!("{name}.{usual}"),
+        _ => name,
     }
 }
 
@@ -327,6 +370,26 @@ mod tests {
         assert_eq!(clean_file_name("a\u{0}b\"c.pdf"), "ab_c.pdf");
         assert_eq!(clean_file_name("..."), "berkas");
         assert_eq!(clean_file_name(&"x".repeat(500)).len(), 200);
+        assert_eq!(clean_file_name("laporan\u{202E}fdp.exe"), "laporanfdp.exe");
+        assert_eq!(clean_file_name("sk\u{200B}\u{2066}.pdf"), "sk.pdf");
+    }
+
+    #[test]
+    fn a_stored_name_ends_in_the_type_its_bytes_are() {
+        let pdf = "application/pdf";
+        assert_eq!(stored_file_name("SK Tim.pdf", pdf), "SK Tim.pdf");
+        assert_eq!(stored_file_name("SK Tim.PDF", pdf), "SK Tim.PDF");
+        assert_eq!(stored_file_name("scan.hta", pdf), "scan.hta.pdf");
+        assert_eq!(stored_file_name("page.html", pdf), "page.html.pdf");
+        assert_eq!(stored_file_name("foto", "image/jpeg"), "foto.jpg");
+        assert_eq!(stored_file_name("foto.JPEG", "image/jpeg"), "foto.JPEG");
+        assert_eq!(
+            stored_file_name("laporan\u{202E}fdp.exe", pdf),
+            "laporanfdp.exe.pdf"
+        );
+        for mime in ALLOWED_TYPES {
+            assert!(!extensions(mime).is_empty(), "{mime} has an extension");
+        }
     }
 
     #[test]

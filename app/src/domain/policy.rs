@@ -140,6 +140,8 @@ pub fn allows(actor: Option<&Actor>, action: Action<'_>) -> bool {
 #[derive(Clone, Copy, Debug)]
 pub struct AssessmentFacts<'a> {
     pub unit: &'a UnitPath,
+    /// A deactivated unit's assessment is read-only for everyone.
+    pub unit_active: bool,
     pub state: AssessmentState,
     /// The unit's self-assessment window today.
     pub window: Window,
@@ -178,7 +180,7 @@ pub fn assessment_rights(
     let open_for_review = review_open(facts.state);
     Ok(Rights {
         member,
-        edit: member && unit_may_edit(facts.state, facts.window).is_ok(),
+        edit: member && facts.unit_active && unit_may_edit(facts.state, facts.window).is_ok(),
         administer: allows(actor, Action::AdministerReview),
         evaluator,
         review: evaluator && open_for_review,
@@ -391,6 +393,7 @@ mod tests {
         let rights = |actor: &Actor, state, window, me, team_has_lead| {
             let facts = AssessmentFacts {
                 unit: &t.a,
+                unit_active: true,
                 state,
                 window,
                 me,
@@ -492,6 +495,7 @@ mod tests {
                     Some(&actor(&[(Role::UnitMember, Some("b"))])),
                     AssessmentFacts {
                         unit: &t.a,
+                        unit_active: true,
                         state: Draft,
                         window: open,
                         me: None,
@@ -506,6 +510,7 @@ mod tests {
                     None,
                     AssessmentFacts {
                         unit: &t.a,
+                        unit_active: true,
                         state: Draft,
                         window: open,
                         me: None,
@@ -518,5 +523,18 @@ mod tests {
         for (case, got, expected) in cases {
             assert_eq!(got, expected, "{case}");
         }
+        let retired = AssessmentFacts {
+            unit: &t.a,
+            unit_active: false,
+            state: Draft,
+            window: open,
+            me: None,
+            team_has_lead: f,
+        };
+        assert_eq!(
+            assessment_rights(Some(&member), retired),
+            r(f, true, f, f, f, f),
+            "a deactivated unit's member reads but does not edit"
+        );
     }
 }

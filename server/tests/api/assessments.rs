@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use std::io::Read;
 
 /// A small but real PDF header: the type is sniffed from these bytes.
-fn pdf(text: &str) -> Vec<u8> {
+pub(crate) fn pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.4\n%âãÏÓ\n1 0 obj << /Type /Catalog >> endobj\n% {text}\n%%EOF\n").into_bytes()
 }
 
@@ -728,7 +728,7 @@ db_test!(a_workbook_fills_the_lke_all_or_nothing, |app| async move {
 });
 
 /// A scanned document of `mb` megabytes: a PDF header, then noise.
-fn scanned_pdf(mb: usize) -> Vec<u8> {
+pub(crate) fn scanned_pdf(mb: usize) -> Vec<u8> {
     let mut bytes = pdf("pindaian SK");
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15 ^ mb as u64;
     while bytes.len() < mb * 1024 * 1024 {
@@ -1066,5 +1066,76 @@ db_test!(
             .read_to_string(&mut index)
             .expect("text");
         assert!(index.contains("dup (2) (2).pdf"), "{index}");
+    }
+);
+
+db_test!(
+    a_stored_name_cannot_hide_its_type_and_one_upload_carries_one_file,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        // A PDF named to run as an HTML application, with a direction override.
+        let reply = upload(&unit, &id, "P.MP.i.b", "surat\u{202E}fdp.hta", pdf("sk")).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{reply}");
+        assert_eq!(reply.json()["name"], "suratfdp.hta.pdf", "{reply}");
+
+        // Two files in one form: refused whole, nothing stored or recorded.
+        let before = app.count("SELECT COUNT(*) FROM evidence", &[]).await;
+        let form = reqwest::multipart::Form::new()
+            .text("item", "P.MP.i.b")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(pdf("a")).file_name("a.pdf"),
+            )
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(pdf("b")).file_name("b.pdf"),
+            );
+        let response = unit
+            .http
+            .post(unit.url(&format!("/assessments/{id}/evidence")))
+            .header("accept", "application/json")
+            .multipart(form)
+            .send()
+            .await
+            .expect("the upload");
+        let reply = crate::helpers::Reply::read(response).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{reply}");
+        assert_eq!(reply.json()["problem"], "one_file_at_a_time", "{reply}");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM evidence", &[]).await,
+            before
+        );
+    }
+);
+
+db_test!(
+    a_deactivated_units_assessment_is_read_only,
+    |app| async move {
+        let admin = app.signed_in("admin").await;
+        let unit_id = app.unit_id("DIT-IZIN").await;
+        let reply = admin
+            .call("units/active", &[("id", &unit_id), ("active", "false")])
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let loaded = unit.call("assessments/get", &[("id", &id)]).await;
+        assert_eq!(loaded.status, StatusCode::OK, "still readable: {loaded}");
+        assert_eq!(loaded.json()["rights"]["edit"], false, "{loaded}");
+        let saved = save(&unit, &id, &[("value[P.MP.i.b]", "a")]).await;
+        assert_eq!(saved.status, StatusCode::CONFLICT, "{saved}");
+        assert_eq!(saved.json()["refusal"], "unit_inactive", "{saved}");
+        let uploaded = upload(&unit, &id, "P.MP.i.b", "sk.pdf", pdf("sk")).await;
+        assert_eq!(uploaded.status, StatusCode::CONFLICT, "{uploaded}");
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM answers WHERE assessment_id = $1",
+                &[&id]
+            )
+            .await,
+            0
+        );
     }
 );

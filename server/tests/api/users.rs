@@ -174,6 +174,15 @@ db_test!(
             ),
             (
                 NewUser {
+                    password: "          ",
+                    confirm: "          ",
+                    ..NewUser::default()
+                },
+                "password",
+                serde_json::json!({"problem": "account", "detail": "weak_password"}),
+            ),
+            (
+                NewUser {
                     confirm: "budi-password-2",
                     ..NewUser::default()
                 },

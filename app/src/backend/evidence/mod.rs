@@ -11,7 +11,7 @@ use super::assessments::{may_change, open, open_for_change, rubric};
 use super::db::evidence::{self, Blob, NewEvidence};
 use super::db::{audit, Db};
 use crate::domain::assessment::scored_items;
-use crate::domain::evidence::clean_file_name;
+use crate::domain::evidence::stored_file_name;
 use crate::domain::lke::ItemCode;
 use crate::error::{AppError, EvidenceProblem};
 use crate::model::{EvidenceView, SessionUser};
@@ -157,7 +157,7 @@ pub async fn record_upload(
         });
     }
     evidence::ensure_blob(&mut tx, &blob).await?;
-    let name = clean_file_name(name);
+    let name = stored_file_name(name, blob.mime);
     let id = evidence::insert(
         &mut tx,
         &NewEvidence {

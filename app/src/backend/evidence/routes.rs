@@ -152,6 +152,11 @@ async fn receive(
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
+            if file.is_some() {
+                return Err(AppError::Evidence {
+                    problem: EvidenceProblem::OneFileAtATime,
+                });
+            }
             let original = field.file_name().unwrap_or_default().to_owned();
             let mut incoming = state
                 .blobs
