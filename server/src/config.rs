@@ -24,6 +24,17 @@ pub enum Command {
     User(UserCommand),
     /// Seed demo data (an instansi, units, one user per role, a period) into an empty database.
     Demo(DemoArgs),
+    /// Write a consistent copy of the database and the evidence into a new
+    /// folder, while the server runs.
+    Backup {
+        /// The folder to write (new, or empty).
+        dir: PathBuf,
+    },
+    /// Restore a backup into an empty database and evidence store (stop the server first).
+    Restore {
+        /// The folder `zi backup` wrote.
+        dir: PathBuf,
+    },
     /// Work with LKE workbooks (.xlsx in the official PermenPANRB 90/2021 layout).
     #[command(subcommand)]
     Lke(LkeCommand),

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use app::backend::lke::rubric_import::RubricMeta;
 use app::domain::lke::YearRange;
 use zi::config::{Cli, Command, DemoArgs, DemoCommand, LkeCommand, UserCommand};
-use zi::startup::{open_database, Application};
+use zi::startup::{open_database, open_store, Application};
 use zi::{cli, demo, telemetry};
 
 fn main() -> ExitCode {
@@ -42,6 +42,29 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 app.port()
             );
             app.run_until_stopped().await?;
+        }
+        Command::Backup { dir } => {
+            let db = open_database(&settings).await?;
+            let store = open_store(&settings).await?;
+            let summary = cli::backup::backup(&db, &store, &dir).await?;
+            println!(
+                "Backed up {} rows and {} evidence files ({} bytes) into {}.",
+                summary.rows.values().sum::<u64>(),
+                summary.files,
+                summary.bytes,
+                dir.display()
+            );
+        }
+        Command::Restore { dir } => {
+            let db = open_database(&settings).await?;
+            let store = open_store(&settings).await?;
+            let summary = cli::backup::restore(&db, &store, &dir).await?;
+            println!(
+                "Restored {} rows and {} evidence files from {}.",
+                summary.rows.values().sum::<u64>(),
+                summary.files,
+                dir.display()
+            );
         }
         Command::Migrate => {
             open_database(&settings).await?;

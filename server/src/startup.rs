@@ -92,6 +92,17 @@ pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
     Ok(db)
 }
 
+/// The evidence store of the data directory.
+pub async fn open_store(settings: &Settings) -> Result<LocalStore, StartupError> {
+    let evidence_dir = settings.data_dir.join("evidence");
+    LocalStore::new(&evidence_dir)
+        .await
+        .map_err(|source| StartupError::DataDir {
+            path: evidence_dir.display().to_string(),
+            source,
+        })
+}
+
 impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
         let db = open_database(settings).await?;
@@ -110,14 +121,7 @@ impl Application {
             addr: settings.bind,
             source,
         })?;
-        let evidence_dir = settings.data_dir.join("evidence");
-        let blobs =
-            LocalStore::new(&evidence_dir)
-                .await
-                .map_err(|source| StartupError::DataDir {
-                    path: evidence_dir.display().to_string(),
-                    source,
-                })?;
+        let blobs = open_store(settings).await?;
         let state = AppState {
             db,
             blobs: Arc::new(blobs),

@@ -1,5 +1,6 @@
 //! The `zi` subcommands other than `serve`.
 
+pub mod backup;
 pub mod lke;
 pub mod user;
 

@@ -104,8 +104,9 @@ where
 // ---------------------------------------------------------------------------
 // Databases
 
-struct TestDatabase {
-    url: String,
+/// A fresh, empty database of one backend, removed by [`TestDatabase::remove`].
+pub struct TestDatabase {
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -116,7 +117,7 @@ enum Cleanup {
 
 impl TestDatabase {
     /// `None` when PostgreSQL is unreachable outside CI (the test is skipped, loudly).
-    async fn create(backend: Backend, test: &str) -> Option<Self> {
+    pub async fn create(backend: Backend, test: &str) -> Option<Self> {
         sqlx::any::install_default_drivers();
         match backend {
             Backend::Sqlite => {
@@ -171,7 +172,7 @@ impl TestDatabase {
     }
 
     /// Best effort: a database left behind is swept by a later run.
-    async fn remove(self) {
+    pub async fn remove(self) {
         match self.cleanup {
             Cleanup::SqliteFile(path) => {
                 for suffix in ["", "-wal", "-shm", "-journal"] {

@@ -13,6 +13,7 @@ mod helpers;
 mod assessments;
 mod auth;
 mod authorization;
+mod backup;
 mod bad_input;
 mod concurrency;
 mod dashboard;

@@ -5,6 +5,7 @@ pub mod answers;
 pub mod assessments;
 pub mod assignments;
 pub mod audit;
+pub mod backup;
 pub mod dashboard;
 pub mod evidence;
 pub mod login_failures;
