@@ -35,6 +35,9 @@ pub enum Command {
         /// The folder `zi backup` wrote.
         dir: PathBuf,
     },
+    /// Look after the evidence store.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
     /// Work with LKE workbooks (.xlsx in the official PermenPANRB 90/2021 layout).
     #[command(subcommand)]
     Lke(LkeCommand),
@@ -56,6 +59,21 @@ pub enum DemoCommand {
         /// Answer every LKE item and spread the assessments over the workflow.
         #[arg(long)]
         complete: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// List stored files no evidence row names (left by a crash or a refused
+    /// upload), and temporaries of unfinished uploads; `--delete` removes them.
+    Sweep {
+        /// Remove what was found (without it, only report).
+        #[arg(long)]
+        delete: bool,
+        /// Leave alone anything younger than this many minutes: it may belong
+        /// to an upload still in progress.
+        #[arg(long, default_value_t = 60)]
+        min_age_minutes: u64,
     },
 }
 

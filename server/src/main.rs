@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use app::backend::lke::rubric_import::RubricMeta;
 use app::domain::lke::YearRange;
-use zi::config::{Cli, Command, DemoArgs, DemoCommand, LkeCommand, UserCommand};
+use zi::config::{Cli, Command, DemoArgs, DemoCommand, EvidenceCommand, LkeCommand, UserCommand};
 use zi::startup::{open_database, open_store, Application};
 use zi::{cli, demo, telemetry};
 
@@ -65,6 +65,34 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 summary.files,
                 dir.display()
             );
+        }
+        Command::Evidence(EvidenceCommand::Sweep {
+            delete,
+            min_age_minutes,
+        }) => {
+            let db = open_database(&settings).await?;
+            let store = open_store(&settings).await?;
+            let age = std::time::Duration::from_secs(min_age_minutes * 60);
+            let orphans = app::backend::evidence::orphans(&db, &store, age).await?;
+            let bytes: u64 = orphans.iter().map(|file| file.size).sum();
+            if delete {
+                for file in &orphans {
+                    app::backend::blobs::BlobStore::remove(&store, &file.sha256).await?;
+                }
+                let temporaries = store.sweep_temporaries(age).await?;
+                println!(
+                    "Removed {} files no evidence names ({bytes} bytes) and {temporaries} unfinished uploads.",
+                    orphans.len()
+                );
+            } else {
+                for file in &orphans {
+                    println!("{} {}", file.sha256, file.size);
+                }
+                println!(
+                    "{} files no evidence names ({bytes} bytes); run with --delete to remove them.",
+                    orphans.len()
+                );
+            }
         }
         Command::Migrate => {
             open_database(&settings).await?;

@@ -122,6 +122,12 @@ impl Application {
             source,
         })?;
         let blobs = open_store(settings).await?;
+        // Uploads cut off by a crash; a younger one may be another node's, still arriving.
+        match blobs.sweep_temporaries(Duration::from_secs(3600)).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "removed unfinished uploads"),
+            Err(err) => tracing::warn!(%err, "could not sweep unfinished uploads"),
+        }
         let state = AppState {
             db,
             blobs: Arc::new(blobs),

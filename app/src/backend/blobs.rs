@@ -26,6 +26,18 @@ pub trait BlobStore: Send + Sync + 'static {
     async fn keep(&self, received: Received) -> io::Result<()>;
     /// Opens a stored file for reading.
     async fn open(&self, sha256: &str) -> io::Result<BlobReader>;
+    /// Every stored file, for the sweep.
+    async fn list(&self) -> io::Result<Vec<StoredFile>>;
+    /// Removes a stored file (the sweep, for files no row names).
+    async fn remove(&self, sha256: &str) -> io::Result<()>;
+}
+
+/// A file in the store, as the sweep sees it.
+#[derive(Clone, Debug)]
+pub struct StoredFile {
+    pub sha256: String,
+    pub size: u64,
+    pub modified: std::time::SystemTime,
 }
 
 /// A file being received: written to a temporary file and hashed as it comes.
@@ -164,6 +176,26 @@ impl LocalStore {
     fn path(&self, sha256: &str) -> PathBuf {
         self.root.join(&sha256[..2]).join(sha256)
     }
+
+    /// Removes unfinished uploads older than `older_than` (left by a crash);
+    /// returns how many. Younger ones may still be arriving.
+    pub async fn sweep_temporaries(&self, older_than: std::time::Duration) -> io::Result<usize> {
+        let mut removed = 0;
+        let mut entries = fs::read_dir(self.root.join("tmp")).await?;
+        while let Some(entry) = entries.next_entry().await? {
+            let age = entry
+                .metadata()
+                .await?
+                .modified()?
+                .elapsed()
+                .unwrap_or_default();
+            if age >= older_than {
+                fs::remove_file(entry.path()).await?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
 }
 
 #[async_trait::async_trait]
@@ -200,6 +232,38 @@ impl BlobStore for LocalStore {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a SHA-256"));
         }
         Ok(Box::pin(File::open(self.path(sha256)).await?))
+    }
+
+    async fn list(&self) -> io::Result<Vec<StoredFile>> {
+        let mut files = Vec::new();
+        let mut folders = fs::read_dir(&self.root).await?;
+        while let Some(folder) = folders.next_entry().await? {
+            let name = folder.file_name().to_string_lossy().into_owned();
+            if name.len() != 2 || !folder.file_type().await?.is_dir() {
+                continue;
+            }
+            let mut entries = fs::read_dir(folder.path()).await?;
+            while let Some(entry) = entries.next_entry().await? {
+                let sha256 = entry.file_name().to_string_lossy().into_owned();
+                if !is_hash(&sha256) {
+                    continue;
+                }
+                let metadata = entry.metadata().await?;
+                files.push(StoredFile {
+                    sha256,
+                    size: metadata.len(),
+                    modified: metadata.modified()?,
+                });
+            }
+        }
+        Ok(files)
+    }
+
+    async fn remove(&self, sha256: &str) -> io::Result<()> {
+        if !is_hash(sha256) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a SHA-256"));
+        }
+        fs::remove_file(self.path(sha256)).await
     }
 }
 

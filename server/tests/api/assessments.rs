@@ -1139,3 +1139,72 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    a_refused_upload_stores_nothing_and_the_sweep_finds_what_no_row_names,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let kept = upload(&unit, &id, "P.MP.i.b", "sk.pdf", pdf("kept")).await;
+        assert_eq!(kept.status, StatusCode::CREATED, "{kept}");
+        let store = app.state.blobs.clone();
+        let before = store.list().await.expect("the store lists").len();
+        for (item, replaces) in [("Z.Z.z", ""), ("", ""), ("P.MP.i.b", "no-such-file")] {
+            let reply = unit
+                .post_multipart(
+                    &format!("/assessments/{id}/evidence"),
+                    &[("item", item), ("replaces", replaces)],
+                    Some(("scan.pdf", scanned_pdf(1))),
+                    true,
+                )
+                .await;
+            assert!(reply.status.is_client_error(), "{item}/{replaces}: {reply}");
+        }
+        assert_eq!(
+            store.list().await.expect("the store lists").len(),
+            before,
+            "refused uploads left no file"
+        );
+
+        // A file no row names (as a crash between storing and recording leaves it).
+        let mut incoming = store.receive(1024).await.expect("receive");
+        incoming.write(b"%PDF-1.4 orphan").await.expect("write");
+        let orphan = incoming.finish().await.expect("finish");
+        let orphan_hash = orphan.sha256.clone();
+        store.keep(orphan).await.expect("keep");
+        let found =
+            app::backend::evidence::orphans(&app.db, store.as_ref(), std::time::Duration::ZERO)
+                .await
+                .expect("the sweep");
+        assert_eq!(
+            found.iter().map(|f| f.sha256.as_str()).collect::<Vec<_>>(),
+            [orphan_hash.as_str()]
+        );
+        let young = app::backend::evidence::orphans(
+            &app.db,
+            store.as_ref(),
+            std::time::Duration::from_secs(3600),
+        )
+        .await
+        .expect("the sweep");
+        assert!(
+            young.is_empty(),
+            "a young file may still be recorded: {young:?}"
+        );
+
+        // An upload cut off by kill -9 leaves a temporary; the sweep removes it.
+        let tmp = app.settings.data_dir.join("evidence").join("tmp");
+        std::fs::write(tmp.join("cut-off"), b"half a file").expect("a temporary");
+        let local = app::backend::blobs::LocalStore::new(app.settings.data_dir.join("evidence"))
+            .await
+            .expect("the store");
+        assert_eq!(
+            local
+                .sweep_temporaries(std::time::Duration::ZERO)
+                .await
+                .expect("sweep"),
+            1
+        );
+        assert!(!tmp.join("cut-off").exists());
+    }
+);

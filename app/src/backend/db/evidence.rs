@@ -1,7 +1,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{new_id, now_ms};
+use super::{new_id, now_ms, Db};
 use crate::domain::lke::ItemCode;
 use crate::model::EvidenceView;
 
@@ -13,6 +13,13 @@ pub struct Blob<'a> {
 }
 
 /// Records the blob once; the same content uploaded again reuses the row.
+/// The hash of every stored file some evidence row has ever named.
+pub async fn blob_hashes(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT sha256 FROM blobs")
+        .fetch_all(db)
+        .await
+}
+
 pub async fn ensure_blob(conn: &mut AnyConnection, blob: &Blob<'_>) -> Result<(), sqlx::Error> {
     let known = sqlx::query("SELECT 1 FROM blobs WHERE sha256 = $1")
         .bind(blob.sha256)

@@ -7,7 +7,8 @@ pub mod zip;
 
 use serde_json::json;
 
-use super::assessments::{may_change, open, open_for_change, rubric};
+use super::assessments::{may_change, open, open_for_change, rubric, Access};
+use super::blobs::{BlobStore, StoredFile};
 use super::db::evidence::{self, Blob, NewEvidence};
 use super::db::{audit, Db};
 use crate::domain::assessment::scored_items;
@@ -102,6 +103,26 @@ fn summary(view: Option<&EvidenceView>) -> Option<serde_json::Value> {
     })
 }
 
+/// Files in the store that no row names and that are older than
+/// `older_than` (a younger one may belong to an upload being recorded).
+pub async fn orphans(
+    db: &Db,
+    store: &dyn BlobStore,
+    older_than: std::time::Duration,
+) -> Result<Vec<StoredFile>, AppError> {
+    let known: std::collections::HashSet<String> =
+        evidence::blob_hashes(db).await?.into_iter().collect();
+    let stored = store.list().await.map_err(|err| {
+        tracing::error!(%err, "cannot list the evidence store");
+        AppError::Internal
+    })?;
+    Ok(stored
+        .into_iter()
+        .filter(|file| !known.contains(&file.sha256))
+        .filter(|file| file.modified.elapsed().unwrap_or_default() >= older_than)
+        .collect())
+}
+
 /// What an upload form named besides the file.
 pub struct UploadTarget {
     pub assessment: String,
@@ -119,22 +140,17 @@ pub async fn authorize_upload(
     may_change(&mut conn, user, assessment).await.map(drop)
 }
 
-/// Records an uploaded file (already in the blob store) for its items.
-pub async fn record_upload(
-    db: &Db,
-    user: &SessionUser,
-    target: UploadTarget,
-    blob: Blob<'_>,
-    name: &str,
-) -> Result<EvidenceView, AppError> {
-    let mut tx = crate::backend::db::begin_write(db).await?;
-    let access = open_for_change(&mut tx, user, &target.assessment).await?;
-    let (rubric, _) = rubric(&mut tx, &access.assessment.rubric_key).await?;
+/// The items a new file proves: those named, and those of the file it
+/// replaces, which must be a current file of the same assessment.
+async fn target_items(
+    conn: &mut sqlx::AnyConnection,
+    access: &Access,
+    target: &UploadTarget,
+) -> Result<Vec<ItemCode>, AppError> {
+    let (rubric, _) = rubric(conn, &access.assessment.rubric_key).await?;
     let mut items = Vec::new();
     if let Some(old) = &target.replaces {
-        let (owner, old_view) = evidence::get(&mut tx, old)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let (owner, old_view) = evidence::get(conn, old).await?.ok_or(AppError::NotFound)?;
         if owner != target.assessment || !old_view.is_current() {
             return Err(AppError::NotFound);
         }
@@ -156,6 +172,32 @@ pub async fn record_upload(
             problem: EvidenceProblem::NoItem,
         });
     }
+    Ok(items)
+}
+
+/// Checks what the form names before the file is kept, so a refused upload
+/// leaves nothing in the store; [`record_upload`] checks again as it writes.
+pub async fn check_target(
+    db: &Db,
+    user: &SessionUser,
+    target: &UploadTarget,
+) -> Result<(), AppError> {
+    let mut conn = db.acquire().await?;
+    let access = may_change(&mut conn, user, &target.assessment).await?;
+    target_items(&mut conn, &access, target).await.map(drop)
+}
+
+/// Records an uploaded file (already in the blob store) for its items.
+pub async fn record_upload(
+    db: &Db,
+    user: &SessionUser,
+    target: UploadTarget,
+    blob: Blob<'_>,
+    name: &str,
+) -> Result<EvidenceView, AppError> {
+    let mut tx = crate::backend::db::begin_write(db).await?;
+    let access = open_for_change(&mut tx, user, &target.assessment).await?;
+    let items = target_items(&mut tx, &access, &target).await?;
     evidence::ensure_blob(&mut tx, &blob).await?;
     let name = stored_file_name(name, blob.mime);
     let id = evidence::insert(

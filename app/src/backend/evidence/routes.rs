@@ -4,7 +4,9 @@
 //! first, before reading a byte of the body or the store.
 
 use crate::backend::db::evidence::Blob;
-use crate::backend::evidence::{authorize_download, authorize_upload, record_upload, UploadTarget};
+use crate::backend::evidence::{
+    authorize_download, authorize_upload, check_target, record_upload, UploadTarget,
+};
 use crate::backend::state::AppState;
 use crate::backend::{auth, local_path};
 use crate::domain::evidence::{is_allowed, is_inline, MaxFileSize};
@@ -198,6 +200,7 @@ async fn receive(
         .ok_or(AppError::Evidence {
             problem: EvidenceProblem::TypeNotAllowed,
         })?;
+    check_target(db, &user, &target).await?;
     let sha256 = received.sha256.clone();
     let size = i64::try_from(received.size).unwrap_or(i64::MAX);
     state.blobs.keep(received).await.map_err(internal)?;
