@@ -1,6 +1,7 @@
 //! The `zi` server: configuration, telemetry, the HTTP stack around the Leptos
 //! app, and the command-line tasks (migrate, users, demo data).
 
+pub mod background;
 pub mod cli;
 pub mod config;
 pub mod demo;

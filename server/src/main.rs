@@ -34,7 +34,7 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match args.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let app = Application::build(&settings).await?;
-            app::backend::snapshots::spawn_daily(app.state().db.clone());
+            zi::background::spawn(app.state().db.clone());
             tracing::info!(port = app.port(), "ZI Tracker listening");
             println!(
                 "ZI Tracker is running at http://{}:{}/",

@@ -161,7 +161,6 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tokio::spawn(sweep_expired(self.state.db.clone()));
         axum::serve(
             self.listener,
             self.router
@@ -250,21 +249,6 @@ fn router(settings: &Settings, state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-}
-
-/// Removes expired sessions and old login failures every ten minutes.
-async fn sweep_expired(db: Db) {
-    let mut tick = tokio::time::interval(Duration::from_secs(600));
-    loop {
-        tick.tick().await;
-        let now = db::now_ms();
-        if let Err(err) = db::sessions::delete_expired(&db, now).await {
-            tracing::warn!(%err, "could not remove expired sessions");
-        }
-        if let Err(err) = db::login_failures::prune(&db, now - 24 * 3600 * 1000).await {
-            tracing::warn!(%err, "could not prune login failures");
-        }
-    }
 }
 
 async fn shutdown_signal() {

@@ -2,8 +2,6 @@
 //! every state change, so the trend on a unit's page reads the past instead
 //! of recomputing it.
 
-use std::time::Duration;
-
 use super::assessments::{rubric, stored_answers, today};
 use super::dashboard::period_rows;
 use super::db::{self, answers, reviews, snapshots, Db};
@@ -71,19 +69,4 @@ pub async fn take_all(db: &Db) -> Result<usize, AppError> {
         taken += rows.len();
     }
     Ok(taken)
-}
-
-/// Takes the daily snapshots now and then every few hours, for as long as the
-/// server runs (a day's snapshot is replaced by the day's later ones).
-pub fn spawn_daily(db: Db) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(6 * 60 * 60));
-        loop {
-            every.tick().await;
-            match take_all(&db).await {
-                Ok(n) => tracing::info!(assessments = n, "daily score snapshots taken"),
-                Err(err) => tracing::warn!(?err, "daily score snapshots failed"),
-            }
-        }
-    });
 }

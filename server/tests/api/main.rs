@@ -18,6 +18,7 @@ mod bad_input;
 mod concurrency;
 mod dashboard;
 mod health;
+mod nodes;
 mod pages;
 mod review;
 mod rubrics;

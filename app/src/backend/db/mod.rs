@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod dashboard;
 pub mod evidence;
+pub mod leases;
 pub mod login_failures;
 pub mod periods;
 pub mod predicates;
