@@ -53,6 +53,18 @@ fn offending(text: &str, needles: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// [`offending`] over several files, each line named by its file.
+fn offending_lines(files: &[(String, String)], needles: &[&str]) -> Vec<String> {
+    files
+        .iter()
+        .flat_map(|(name, text)| {
+            offending(text, needles)
+                .into_iter()
+                .map(move |line| format!("{name}:{line}"))
+        })
+        .collect()
+}
+
 fn assert_clean(rule: &str, found: Vec<String>) {
     assert!(found.is_empty(), "{rule}:\n  {}", found.join("\n  "));
 }
@@ -67,14 +79,7 @@ fn server_functions_never_touch_the_database() {
         "begin_write",
         "Permit::operator",
     ];
-    let found = sources("api")
-        .iter()
-        .flat_map(|(name, text)| {
-            offending(text, &needles)
-                .into_iter()
-                .map(move |line| format!("{name}:{line}"))
-        })
-        .collect();
+    let found = offending_lines(&sources("api"), &needles);
     assert_clean(
         "api/ parses, authorizes and calls one backend function; SQL lives in backend/db",
         found,
@@ -125,14 +130,7 @@ fn the_domain_does_no_io() {
         "crate::pages",
         "crate::components",
     ];
-    let found = sources("domain")
-        .iter()
-        .flat_map(|(name, text)| {
-            offending(text, &needles)
-                .into_iter()
-                .map(move |line| format!("{name}:{line}"))
-        })
-        .collect();
+    let found = offending_lines(&sources("domain"), &needles);
     assert_clean(
         "domain/ is pure: the caller passes in today, the data and the actor",
         found,

@@ -48,7 +48,7 @@ pub async fn change_password(
     use crate::error::{Field, OnField};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<ChangeOwnPassword>(&state.db, &session).await?;
+    let permit = auth::authorize::<ChangeOwnPassword>(&state.db, &session).await?;
     let password = NewPassword::parse(&password, &confirm).on(Field::Password)?;
     users::change_own_password(&state.db, &permit, current, password).await?;
     // Every session of this user has ended; this one continues under a new id.

@@ -8,7 +8,7 @@ pub async fn list_periods() -> Result<Vec<PeriodView>, AppError> {
     use crate::backend::permit::AdministerPeriods;
     use crate::backend::{auth, periods, request};
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
     periods::list(&state.db, &permit).await
 }
 
@@ -32,7 +32,7 @@ pub async fn create_period(
     use crate::error::{Field, Problem};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
     let year = Year::parse(&year).map_err(|_| AppError::field(Field::Year, Problem::Number))?;
     let usual = PeriodDates::usual(year);
     let dates = periods::parse_dates(
@@ -58,7 +58,7 @@ pub async fn copy_period(from: String, year: String) -> Result<String, AppError>
     use crate::error::{Field, Problem};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
     let year = Year::parse(&year).map_err(|_| AppError::field(Field::Year, Problem::Number))?;
     periods::copy(&state.db, &permit, &from, year).await
 }
@@ -77,7 +77,7 @@ pub async fn update_period(
     use crate::backend::{auth, periods, request};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
     let dates = [
         self_start.as_str(),
         &self_end,
@@ -93,7 +93,7 @@ pub async fn list_period_assessments(period: String) -> Result<Vec<AssessmentSum
     use crate::backend::permit::AdministerPeriods;
     use crate::backend::{auth, periods, request};
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
     periods::assessments(&state.db, &permit, &period).await
 }
 
@@ -114,7 +114,7 @@ pub async fn create_assessments(
     use crate::error::{Field, Problem};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
     let target: Target = target
         .parse()
         .map_err(|_| AppError::field(Field::Target, Problem::Target))?;
@@ -138,7 +138,7 @@ pub async fn extend_window(assessment: String, until: String) -> Result<(), AppE
     use crate::error::{Field, Problem};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
     let until: Day = until
         .parse()
         .map_err(|_| AppError::field(Field::Until, Problem::Date))?;

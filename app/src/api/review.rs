@@ -94,7 +94,7 @@ pub async fn list_evaluators() -> Result<Vec<UserSummary>, AppError> {
     use crate::backend::permit::AdministerReview;
     use crate::backend::{auth, request, users};
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerReview>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerReview>(&state.db, &session).await?;
     users::evaluators(&state.db, &permit).await
 }
 

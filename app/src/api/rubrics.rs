@@ -10,7 +10,7 @@ pub async fn list_rubrics() -> Result<Vec<RubricSummary>, AppError> {
     use crate::backend::permit::AdministerPeriods;
     use crate::backend::{auth, request, rubrics};
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
     rubrics::list(&state.db, &permit).await
 }
 
@@ -19,7 +19,7 @@ pub async fn get_gates(key: String) -> Result<GateSet, AppError> {
     use crate::backend::permit::AdministerPeriods;
     use crate::backend::{auth, request, rubrics};
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
     rubrics::gates(&state.db, &permit, &key).await
 }
 
@@ -37,7 +37,7 @@ pub async fn update_gates(
     use crate::error::{Field, Problem};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
     let parse = |raw: &[String]| -> Result<Vec<f64>, AppError> {
         raw.iter()
             .map(|v| {
@@ -62,7 +62,7 @@ pub async fn import_rubric(data: MultipartData) -> Result<RubricImported, AppErr
     use crate::error::{Field, Problem};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerPeriods>(&state.db, &session).await?;
     let limits = Limits::default();
     let max_file = usize::try_from(limits.max_file_bytes).unwrap_or(usize::MAX);
     let form = upload::read_form(data, "file", max_file, async |_| Ok(())).await?;

@@ -9,7 +9,7 @@ pub async fn list_units() -> Result<Vec<UnitSummary>, AppError> {
     use crate::backend::permit::AdministerUnits;
     use crate::backend::{auth, request, units};
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerUnits>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerUnits>(&state.db, &session).await?;
     units::list(&state.db, &permit).await
 }
 
@@ -27,7 +27,7 @@ pub async fn create_unit(
     use crate::error::{Field, OnField};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerUnits>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerUnits>(&state.db, &session).await?;
     let new = units::NewUnit {
         code: UnitCode::parse(&code).on(Field::Code)?,
         name: UnitName::parse(&name).on(Field::Name)?,
@@ -52,7 +52,7 @@ pub async fn update_unit(
     use crate::error::{Field, OnField};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerUnits>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerUnits>(&state.db, &session).await?;
     let id = UnitId::new(id);
     let name = UnitName::parse(&name).on(Field::Name)?;
     let kind: UnitKind = kind.parse().on(Field::Kind)?;
@@ -66,6 +66,6 @@ pub async fn set_unit_active(id: String, active: bool) -> Result<(), AppError> {
     use crate::backend::{auth, request, units};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerUnits>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerUnits>(&state.db, &session).await?;
     units::set_active(&state.db, &permit, &UnitId::new(id), active).await
 }

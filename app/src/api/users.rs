@@ -9,7 +9,7 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     use crate::backend::permit::AdministerUsers;
     use crate::backend::{auth, request, users};
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
     users::list(&state.db, &permit).await
 }
 
@@ -18,7 +18,7 @@ pub async fn get_user(id: String) -> Result<UserSummary, AppError> {
     use crate::backend::permit::AdministerUsers;
     use crate::backend::{auth, request, users};
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
     users::get(&state.db, &permit, &UserId::new(id)).await
 }
 
@@ -40,7 +40,7 @@ pub async fn create_user(
     use crate::error::{Field, OnField};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
     let username = Username::parse(&username).on(Field::Username)?;
     let email = match email.trim() {
         "" => None,
@@ -66,7 +66,7 @@ pub async fn reset_password(id: String, password: String, confirm: String) -> Re
     use crate::error::{Field, OnField};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
     let password = NewPassword::parse(&password, &confirm).on(Field::Password)?;
     users::reset_password(&state.db, &permit, &UserId::new(id), password).await
 }
@@ -78,7 +78,7 @@ pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
     use crate::backend::{auth, request, users};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
     users::set_active(&state.db, &permit, &UserId::new(id), active).await
 }
 
@@ -90,7 +90,7 @@ pub async fn grant_role(id: String, role: String, unit: String) -> Result<(), Ap
     use crate::error::{Field, Problem};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
     let grant = parse_grant(&role, &unit)?
         .ok_or(AppError::field(Field::Role, Problem::UnknownReference))?;
     users::grant(&state.db, &permit, &UserId::new(id), &grant).await
@@ -102,6 +102,6 @@ pub async fn revoke_role(id: String, grant: String) -> Result<(), AppError> {
     use crate::backend::{auth, request, users};
 
     let (state, session) = request().await?;
-    let (_, permit) = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
+    let permit = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
     users::revoke(&state.db, &permit, &UserId::new(id), &grant).await
 }

@@ -46,12 +46,10 @@ pub async fn open(
     let assessment = assessments::get(conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let path = units::path(conn, &assessment.summary.unit_id)
+    let (unit, path) = units::with_path(conn, &assessment.summary.unit_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let unit_active = units::get(conn, &assessment.summary.unit_id)
-        .await?
-        .is_some_and(|unit| unit.active);
+    let unit_active = unit.active;
     let team = assignments::team(conn, id).await?;
     let facts = AssessmentFacts {
         unit: &path,

@@ -54,6 +54,32 @@ fn password_workers() -> &'static std::sync::mpsc::SyncSender<PasswordJob> {
     })
 }
 
+/// Sign-ins between their first database step and their password check.
+static SIGN_INS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A place among the sign-ins in progress, given up when dropped. Beyond what
+/// the password queue can hold, a sign-in is answered "busy" before it costs
+/// the database anything.
+struct SignInSlot;
+
+impl SignInSlot {
+    fn take() -> Result<Self, AppError> {
+        use std::sync::atomic::Ordering;
+        if SIGN_INS.fetch_add(1, Ordering::SeqCst) >= PASSWORD_QUEUE {
+            SIGN_INS.fetch_sub(1, Ordering::SeqCst);
+            tracing::warn!("too many sign-ins in progress; refused for now");
+            return Err(AppError::Busy);
+        }
+        Ok(SignInSlot)
+    }
+}
+
+impl Drop for SignInSlot {
+    fn drop(&mut self) {
+        SIGN_INS.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// Whether a password job may wait for room in the queue: a signed-in
 /// administrator or the command line waits; an anonymous sign-in does not.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -175,6 +201,7 @@ pub async fn sign_in(
     identifier: &str,
     password: String,
 ) -> Result<UserId, AppError> {
+    let _slot = SignInSlot::take()?;
     let identifier = LoginIdentifier::parse(identifier);
     let keys = ThrottleKeys::of(&identifier, client);
     let now = db::now_ms();
@@ -256,14 +283,10 @@ pub async fn require_user(db: &Db, session: &Session) -> Result<SessionUser, App
         .ok_or(AppError::Unauthenticated)
 }
 
-/// The signed-in user, checked against the policy for a role-wide right;
-/// the permit is what the backend functions behind that right ask for.
-pub async fn authorize<R: Right>(
-    db: &Db,
-    session: &Session,
-) -> Result<(SessionUser, Permit<R>), AppError> {
+/// Checks the signed-in user against the policy for a role-wide right; the
+/// permit is what the backend functions behind that right ask for.
+pub async fn authorize<R: Right>(db: &Db, session: &Session) -> Result<Permit<R>, AppError> {
     let user = require_user(db, session).await?;
     can(Some(&user.actor), R::ACTION)?;
-    let permit = Permit::granted(user.actor.user_id.clone());
-    Ok((user, permit))
+    Ok(Permit::granted(user.actor.user_id))
 }

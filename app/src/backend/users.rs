@@ -99,19 +99,41 @@ pub async fn reset_password(
     id: &UserId,
     password: NewPassword,
 ) -> Result<(), AppError> {
+    let change = PasswordChange {
+        actor: permit.actor(),
+        action: "user.password_reset",
+        end_sessions: permit.actor() != Some(id),
+    };
+    replace_password(db, id, password, change).await
+}
+
+/// Who replaces a password, how the audit line names it, and whether the
+/// user's sessions end with it.
+struct PasswordChange<'a> {
+    actor: Option<&'a UserId>,
+    action: &'static str,
+    end_sessions: bool,
+}
+
+async fn replace_password(
+    db: &Db,
+    id: &UserId,
+    password: NewPassword,
+    change: PasswordChange<'_>,
+) -> Result<(), AppError> {
     let hash = hash_password(password.expose().to_owned()).await?;
     let mut tx = super::db::begin_write(db).await?;
     if !users::set_password_hash(&mut tx, id, &hash).await? {
         return Err(AppError::NotFound);
     }
-    if permit.actor() != Some(id) {
+    if change.end_sessions {
         sessions::delete_for_user(&mut tx, id.as_str()).await?;
     }
     audit::record(
         &mut tx,
         audit::AuditEntry {
-            actor: permit.actor().map(UserId::as_str),
-            action: "user.password_reset",
+            actor: change.actor.map(UserId::as_str),
+            action: change.action,
             entity: "user",
             entity_id: id.as_str(),
             before: None,
@@ -141,24 +163,12 @@ pub async fn change_own_password(
             Problem::WrongPassword,
         ));
     }
-    let hash = hash_password(password.expose().to_owned()).await?;
-    let mut tx = super::db::begin_write(db).await?;
-    users::set_password_hash(&mut tx, id, &hash).await?;
-    sessions::delete_for_user(&mut tx, id.as_str()).await?;
-    audit::record(
-        &mut tx,
-        audit::AuditEntry {
-            actor: Some(id.as_str()),
-            action: "password.change",
-            entity: "user",
-            entity_id: id.as_str(),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let change = PasswordChange {
+        actor: Some(id),
+        action: "password.change",
+        end_sessions: true,
+    };
+    replace_password(db, id, password, change).await
 }
 
 /// Deactivating a user also ends every session they have; nobody deactivates

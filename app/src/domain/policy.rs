@@ -413,6 +413,14 @@ mod tests {
             })
         };
         let f = false;
+        let draft = AssessmentFacts {
+            unit: &t.a,
+            unit_active: true,
+            state: Draft,
+            window: open,
+            me: None,
+            team_has_lead: f,
+        };
         let cases = [
             (
                 "member, draft, open",
@@ -491,32 +499,12 @@ mod tests {
             ),
             (
                 "member of another unit",
-                assessment_rights(
-                    Some(&actor(&[(Role::UnitMember, Some("b"))])),
-                    AssessmentFacts {
-                        unit: &t.a,
-                        unit_active: true,
-                        state: Draft,
-                        window: open,
-                        me: None,
-                        team_has_lead: f,
-                    },
-                ),
+                assessment_rights(Some(&actor(&[(Role::UnitMember, Some("b"))])), draft),
                 Err(Denied::Forbidden),
             ),
             (
                 "anonymous",
-                assessment_rights(
-                    None,
-                    AssessmentFacts {
-                        unit: &t.a,
-                        unit_active: true,
-                        state: Draft,
-                        window: open,
-                        me: None,
-                        team_has_lead: f,
-                    },
-                ),
+                assessment_rights(None, draft),
                 Err(Denied::Unauthenticated),
             ),
         ];
@@ -524,12 +512,8 @@ mod tests {
             assert_eq!(got, expected, "{case}");
         }
         let retired = AssessmentFacts {
-            unit: &t.a,
             unit_active: false,
-            state: Draft,
-            window: open,
-            me: None,
-            team_has_lead: f,
+            ..draft
         };
         assert_eq!(
             assessment_rights(Some(&member), retired),

@@ -461,21 +461,7 @@ impl TestApp {
     /// Rows of every table a request could write to, to show a refused request wrote nothing.
     pub async fn table_counts(&self) -> Vec<(&'static str, i64)> {
         let mut counts = Vec::new();
-        for table in [
-            "units",
-            "users",
-            "user_roles",
-            "audit_log",
-            "periods",
-            "rubric_versions",
-            "assessments",
-            "answers",
-            "evidence",
-            "evidence_links",
-            "reviews",
-            "assignments",
-            "predicates",
-        ] {
+        for table in app::backend::db::backup::TABLES.iter().copied() {
             let n = self
                 .count(&format!("SELECT COUNT(*) FROM {table}"), &[])
                 .await;

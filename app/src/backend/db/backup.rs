@@ -30,19 +30,13 @@ pub const TABLES: &[&str] = &[
 ];
 
 /// Columns that point into their own table: restored after every row is in,
-/// so neither a parent unit nor a replacing file has to come first.
+/// so neither a parent unit nor a replacing file has to come first. Such
+/// tables are keyed by `id`.
 fn self_references(table: &str) -> &'static [&'static str] {
     match table {
         "units" => &["parent_id"],
         "evidence" => &["replaces", "replaced_by"],
         _ => &[],
-    }
-}
-
-fn key_column(table: &str) -> Option<&'static str> {
-    match table {
-        "units" | "evidence" => Some("id"),
-        _ => None,
     }
 }
 
@@ -200,21 +194,16 @@ pub async fn link_self_references(
     table: &str,
     row: &Value,
 ) -> Result<(), BackupError> {
-    let (Some(key), Some(object)) = (key_column(table), row.as_object()) else {
-        return Ok(());
-    };
-    let Some(id) = object.get(key).and_then(Value::as_str) else {
+    let Some(id) = row.get("id").and_then(Value::as_str) else {
         return Ok(());
     };
     for column in self_references(table) {
-        if let Some(target) = object.get(*column).and_then(Value::as_str) {
-            sqlx::query(&format!(
-                "UPDATE {table} SET {column} = $1 WHERE {key} = $2"
-            ))
-            .bind(target)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        if let Some(target) = row.get(*column).and_then(Value::as_str) {
+            sqlx::query(&format!("UPDATE {table} SET {column} = $1 WHERE id = $2"))
+                .bind(target)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
         }
     }
     Ok(())

@@ -57,11 +57,19 @@ pub async fn find_by_code(db: &Db, code: &UnitCode) -> Result<Option<UnitSummary
 
 /// The unit with its ancestors, root first; `None` when the unit does not exist.
 pub async fn path(conn: &mut AnyConnection, id: &UnitId) -> Result<Option<UnitPath>, sqlx::Error> {
+    Ok(with_path(conn, id).await?.map(|(_, path)| path))
+}
+
+/// The unit and its place in the tree, read once.
+pub async fn with_path(
+    conn: &mut AnyConnection,
+    id: &UnitId,
+) -> Result<Option<(UnitSummary, UnitPath)>, sqlx::Error> {
     let Some(unit) = get(conn, id).await? else {
         return Ok(None);
     };
     let mut ancestors = Vec::new();
-    let mut next = unit.parent;
+    let mut next = unit.parent.clone();
     while let Some(parent_id) = next {
         if ancestors.contains(&parent_id) || ancestors.len() > 64 {
             break;
@@ -70,10 +78,11 @@ pub async fn path(conn: &mut AnyConnection, id: &UnitId) -> Result<Option<UnitPa
         ancestors.push(parent_id);
     }
     ancestors.reverse();
-    Ok(Some(UnitPath {
-        unit: unit.id,
+    let path = UnitPath {
+        unit: unit.id.clone(),
         ancestors,
-    }))
+    };
+    Ok(Some((unit, path)))
 }
 
 pub struct NewUnit {
