@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/users/:id") ssr=SsrMode::Async view=pages::admin_users::AdminUser />
                         <Route path=path!("/admin/rubrics") ssr=SsrMode::Async view=pages::admin_rubrics::AdminRubrics />
                         <Route path=path!("/admin/periods") ssr=SsrMode::Async view=pages::admin_periods::AdminPeriods />
+                        <Route path=path!("/admin/portalrb") ssr=SsrMode::Async view=pages::admin_portalrb::AdminPortalRb />
                         <Route path=path!("/assessments/:id") ssr=SsrMode::Async view=pages::assessment::AssessmentPage />
                         <Route path=path!("/assessments/:id/history/:item") ssr=SsrMode::Async view=pages::assessment_history::ItemHistory />
                         <Route path=path!("/assessments/:id/:part/:area") ssr=SsrMode::Async view=pages::assessment_area::AreaPage />

@@ -451,3 +451,68 @@ mod tests {
         assert_eq!(subtree(&units, &UnitId::new("root")).len(), 4);
     }
 }
+
+/// An API token as the "Integrasi PortalRB" page lists it (never its secret).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiTokenView {
+    pub id: String,
+    pub name: String,
+    pub scope: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A token just made: its secret is shown this once.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiTokenCreated {
+    pub token: ApiTokenView,
+    pub secret: String,
+}
+
+/// One proposed unit as PortalRB sees it: what it last fetched and what it got.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortalProposal {
+    pub assessment_id: String,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub target: Target,
+    pub state: AssessmentState,
+    pub last_fetch: Option<PortalFetch>,
+    /// The evidence link handed to PortalRB, while it is valid.
+    pub link_valid_until: Option<Day>,
+}
+
+/// PortalRB's last fetch of one unit's answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortalFetch {
+    pub at: i64,
+    pub status: u16,
+    pub answered_unit: i64,
+    pub answered_tpi: i64,
+    pub with_evidence: i64,
+}
+
+/// The "Integrasi PortalRB" page: the tokens, the proposals of the current
+/// period and the last calls.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortalView {
+    /// The base URL to register in PortalRB.
+    pub base_url: String,
+    pub year: Option<Year>,
+    pub tokens: Vec<ApiTokenView>,
+    pub proposals: Vec<PortalProposal>,
+    pub calls: Vec<PortalCall>,
+    /// The secret of the token this administrator just made, shown once.
+    pub new_secret: Option<String>,
+}
+
+/// One logged call of the PortalRB API.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortalCall {
+    pub at: i64,
+    pub token_name: Option<String>,
+    pub endpoint: String,
+    pub unit_code: Option<String>,
+    pub status: u16,
+}

@@ -177,7 +177,11 @@ fn every_http_route_takes_the_session() {
     let mut count = 0;
     let feature_sources: Vec<(String, String)> = sources("backend")
         .into_iter()
-        .filter(|(name, _)| name.contains("/evidence/") || name.contains("/documents/"))
+        .filter(|(name, _)| {
+            ["/evidence/", "/documents/", "/portalrb/"]
+                .iter()
+                .any(|dir| name.contains(dir))
+        })
         .collect();
     for (name, text) in &feature_sources {
         let Some(block) = text.split("http_routes! {").nth(1) else {
@@ -198,12 +202,22 @@ fn every_http_route_takes_the_session() {
                 text[at..].split(") ->").next().map(str::to_owned)
             });
             match signature {
-                Some(sig) if sig.contains("Session") || sig.contains("SignedIn") => {}
+                // A session, or for PortalRB a token (`PortalCaller`) or the secret of an evidence link.
+                Some(sig)
+                    if [
+                        "Session",
+                        "SignedIn",
+                        "PortalCaller",
+                        "ShareLink",
+                        "ShareFile",
+                    ]
+                    .iter()
+                    .any(|who| sig.contains(who)) => {}
                 Some(_) => found.push(format!("{name}: {handler} never sees the session")),
                 None => found.push(format!("{name}: handler {handler} not found")),
             }
         }
     }
-    assert!(count >= 9, "found only {count} HTTP routes");
+    assert!(count >= 14, "found only {count} HTTP routes");
     assert_clean("HTTP routes must know who asks", found);
 }

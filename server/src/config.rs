@@ -41,6 +41,22 @@ pub enum Command {
     /// Work with LKE workbooks (.xlsx in the official PermenPANRB 90/2021 layout).
     #[command(subcommand)]
     Lke(LkeCommand),
+    /// Manage API tokens (PortalRB pulls proposals and answers with one).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; prints its secret once, as the last word of the output.
+    Create {
+        /// How administrators tell this token apart (e.g. "PortalRB 2026").
+        #[arg(long)]
+        name: String,
+        /// What the token may call: portalrb.
+        #[arg(long)]
+        scope: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -183,6 +199,22 @@ pub struct Settings {
         global = true
     )]
     pub log_format: LogFormat,
+    /// Calls per minute one PortalRB token may make; beyond it the API answers 429.
+    #[arg(
+        long,
+        env = "ZI_PORTALRB_RATE_LIMIT",
+        default_value_t = 120,
+        global = true
+    )]
+    pub portalrb_rate_limit: u32,
+    /// Days after the proposal deadline that an evidence link given to PortalRB stays valid.
+    #[arg(
+        long,
+        env = "ZI_EVIDENCE_LINK_DAYS",
+        default_value_t = 180,
+        global = true
+    )]
+    pub evidence_link_days: u32,
     /// Failed sign-ins for one account from one address that pause it there.
     #[arg(
         long,

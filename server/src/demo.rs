@@ -4,8 +4,12 @@
 //! Diklat whose self-assessment is already submitted to the TPI team.
 
 use app::backend::assessments::{self, Changes};
+use app::backend::blobs::BlobStore;
+use app::backend::db::evidence::Blob;
 use app::backend::db::{self, Db};
+use app::backend::evidence::{record_upload, UploadTarget};
 use app::backend::permit::Permit;
+use app::backend::review::{Decision, ReviewChange};
 use app::backend::units::{self, NewUnit};
 use app::backend::users::{self, NewAccount};
 use app::backend::{periods, review};
@@ -16,9 +20,11 @@ use app::domain::lke::{
     KEY_90_2021,
 };
 use app::domain::period::{Day, PeriodDates, Year};
+use app::domain::review::FinalizeConfirmation;
 use app::domain::role::{Grant, Role};
 use app::domain::unit::{UnitCode, UnitId, UnitKind, UnitName};
 use app::error::AppError;
+use app::model::SessionUser;
 use std::collections::BTreeMap;
 
 pub const DEMO_PASSWORD: &str = "zi-demo-2026";
@@ -103,6 +109,12 @@ pub const USERS: &[(&str, &str, Role, Option<&str>)] = &[
         Role::UnitMember,
         Some("BDK-MDN"),
     ),
+    (
+        "surabaya",
+        "Sari Anggota Balai Surabaya",
+        Role::UnitMember,
+        Some("BDK-SBY"),
+    ),
     ("tpi", "Budi Penilai TPI", Role::Evaluator, None),
     ("pimpinan", "Sri Pimpinan", Role::Leadership, None),
 ];
@@ -155,26 +167,31 @@ pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
         periods::create_assessments(db, &Permit::operator(), &period, djpp, Target::Wbk, true)
             .await?;
     }
+    let login = |name: &str| {
+        logins
+            .iter()
+            .find(|(username, _)| *username == name)
+            .map(|(_, id)| id.clone())
+            .ok_or(AppError::Internal)
+    };
     if let Some((_, medan)) = ids.iter().find(|(code, _)| *code == "BDK-MDN") {
         periods::create_assessments(db, &Permit::operator(), &period, medan, Target::Wbk, false)
             .await?;
-        let login = |name: &str| {
-            logins
-                .iter()
-                .find(|(username, _)| *username == name)
-                .map(|(_, id)| id.clone())
-                .ok_or(AppError::Internal)
+        let (member, admin, evaluator) = (login("medan")?, login("admin")?, login("tpi")?);
+        let people = People {
+            member: &member,
+            admin: &admin,
+            evaluator: &evaluator,
         };
-        submitted_for_review(
-            db,
-            medan,
-            &login("medan")?,
-            &login("admin")?,
-            &login("tpi")?,
-        )
-        .await?;
+        submitted_for_review(db, medan, people, None).await?;
     }
     Ok(Seeded::Created)
+}
+
+async fn session_user(db: &Db, id: &UserId) -> Result<SessionUser, AppError> {
+    db::users::session_user(db, id)
+        .await?
+        .ok_or(AppError::Internal)
 }
 
 /// A complete self-assessment, submitted, with the TPI user as team lead: a
@@ -182,25 +199,21 @@ pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
 async fn submitted_for_review(
     db: &Db,
     unit: &UnitId,
-    member: &UserId,
-    admin: &UserId,
-    evaluator: &UserId,
-) -> Result<(), AppError> {
-    let session_user = |id: &UserId| {
-        let id = id.clone();
-        async move {
-            db::users::session_user(db, &id)
-                .await?
-                .ok_or(AppError::Internal)
-        }
-    };
+    people: People<'_>,
+    evidence: Option<&dyn BlobStore>,
+) -> Result<String, AppError> {
+    let People {
+        member,
+        admin,
+        evaluator,
+    } = people;
     let assessment = db::assessments::list_for_units(db, std::slice::from_ref(unit))
         .await?
         .into_iter()
         .next()
         .ok_or(AppError::Internal)?
         .summary;
-    let member = session_user(member).await?;
+    let member = session_user(db, member).await?;
     assessments::save(
         db,
         &member,
@@ -211,9 +224,185 @@ async fn submitted_for_review(
         },
     )
     .await?;
+    if let Some(store) = evidence {
+        with_evidence(db, store, &assessment.id, &member).await?;
+    }
     assessments::submit(db, &member, &assessment.id, true).await?;
-    let admin = session_user(admin).await?;
-    review::set_assignment(db, &admin, &assessment.id, evaluator.as_str(), Some(true)).await
+    let admin = session_user(db, admin).await?;
+    review::set_assignment(db, &admin, &assessment.id, evaluator.as_str(), Some(true)).await?;
+    Ok(assessment.id)
+}
+
+/// One unit proposed for WBK with both lanes filled and evidence, so PortalRB
+/// (or a newcomer playing it) can call the API at once. Part of `zi demo`;
+/// the test suites add it only where they need it.
+pub async fn seed_proposed(db: &Db, store: &dyn BlobStore, year: i64) -> Result<(), AppError> {
+    let year = Year::new(year).map_err(|_| AppError::Internal)?;
+    let period = db::periods::by_year(&mut *db.acquire().await?, year)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let unit = |code: &str| {
+        let code = UnitCode::parse(code).map_err(|_| AppError::Internal);
+        async move {
+            db::units::find_by_code(db, &code?)
+                .await?
+                .map(|u| u.id)
+                .ok_or(AppError::Internal)
+        }
+    };
+    let users = db::users::list(db).await?;
+    let login = |name: &str| {
+        users
+            .iter()
+            .find(|u| u.username == name)
+            .map(|u| u.id.clone())
+            .ok_or(AppError::Internal)
+    };
+    let surabaya = unit("BDK-SBY").await?;
+    periods::create_assessments(
+        db,
+        &Permit::operator(),
+        &period.id,
+        &surabaya,
+        Target::Wbk,
+        false,
+    )
+    .await?;
+    let (member, admin, evaluator) = (login("surabaya")?, login("admin")?, login("tpi")?);
+    let people = People {
+        member: &member,
+        admin: &admin,
+        evaluator: &evaluator,
+    };
+    let assessment = submitted_for_review(db, &surabaya, people, Some(store)).await?;
+    proposed(db, &assessment, people).await
+}
+
+/// Who works on a demo assessment.
+#[derive(Clone, Copy)]
+struct People<'a> {
+    member: &'a UserId,
+    admin: &'a UserId,
+    evaluator: &'a UserId,
+}
+
+/// Two evidence files (a decree and a work plan) linked to the first
+/// questions of Manajemen Perubahan.
+async fn with_evidence(
+    db: &Db,
+    store: &dyn BlobStore,
+    assessment: &str,
+    member: &SessionUser,
+) -> Result<(), AppError> {
+    let files = [
+        ("SK Tim Pembangunan ZI.pdf", vec!["P.MP.i.a", "P.MP.i.b"]),
+        ("Rencana Kerja ZI 2026.pdf", vec!["P.MP.ii.a", "P.MP.ii.b"]),
+    ];
+    for (name, items) in files {
+        let bytes = demo_pdf(name);
+        let mut incoming = store.receive(1 << 20).await.map_err(storage)?;
+        incoming
+            .write(&bytes)
+            .await
+            .map_err(|_| AppError::Internal)?;
+        let received = incoming.finish().await.map_err(storage)?;
+        let sha256 = received.sha256.clone();
+        let size = i64::try_from(received.size).unwrap_or(i64::MAX);
+        store.keep(received).await.map_err(storage)?;
+        let target = UploadTarget {
+            assessment: assessment.to_owned(),
+            items: items.into_iter().map(str::to_owned).collect(),
+            replaces: None,
+        };
+        let blob = Blob {
+            sha256: &sha256,
+            size,
+            mime: "application/pdf",
+        };
+        record_upload(db, member, target, blob, name).await?;
+    }
+    Ok(())
+}
+
+fn storage(err: std::io::Error) -> AppError {
+    tracing::error!(%err, "demo evidence could not be stored");
+    AppError::Internal
+}
+
+/// A one-page PDF that names what it stands for.
+fn demo_pdf(title: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Contoh data dukung: {title}\n%%EOF\n")
+        .into_bytes()
+}
+
+/// The evaluators agree with every answer, finalize, and the administrator
+/// proposes the unit: PortalRB finds it at once.
+async fn proposed(db: &Db, assessment: &str, people: People<'_>) -> Result<(), AppError> {
+    let evaluator = session_user(db, people.evaluator).await?;
+    let rubric = builtin_90_2021_ref();
+    let values = demo_answers(rubric);
+    for (item, parts) in review_items(rubric, &values) {
+        review::save(
+            db,
+            &evaluator,
+            assessment,
+            ReviewChange {
+                item,
+                values: parts,
+                note: String::new(),
+                status: "sesuai".to_owned(),
+                version: 0,
+            },
+        )
+        .await?;
+    }
+    review::decide(
+        db,
+        &evaluator,
+        assessment,
+        Decision::Finalize(FinalizeConfirmation::Unreviewed(0)),
+    )
+    .await?;
+    let admin = session_user(db, people.admin).await?;
+    review::propose(db, &admin, assessment, true).await?;
+    Ok(())
+}
+
+/// Each reviewable item with the values its save carries: a choice or an
+/// index, or the entered inputs of a % question.
+fn review_items(
+    rubric: &RubricVersion,
+    values: &BTreeMap<String, String>,
+) -> Vec<(String, BTreeMap<String, String>)> {
+    let of = |codes: Vec<String>| -> BTreeMap<String, String> {
+        codes
+            .into_iter()
+            .filter_map(|code| Some((code.clone(), values.get(&code)?.clone())))
+            .collect()
+    };
+    let mut items: Vec<(String, BTreeMap<String, String>)> = rubric
+        .questions()
+        .map(|question| {
+            let code = question.code.to_string();
+            let parts = if question.inputs.is_empty() {
+                vec![code.clone()]
+            } else {
+                question
+                    .inputs
+                    .iter()
+                    .filter(|input| matches!(input.kind, InputKind::Entered))
+                    .map(|input| input.code.to_string())
+                    .collect()
+            };
+            (code, of(parts))
+        })
+        .collect();
+    items.extend(
+        HasilItemId::ALL
+            .into_iter()
+            .map(|id| (id.to_string(), of(vec![id.to_string()]))),
+    );
+    items
 }
 
 /// A strong self-assessment: the best option everywhere but every fifth

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use app::backend::lke::rubric_import::RubricMeta;
 use app::domain::lke::YearRange;
-use zi::config::{Cli, Command, DemoArgs, DemoCommand, EvidenceCommand, LkeCommand, UserCommand};
+use zi::config::{
+    Cli, Command, DemoArgs, DemoCommand, EvidenceCommand, LkeCommand, TokenCommand, UserCommand,
+};
 use zi::startup::{open_database, open_store, Application};
 use zi::{cli, demo, telemetry};
 
@@ -94,6 +96,14 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
         }
+        Command::Token(TokenCommand::Create { name, scope }) => {
+            let db = open_database(&settings).await?;
+            let created = cli::create_token(&db, &name, &scope).await?;
+            println!(
+                "Created token {} ({}) with scope {}. Copy its secret now; it is not shown again: {}",
+                created.token.name, created.token.id, created.token.scope, created.secret
+            );
+        }
         Command::Migrate => {
             open_database(&settings).await?;
             println!("Database is up to date.");
@@ -124,7 +134,10 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let db = open_database(&settings).await?;
             let year = i64::from(time::OffsetDateTime::now_utc().year());
             match demo::seed(&db, year).await? {
-                demo::Seeded::Created => println!("Demo data created."),
+                demo::Seeded::Created => {
+                    demo::seed_proposed(&db, &open_store(&settings).await?, year).await?;
+                    println!("Demo data created.");
+                }
                 demo::Seeded::AlreadyHadData => {
                     println!("The database already has data; demo data not added.")
                 }

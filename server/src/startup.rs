@@ -2,7 +2,7 @@ use app::app::{shell, App};
 use app::backend::blobs::LocalStore;
 use app::backend::db::{self, Db, DbError};
 use app::backend::session_store::DbSessionStore;
-use app::backend::state::{AppConfig, AppState, LoginThrottle};
+use app::backend::state::{AppConfig, AppState, LoginThrottle, PortalSettings};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
@@ -141,6 +141,11 @@ impl Application {
                 },
                 trusted_proxies: settings.trusted_proxies.clone(),
                 max_file: max_file_size(settings),
+                portalrb: PortalSettings {
+                    public_url: settings.public_url.clone(),
+                    rate_per_minute: settings.portalrb_rate_limit,
+                    link_days: settings.evidence_link_days,
+                },
             }),
         };
         let router = router(settings, state.clone());

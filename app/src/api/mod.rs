@@ -7,6 +7,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod evidence;
 pub mod periods;
+pub mod portalrb;
 pub mod review;
 pub mod rubrics;
 pub mod units;

@@ -29,6 +29,7 @@ pub mod lhe;
 pub mod lke;
 pub mod periods;
 pub mod permit;
+pub mod portalrb;
 pub mod review;
 pub mod rubrics;
 pub mod session_store;
@@ -47,15 +48,21 @@ use state::AppState;
 
 /// Every HTTP route of the app besides the server functions and the pages.
 pub fn routes() -> axum::Router<AppState> {
-    evidence::routes::routes().merge(documents::routes::routes())
+    evidence::routes::routes()
+        .merge(documents::routes::routes())
+        .merge(portalrb::routes::routes())
 }
 
 /// The `(method, path)` of every route [`routes`] serves.
 pub fn route_paths() -> impl Iterator<Item = (&'static str, &'static str)> {
-    [evidence::routes::PATHS, documents::routes::PATHS]
-        .into_iter()
-        .flatten()
-        .copied()
+    [
+        evidence::routes::PATHS,
+        documents::routes::PATHS,
+        portalrb::routes::PATHS,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
 }
 
 /// What every server function starts from: the shared state and the caller's session.

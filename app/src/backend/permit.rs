@@ -28,6 +28,7 @@ rights!(
     AdministerUnits,
     AdministerUsers,
     AdministerPeriods,
+    AdministerIntegration,
     AdministerReview,
     ViewDashboard,
     OpenReviewQueue,

@@ -16,6 +16,19 @@ pub struct AppConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The largest evidence file accepted.
     pub max_file: crate::domain::evidence::MaxFileSize,
+    pub portalrb: PortalSettings,
+}
+
+/// How the PortalRB API answers.
+#[derive(Clone, Debug)]
+pub struct PortalSettings {
+    /// The base of the evidence links (`ZI_PUBLIC_URL`); without it, the
+    /// `Host` the caller used.
+    pub public_url: Option<String>,
+    /// Calls per minute per token.
+    pub rate_per_minute: u32,
+    /// Days after the proposal deadline an evidence link stays valid.
+    pub link_days: u32,
 }
 
 /// How many failed sign-ins, within `window`, pause sign-in.

@@ -167,3 +167,20 @@ pub fn readiness_label(i18n: impl Lang, readiness: Readiness) -> String {
         .to_string(),
     }
 }
+
+/// A moment as people read it: "2 Desember 2026, pukul 14.05 WIB".
+pub fn moment_label(i18n: impl Lang, ms: i64) -> String {
+    td_string!(
+        i18n.locale(),
+        history.at,
+        date = date_label(i18n, Day::from_unix_ms(ms)),
+        time = wib_clock(ms)
+    )
+    .to_string()
+}
+
+/// The WIB time of day of a Unix time in milliseconds, as `14.05`.
+fn wib_clock(ms: i64) -> String {
+    let minutes = (ms.div_euclid(60_000) + 7 * 60).rem_euclid(24 * 60);
+    format!("{:02}.{:02}", minutes / 60, minutes % 60)
+}

@@ -36,6 +36,7 @@ fn Navigation(user: SessionUser) -> impl IntoView {
     let admin_units = allows(actor, Action::AdministerUnits);
     let admin_users = allows(actor, Action::AdministerUsers);
     let admin_rubrics = allows(actor, Action::AdministerPeriods);
+    let admin_integration = allows(actor, Action::AdministerIntegration);
     let dashboard = allows(actor, Action::ViewDashboard);
     let logout = ServerAction::<Logout>::new();
     reload_user_after(logout);
@@ -48,6 +49,7 @@ fn Navigation(user: SessionUser) -> impl IntoView {
                 {admin_users.then(|| view! { <li><A href="/admin/users">{t!(i18n, nav.users)}</A></li> })}
                 {admin_rubrics.then(|| view! { <li><A href="/admin/rubrics">{t!(i18n, nav.rubrics)}</A></li> })}
                 {admin_rubrics.then(|| view! { <li><A href="/admin/periods">{t!(i18n, nav.periods)}</A></li> })}
+                {admin_integration.then(|| view! { <li><A href="/admin/portalrb">{t!(i18n, portalrb.nav)}</A></li> })}
                 <li><A href="/account/password">{t!(i18n, nav.password)}</A></li>
             </ul>
         </nav>

@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod lke;
 pub mod period;
 pub mod policy;
+pub mod portalrb;
 pub mod review;
 pub mod role;
 pub mod unit;

@@ -62,7 +62,11 @@ impl Day {
     }
 
     pub fn next(self) -> Day {
-        Day(self.0.saturating_add(Duration::days(1)))
+        self.plus_days(1)
+    }
+
+    pub fn plus_days(self, days: i64) -> Day {
+        Day(self.0.saturating_add(Duration::days(days)))
     }
 }
 

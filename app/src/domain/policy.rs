@@ -78,6 +78,8 @@ pub enum Action<'a> {
     AdministerUsers,
     /// Open periods and manage rubric versions.
     AdministerPeriods,
+    /// Connect the instance to PortalRB: API tokens, the evidence links handed out.
+    AdministerIntegration,
     /// Read a unit's pages, scores and evidence.
     ViewUnit(&'a UnitPath),
     /// Answer the LKE and upload evidence for a unit.
@@ -113,6 +115,7 @@ pub fn can(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied> {
         Action::AdministerUnits
         | Action::AdministerUsers
         | Action::AdministerPeriods
+        | Action::AdministerIntegration
         | Action::AdministerReview => admin,
         Action::ViewUnit(unit) => admin || actor.leads(unit) || actor.is_member_of(unit),
         Action::WorkOnUnit(unit) => actor.is_member_of(unit),
@@ -242,6 +245,7 @@ mod tests {
             ("units", AdministerUnits),
             ("users", AdministerUsers),
             ("periods", AdministerPeriods),
+            ("integration", AdministerIntegration),
             ("view root", ViewUnit(&t.root)),
             ("view a", ViewUnit(&t.a)),
             ("view a1", ViewUnit(&t.a1)),
@@ -254,54 +258,54 @@ mod tests {
             ("password", ChangeOwnPassword),
         ];
         // One row per actor, one column per action above: true = allowed.
-        let expected: Vec<(&str, Option<&Actor>, [bool; 13])> = vec![
-            ("anonymous", None, [false; 13]),
+        let expected: Vec<(&str, Option<&Actor>, [bool; 14])> = vec![
+            ("anonymous", None, [false; 14]),
             (
                 "no role",
                 Some(&nobody),
                 [
                     false, false, false, false, false, false, false, false, false, false, false,
-                    false, true,
+                    false, false, true,
                 ],
             ),
             (
                 "admin",
                 Some(&admin),
                 [
-                    true, true, true, true, true, true, true, false, false, false, false, true,
-                    true,
+                    true, true, true, true, true, true, true, true, false, false, false, false,
+                    true, true,
                 ],
             ),
             (
                 "member of a",
                 Some(&member_a),
                 [
-                    false, false, false, false, true, false, false, true, false, false, false,
-                    false, true,
+                    false, false, false, false, false, true, false, false, true, false, false,
+                    false, false, true,
                 ],
             ),
             (
                 "evaluator",
                 Some(&evaluator),
                 [
-                    false, false, false, false, false, false, false, false, false, false, true,
-                    false, true,
+                    false, false, false, false, false, false, false, false, false, false, false,
+                    true, false, true,
                 ],
             ),
             (
                 "leadership, all",
                 Some(&leader_all),
                 [
-                    false, false, false, true, true, true, true, false, false, false, false, true,
-                    true,
+                    false, false, false, false, true, true, true, true, false, false, false, false,
+                    true, true,
                 ],
             ),
             (
                 "leadership of a",
                 Some(&leader_a),
                 [
-                    false, false, false, false, true, true, false, false, false, false, false,
-                    true, true,
+                    false, false, false, false, false, true, true, false, false, false, false,
+                    false, true, true,
                 ],
             ),
         ];

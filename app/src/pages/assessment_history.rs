@@ -7,8 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::assessments::item_history;
 use crate::components::error::PageError;
-use crate::components::labels::date_label;
-use crate::domain::period::Day;
+use crate::components::labels::moment_label;
 use crate::i18n::*;
 use crate::model::HistoryLine;
 
@@ -59,13 +58,7 @@ pub fn ItemHistory() -> impl IntoView {
 #[component]
 fn Line(line: HistoryLine) -> impl IntoView {
     let i18n = use_i18n();
-    let when = t_string!(
-        i18n,
-        history.at,
-        date = date_label(i18n, Day::from_unix_ms(line.at)),
-        time = wib_clock(line.at)
-    )
-    .to_string();
+    let when = moment_label(i18n, line.at);
     let what = action_label(i18n, &line.action);
     let before = line
         .before
@@ -139,10 +132,4 @@ fn describe(i18n: leptos_i18n::I18nContext<Locale>, json: &str) -> String {
         lines.push(format!("{label}: {}", text(value)));
     }
     lines.join("\n")
-}
-
-/// The WIB time of day of a Unix time in milliseconds, as `14.05`.
-fn wib_clock(ms: i64) -> String {
-    let minutes = (ms.div_euclid(60_000) + 7 * 60).rem_euclid(24 * 60);
-    format!("{:02}.{:02}", minutes / 60, minutes % 60)
 }

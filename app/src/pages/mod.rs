@@ -1,6 +1,7 @@
 pub mod account_password;
 pub mod admin_assessment;
 pub mod admin_periods;
+pub mod admin_portalrb;
 pub mod admin_rubrics;
 pub mod admin_units;
 pub mod admin_users;

@@ -4,4 +4,4 @@ pub mod backup;
 pub mod lke;
 pub mod user;
 
-pub use user::{create_user, read_password, CliError};
+pub use user::{create_token, create_user, read_password, CliError};

@@ -75,3 +75,20 @@ pub async fn create_user(db: &Db, args: &CreateUser, password: &str) -> Result<S
     let id = users::create(db, &Permit::operator(), account).await?;
     Ok(id.to_string())
 }
+
+/// `zi token create`: a named token of a known scope.
+pub async fn create_token(
+    db: &Db,
+    name: &str,
+    scope: &str,
+) -> Result<app::model::ApiTokenCreated, CliError> {
+    use app::domain::portalrb::{TokenName, TokenScope};
+    let name = TokenName::parse(name).ok_or_else(|| {
+        CliError::Invalid(format!("name: 1 to {} characters", TokenName::MAX_CHARS))
+    })?;
+    let scope = TokenScope::parse(scope).ok_or_else(|| {
+        let known: Vec<&str> = TokenScope::ALL.iter().map(|s| s.as_str()).collect();
+        CliError::Invalid(format!("scope: one of {}", known.join(", ")))
+    })?;
+    Ok(app::backend::portalrb::create_token(db, &Permit::operator(), &name, scope).await?)
+}

@@ -650,6 +650,67 @@ db_test!(
                 LEAD_MEDAN,
                 S::CONFLICT,
             ),
+            // PortalRB integration: administrators manage it; its API answers
+            // a token, never a session, and an evidence link its secret.
+            row(f("portalrb/view", vec![]), ADMIN, S::OK),
+            row(
+                f("portalrb/tokens/create", vec![("name", s("Matriks"))]),
+                ADMIN,
+                S::OK,
+            ),
+            row(
+                f(
+                    "portalrb/tokens/revoke",
+                    vec![("token", s("0190-nope")), ("confirm", s("yes"))],
+                ),
+                ADMIN,
+                S::NOT_FOUND,
+            ),
+            row(
+                f(
+                    "portalrb/links/revoke",
+                    vec![("assessment", izin.clone()), ("confirm", s("yes"))],
+                ),
+                ADMIN,
+                S::OK,
+            ),
+            row(
+                get(
+                    "/portalrb/pengusulan/unit-wbk",
+                    s("/portalrb/pengusulan/unit-wbk"),
+                ),
+                ANYONE,
+                S::UNAUTHORIZED,
+            ),
+            row(
+                get(
+                    "/portalrb/pengusulan/unit-wbbm",
+                    s("/portalrb/pengusulan/unit-wbbm"),
+                ),
+                ANYONE,
+                S::UNAUTHORIZED,
+            ),
+            row(
+                get(
+                    "/portalrb/lke/jawaban-unit/{unit_id}",
+                    s("/portalrb/lke/jawaban-unit/DIT-IZIN"),
+                ),
+                ANYONE,
+                S::UNAUTHORIZED,
+            ),
+            row(
+                get("/bukti/{secret}/{item}", s("/bukti/zi_forged/P.MP.i.a")),
+                ANYONE,
+                S::NOT_FOUND,
+            ),
+            row(
+                get(
+                    "/bukti/{secret}/{item}/{file}",
+                    format!("/bukti/zi_forged/P.MP.i.a/{evidence}"),
+                ),
+                ANYONE,
+                S::NOT_FOUND,
+            ),
             // Leadership
             row(f("dashboard/get", vec![]), DASHBOARD, S::OK),
             row(get("/dashboard.csv", s("/dashboard.csv")), DASHBOARD, S::OK),
@@ -685,7 +746,7 @@ db_test!(
             missing.is_empty() && unknown.is_empty(),
             "endpoints without a row: {missing:?}; rows for no endpoint: {unknown:?}"
         );
-        assert!(registered.len() >= 57, "{registered:?}");
+        assert!(registered.len() >= 66, "{registered:?}");
 
         let actors = [
             (Anonymous, None),

@@ -20,6 +20,7 @@ mod dashboard;
 mod health;
 mod nodes;
 mod pages;
+mod portalrb;
 mod review;
 mod rubrics;
 mod security;

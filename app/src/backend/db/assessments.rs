@@ -137,6 +137,26 @@ pub async fn list_for_period(
         .collect()
 }
 
+/// The assessments of a year proposed to the national team for `target`
+/// (those with its result too), by unit code.
+pub async fn list_proposed(
+    conn: &mut AnyConnection,
+    year: Year,
+    target: Target,
+) -> Result<Vec<Assessment>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE p.year = $1 AND a.target = $2 AND a.state IN ($3, $4, $5) ORDER BY u.code"
+    ))
+    .bind(i64::from(year.value()))
+    .bind(target.as_str())
+    .bind(AssessmentState::Proposed.as_str())
+    .bind(AssessmentState::Awarded.as_str())
+    .bind(AssessmentState::NotAwarded.as_str())
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// The assessments of some units, newest period first.
 pub async fn list_for_units(db: &Db, units: &[UnitId]) -> Result<Vec<Assessment>, sqlx::Error> {
     let mut out = Vec::new();

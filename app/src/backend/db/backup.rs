@@ -27,6 +27,9 @@ pub const TABLES: &[&str] = &[
     "reviews",
     "predicates",
     "score_snapshots",
+    "api_tokens",
+    "portalrb_calls",
+    "evidence_shares",
 ];
 
 /// Columns that point into their own table: restored after every row is in,

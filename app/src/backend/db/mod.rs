@@ -2,6 +2,7 @@
 //! resource, written once for SQLite and PostgreSQL through `sqlx::Any`.
 
 pub mod answers;
+pub mod api_tokens;
 pub mod assessments;
 pub mod assignments;
 pub mod audit;
@@ -11,6 +12,7 @@ pub mod evidence;
 pub mod leases;
 pub mod login_failures;
 pub mod periods;
+pub mod portalrb;
 pub mod predicates;
 pub mod reviews;
 pub mod rubrics;

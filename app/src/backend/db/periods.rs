@@ -147,3 +147,11 @@ pub async fn update_dates(
     .await?;
     Ok(())
 }
+
+/// The years that have a period.
+pub async fn years(conn: &mut AnyConnection) -> Result<Vec<Year>, sqlx::Error> {
+    let years: Vec<i64> = sqlx::query_scalar("SELECT year FROM periods ORDER BY year")
+        .fetch_all(conn)
+        .await?;
+    years.into_iter().map(|y| decode(Year::new(y))).collect()
+}

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::answer_type::{Answer, AnswerType, PercentFormula};
-use super::codes::{AreaId, HasilItemId, IndicatorCode, InputCode, Part, QuestionCode};
+use super::codes::{AreaId, HasilItemId, IndicatorCode, InputCode, ItemCode, Part, QuestionCode};
 use super::values::Weight;
 
 /// Total of all weights of a version (Pengungkit 60 + Hasil 40).
@@ -397,6 +397,15 @@ impl RubricVersion {
 
     pub fn input(&self, code: InputCode) -> Option<&NumericInput> {
         self.question(code.question())?.input(code)
+    }
+
+    /// The text of any item: a question, a numeric input or a Hasil item.
+    pub fn item_text(&self, item: ItemCode) -> Option<&str> {
+        match item {
+            ItemCode::Question(code) => self.question(code).map(|q| q.text.as_str()),
+            ItemCode::Input(code) => self.input(code).map(|i| i.text.as_str()),
+            ItemCode::Hasil(id) => Some(self.hasil().item(id).text.as_str()),
+        }
     }
 
     /// Number of scored items: Pengungkit questions plus the three Hasil items.
