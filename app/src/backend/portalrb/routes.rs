@@ -253,10 +253,7 @@ async fn shared_download(State(s): State<AppState>, Path(path): Path<ShareFile>)
 fn page(link: &ShareLink, shared: &SharedItem) -> Response {
     let summary = &shared.assessment.summary;
     let files: String = if shared.files.is_empty() {
-        format!(
-            "<p>{}</p>",
-            escape(&td_string!(L, portalrb.share_no_files).to_string())
-        )
+        format!("<p>{}</p>", escape(td_string!(L, portalrb.share_no_files)))
     } else {
         let rows: String = shared
             .files
@@ -288,7 +285,7 @@ fn page(link: &ShareLink, shared: &SharedItem) -> Response {
         target = escape(&summary.target.as_str().to_uppercase()),
         code = escape(&shared.item.to_string()),
         text = escape(&shared.text),
-        note = escape(&td_string!(L, portalrb.share_note).to_string()),
+        note = escape(td_string!(L, portalrb.share_note)),
     );
     let mut response = Html(body).into_response();
     response
