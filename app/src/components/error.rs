@@ -56,6 +56,7 @@ pub fn value_problem_text(i18n: I18nContext<Locale>, problem: ValueProblem) -> &
         ValueProblem::NotAnOption => t_string!(i18n, errors.not_an_option),
         ValueProblem::NotANumber => t_string!(i18n, errors.number),
         ValueProblem::OutOfRange => t_string!(i18n, errors.out_of_range),
+        ValueProblem::NotWhole => t_string!(i18n, errors.not_whole),
         ValueProblem::Computed => t_string!(i18n, errors.computed),
     }
 }
