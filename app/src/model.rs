@@ -290,6 +290,12 @@ impl AssessmentData {
         evidenced(&self.evidence)
     }
 
+    /// Items of the LKE without a current evidence file.
+    pub fn without_evidence(&self, rubric: &RubricVersion) -> u32 {
+        use crate::domain::assessment::{coverage, scored_items};
+        coverage(scored_items(rubric), &self.evidenced()).missing()
+    }
+
     /// Whether the unit already holds WBK (the WBBM precondition).
     pub fn holds_wbk(&self) -> bool {
         holds_wbk(&self.predicates)

@@ -335,6 +335,13 @@ pub struct Coverage {
     pub total: u32,
 }
 
+impl Coverage {
+    /// Items without an evidence file.
+    pub fn missing(self) -> u32 {
+        self.total.saturating_sub(self.with_evidence)
+    }
+}
+
 pub fn coverage(
     items: impl IntoIterator<Item = ItemCode>,
     evidenced: &BTreeSet<ItemCode>,

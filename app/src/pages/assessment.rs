@@ -216,6 +216,7 @@ fn Overview(
                 target
                 answers
                 holds_wbk
+                without_evidence=all_cover.missing()
             />
         </div>
     }
