@@ -713,7 +713,7 @@ db_test!(a_workbook_fills_the_lke_all_or_nothing, |app| async move {
     let refused = unit
         .call_multipart(
             "assessments/import",
-            &[("assessment", &id)],
+            &[("assessment", &id), ("confirm", "yes")],
             ("lke.xlsx", b"not a workbook".to_vec()),
         )
         .await;
@@ -725,10 +725,26 @@ db_test!(a_workbook_fills_the_lke_all_or_nothing, |app| async move {
     assert_eq!(refused.field(), "file");
     assert_eq!(answer_rows(&app, &id).await, 0, "nothing stored");
 
-    let imported = unit
+    // Replacing every answer and note needs the tick.
+    let unconfirmed = unit
         .call_multipart(
             "assessments/import",
             &[("assessment", &id)],
+            ("lke.xlsx", reference_workbook()),
+        )
+        .await;
+    assert_eq!(
+        unconfirmed.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{unconfirmed}"
+    );
+    assert_eq!(unconfirmed.field(), "confirm");
+    assert_eq!(answer_rows(&app, &id).await, 0, "nothing stored");
+
+    let imported = unit
+        .call_multipart(
+            "assessments/import",
+            &[("assessment", &id), ("confirm", "yes")],
             ("lke.xlsx", reference_workbook()),
         )
         .await;
@@ -753,7 +769,7 @@ db_test!(a_workbook_fills_the_lke_all_or_nothing, |app| async move {
     let again = unit
         .call_multipart(
             "assessments/import",
-            &[("assessment", &id)],
+            &[("assessment", &id), ("confirm", "yes")],
             ("lke.xlsx", exported),
         )
         .await;
@@ -763,7 +779,7 @@ db_test!(a_workbook_fills_the_lke_all_or_nothing, |app| async move {
     let stranger = tpi
         .call_multipart(
             "assessments/import",
-            &[("assessment", &id)],
+            &[("assessment", &id), ("confirm", "yes")],
             ("lke.xlsx", reference_workbook()),
         )
         .await;
@@ -778,7 +794,7 @@ db_test!(a_workbook_fills_the_lke_all_or_nothing, |app| async move {
     let locked = unit
         .call_multipart(
             "assessments/import",
-            &[("assessment", &id)],
+            &[("assessment", &id), ("confirm", "yes")],
             ("lke.xlsx", reference_workbook()),
         )
         .await;
@@ -1004,7 +1020,7 @@ db_test!(
         let imported = unit
             .call_multipart(
                 "assessments/import",
-                &[("assessment", &id)],
+                &[("assessment", &id), ("confirm", "yes")],
                 ("lke.xlsx", workbook.clone()),
             )
             .await;
@@ -1015,7 +1031,7 @@ db_test!(
         let stranger = tpi
             .call_multipart(
                 "assessments/import",
-                &[("assessment", &id)],
+                &[("assessment", &id), ("confirm", "yes")],
                 ("lke.xlsx", workbook),
             )
             .await;
