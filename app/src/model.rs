@@ -71,8 +71,45 @@ pub struct SheetNote {
     pub sheet: String,
     pub row: Option<u32>,
     pub column: Option<char>,
-    /// The importer's own code for the problem, e.g. `label_out_of_order`.
-    pub kind: String,
+    pub kind: NoteKind,
+}
+
+/// What the importer did not fully understand in one place; the pages say
+/// it in the user's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    SheetRenamed,
+    UnknownArea,
+    MissingArea,
+    UnknownIndicator,
+    MissingIndicator,
+    UnexpectedQuestion,
+    MissingQuestion,
+    LabelOutOfOrder,
+    MissingHasilItem,
+    UnexpectedInput,
+    MissingInput,
+    UnknownAnswerType,
+    AnswerTypeMismatch,
+    InvalidAnswer,
+    NotANumber,
+    NegativeNumber,
+    OutOfRange,
+    CellError,
+    WeightMismatch,
+    MissingWeight,
+    CachedValueMismatch,
+    UnparsableFormula,
+    /// Column J held `Ya`-like text, read as Ya/Tidak.
+    AssumedYaTidak,
+    /// An indicator label out of sequence, numbered by its position.
+    AssumedIndicatorByPosition,
+    /// An unreadable % formula, taken as the last count over the first.
+    AssumedRatio,
+    /// Sent by a newer server than this page knows.
+    #[serde(other)]
+    Other,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -288,6 +325,12 @@ impl AssessmentData {
 
     pub fn evidenced(&self) -> BTreeSet<ItemCode> {
         evidenced(&self.evidence)
+    }
+
+    /// Items of the LKE without a current evidence file.
+    pub fn without_evidence(&self, rubric: &RubricVersion) -> u32 {
+        use crate::domain::assessment::{coverage, scored_items};
+        coverage(scored_items(rubric), &self.evidenced()).missing()
     }
 
     /// Whether the unit already holds WBK (the WBBM precondition).

@@ -77,7 +77,7 @@ pub async fn item_history(assessment: String, item: String) -> Result<Vec<Histor
 }
 
 /// Replaces the answers and notes with those of an uploaded LKE workbook in
-/// the official layout (`assessment`, `file`); all or nothing. A plain
+/// the official layout (`assessment`, `file`, `confirm=yes`); all or nothing. A plain
 /// multipart form post without JavaScript.
 #[server(input = MultipartFormData, endpoint = "assessments/import")]
 pub async fn import_answers(data: MultipartData) -> Result<WorkbookImported, AppError> {
@@ -97,6 +97,10 @@ pub async fn import_answers(data: MultipartData) -> Result<WorkbookImported, App
         .get("assessment")
         .cloned()
         .ok_or(AppError::BadRequest)?;
+    // Every answer and note is replaced: the unit ticks that it knows.
+    if form.fields.get("confirm").map(String::as_str) != Some("yes") {
+        return Err(AppError::field(Field::Confirm, Problem::Required));
+    }
     let bytes = form
         .file
         .ok_or(AppError::field(Field::File, Problem::Required))?;

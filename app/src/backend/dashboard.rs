@@ -211,6 +211,7 @@ fn row(
     let holds_wbk = items.wbk_units.contains(summary.unit_id.as_str());
     let empty = BTreeSet::new();
     let evidenced = items.evidenced.get(&id).unwrap_or(&empty);
+    let coverage = coverage(scored_items(rubric), evidenced);
     DashboardRow {
         assessment_id: id.clone(),
         unit_id: summary.unit_id.as_str().to_owned(),
@@ -219,10 +220,10 @@ fn row(
         target: summary.target,
         state: summary.state,
         completeness: unit_sheet.total.completeness,
-        coverage: coverage(scored_items(rubric), evidenced),
+        coverage,
         self_total: unit_sheet.total.score,
         tpi_total: tpi_sheet.as_ref().map(|s| s.total.score),
-        readiness: Readiness::of(counted, gates, summary.target, holds_wbk),
+        readiness: Readiness::of(counted, gates, summary.target, holds_wbk, coverage),
         areas: area_shares(counted),
         area_completeness: area_completeness(&unit_sheet),
         reviewed: items.reviewed.get(&id).copied().unwrap_or(0),

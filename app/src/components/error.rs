@@ -10,7 +10,7 @@ use crate::error::{AppError, EvidenceProblem, Problem, Refusal, WorkbookProblem}
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
 
-use super::labels::date_label;
+use super::labels::{date_label, Lang};
 
 /// The sentence a user reads for an error, in the current language.
 pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
@@ -56,6 +56,7 @@ pub fn value_problem_text(i18n: I18nContext<Locale>, problem: ValueProblem) -> &
         ValueProblem::NotAnOption => t_string!(i18n, errors.not_an_option),
         ValueProblem::NotANumber => t_string!(i18n, errors.number),
         ValueProblem::OutOfRange => t_string!(i18n, errors.out_of_range),
+        ValueProblem::NotWhole => t_string!(i18n, errors.not_whole),
         ValueProblem::Computed => t_string!(i18n, errors.computed),
     }
 }
@@ -74,13 +75,7 @@ fn refusal_text(i18n: I18nContext<Locale>, refusal: Refusal) -> String {
         Refusal::Unconfirmed {
             unanswered,
             without_evidence,
-        } => t_string!(
-            i18n,
-            errors.unconfirmed,
-            unanswered = unanswered,
-            without_evidence = without_evidence
-        )
-        .to_string(),
+        } => unconfirmed_text(i18n, unanswered, without_evidence),
         Refusal::Workflow { reason } => format!(
             "{} {}",
             t_string!(i18n, errors.workflow),
@@ -92,6 +87,22 @@ fn refusal_text(i18n: I18nContext<Locale>, refusal: Refusal) -> String {
         Refusal::FinalizeUnconfirmed { unreviewed } => {
             t_string!(i18n, errors.finalize_unconfirmed, unreviewed = unreviewed).to_string()
         }
+    }
+}
+
+/// Why a submission needs the tick, naming only the gaps there are.
+pub fn unconfirmed_text(i18n: impl Lang, unanswered: u32, without_evidence: u32) -> String {
+    let locale = i18n.locale();
+    match (unanswered, without_evidence) {
+        (0, count) => td_string!(locale, errors.unconfirmed_evidence, count = count).to_string(),
+        (count, 0) => td_string!(locale, errors.unconfirmed_unanswered, count = count).to_string(),
+        (unanswered, without_evidence) => td_string!(
+            locale,
+            errors.unconfirmed,
+            unanswered = unanswered,
+            without_evidence = without_evidence
+        )
+        .to_string(),
     }
 }
 
@@ -188,4 +199,26 @@ pub fn PageError(error: AppError) -> impl IntoView {
         );
     }
     view! { <ErrorAlert error /> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_submit_refusal_names_only_the_gaps_there_are() {
+        assert_eq!(
+            unconfirmed_text(Locale::id, 0, 108),
+            "Masih ada 108 butir tanpa data dukung. Centang konfirmasi untuk tetap mengirim."
+        );
+        assert_eq!(
+            unconfirmed_text(Locale::id, 3, 0),
+            "Masih ada 3 butir belum dijawab. Centang konfirmasi untuk tetap mengirim."
+        );
+        assert!(unconfirmed_text(Locale::id, 3, 108).contains("3 butir belum dijawab dan 108"));
+        assert_eq!(
+            unconfirmed_text(Locale::en, 0, 5),
+            "5 items have no evidence. Tick the confirmation to submit anyway."
+        );
+    }
 }

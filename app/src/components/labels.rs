@@ -158,6 +158,13 @@ pub fn readiness_label(i18n: impl Lang, readiness: Readiness) -> String {
         Readiness::ReadyWbbm => td_string!(locale, dashboard.ready_wbbm).to_string(),
         Readiness::ReadyWbk => td_string!(locale, dashboard.ready_wbk).to_string(),
         Readiness::NeedsWbkFirst => td_string!(locale, dashboard.needs_wbk).to_string(),
+        Readiness::MissingEvidence { scores_meet, items } => td_string!(
+            locale,
+            dashboard.missing_evidence,
+            target = target_label(scores_meet),
+            items = items
+        )
+        .to_string(),
         Readiness::Short { target, points } => td_string!(
             locale,
             score.short_by,

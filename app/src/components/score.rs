@@ -29,6 +29,10 @@ pub fn ScorePanel(
     /// Whether the unit already holds WBK (the WBBM precondition).
     #[prop(optional)]
     holds_wbk: bool,
+    /// Items of the LKE without an evidence file, where the page knows them:
+    /// passing scores are not yet ready to propose while any lack one.
+    #[prop(optional)]
+    without_evidence: u32,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sheet = Memo::new(move |_| rubric.with_value(|r| answers.with(|a| score(r, a))));
@@ -74,6 +78,11 @@ pub fn ScorePanel(
                     view! { <span class="badge badge-fail">{t!(i18n, score.fails)}</span> }.into_any()
                 }}
             </h3>
+            {move || (verdict.with(|v| v.pass) && without_evidence > 0).then(|| view! {
+                <p class="gate-fail" data-testid="evidence-first">
+                    {t!(i18n, score.evidence_first, items = without_evidence)}
+                </p>
+            })}
             <ul class="gate-list">
                 {move || verdict.with(|v| v.failing_gates().map(|gate| {
                     let target_name = gate_target_label(i18n, gate.target);

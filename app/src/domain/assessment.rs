@@ -90,17 +90,26 @@ pub enum ValueProblem {
     NotANumber,
     #[error("outside the allowed range")]
     OutOfRange,
+    /// A count (`Jumlah`) with a fraction: people and documents come whole.
+    #[error("a count is a whole number")]
+    NotWhole,
     #[error("computed from its inputs")]
     Computed,
 }
 
 /// Parses what a user typed or picked for `item`; an empty string clears it.
+/// Every `Jumlah` input counts people, documents or complaints, so a typed
+/// count must be whole (stored values of earlier versions still load).
 pub fn parse_item_value(
     rubric: &RubricVersion,
     item: ItemCode,
     raw: &str,
 ) -> Result<Option<ItemValue>, ValueProblem> {
-    parse_into(&mut Answers::new(), rubric, item, raw)
+    let value = parse_into(&mut Answers::new(), rubric, item, raw)?;
+    match value {
+        Some(ItemValue::Number(n)) if n.value().fract() != 0.0 => Err(ValueProblem::NotWhole),
+        other => Ok(other),
+    }
 }
 
 /// Parses `raw` for `item` and, when it is a value, puts it into `probe`
@@ -326,6 +335,13 @@ pub struct Coverage {
     pub total: u32,
 }
 
+impl Coverage {
+    /// Items without an evidence file.
+    pub fn missing(self) -> u32 {
+        self.total.saturating_sub(self.with_evidence)
+    }
+}
+
 pub fn coverage(
     items: impl IntoIterator<Item = ItemCode>,
     evidenced: &BTreeSet<ItemCode>,
@@ -480,10 +496,21 @@ mod tests {
             Err(ValueProblem::Computed)
         );
         assert_eq!(
-            parse_item_value(r, item("R.MP.i.a.1"), "12,5")
+            parse_item_value(r, item("R.MP.i.a.1"), "12")
                 .unwrap()
                 .map(ItemValue::to_stored),
-            Some("12.5".to_owned())
+            Some("12".to_owned())
+        );
+        for fraction in ["12,5", "3.5", "0,1"] {
+            assert_eq!(
+                parse_item_value(r, item("R.MP.i.a.1"), fraction),
+                Err(ValueProblem::NotWhole),
+                "{fraction}: a count of people is whole"
+            );
+        }
+        assert_eq!(
+            parse_item_value(r, item("R.MP.i.a.1"), "abc"),
+            Err(ValueProblem::NotANumber)
         );
         assert_eq!(
             parse_item_value(r, item("R.MP.i.a.1"), "-1"),

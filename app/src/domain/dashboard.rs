@@ -24,10 +24,48 @@ pub enum Readiness {
     },
     /// Only the precondition (already holding WBK) is missing.
     NeedsWbkFirst,
+    /// The scores reach `scores_meet`, but `items` items have no evidence
+    /// file yet: a unit is ready to propose only with evidence for every item.
+    MissingEvidence {
+        scores_meet: Target,
+        items: u32,
+    },
 }
 
 impl Readiness {
-    pub fn of(sheet: &ScoreSheet, gates: &GateSet, target: Target, holds_wbk: bool) -> Readiness {
+    /// The verdict on the counted lane, withheld while any item of the LKE
+    /// (`coverage`) lacks an evidence file.
+    pub fn of(
+        sheet: &ScoreSheet,
+        gates: &GateSet,
+        target: Target,
+        holds_wbk: bool,
+        coverage: Coverage,
+    ) -> Readiness {
+        let verdict = Readiness::on_scores(sheet, gates, target, holds_wbk);
+        let missing = coverage.missing();
+        let reached = match verdict {
+            Readiness::ReadyWbbm => Target::Wbbm,
+            Readiness::ReadyWbk => Target::Wbk,
+            other => return other,
+        };
+        if missing == 0 {
+            verdict
+        } else {
+            Readiness::MissingEvidence {
+                scores_meet: reached,
+                items: missing,
+            }
+        }
+    }
+
+    /// The verdict of the scores alone.
+    fn on_scores(
+        sheet: &ScoreSheet,
+        gates: &GateSet,
+        target: Target,
+        holds_wbk: bool,
+    ) -> Readiness {
         let verdicts = evaluate(sheet, gates, holds_wbk);
         if verdicts.wbbm.pass {
             return Readiness::ReadyWbbm;
@@ -350,25 +388,77 @@ mod tests {
         }
     }
 
+    /// Every one of the LKE's 113 items with its evidence file.
+    const EVIDENCED: Coverage = Coverage {
+        with_evidence: 113,
+        total: 113,
+    };
+
+    #[test]
+    fn readiness_waits_for_evidence_on_every_item() {
+        let rubric = builtin_90_2021_ref();
+        let gates = builtin_gates_90_2021();
+        let full = score(rubric, &full_marks());
+        let five = Coverage {
+            with_evidence: 5,
+            total: 113,
+        };
+        assert_eq!(
+            Readiness::of(&full, &gates, Target::Wbk, false, five),
+            Readiness::MissingEvidence {
+                scores_meet: Target::Wbk,
+                items: 108
+            }
+        );
+        let none = Coverage {
+            with_evidence: 0,
+            total: 113,
+        };
+        let medan = Readiness::of(&full, &gates, Target::Wbbm, true, none);
+        assert_eq!(
+            medan,
+            Readiness::MissingEvidence {
+                scores_meet: Target::Wbbm,
+                items: 113
+            }
+        );
+        assert!(!medan.is_ready(), "no evidence: not ready to propose");
+        let one_missing = Coverage {
+            with_evidence: 112,
+            total: 113,
+        };
+        assert!(!Readiness::of(&full, &gates, Target::Wbk, false, one_missing).is_ready());
+        // A shortfall on the scores stays the first thing to fix.
+        let empty = score(rubric, &Answers::new());
+        assert!(matches!(
+            Readiness::of(&empty, &gates, Target::Wbk, false, none),
+            Readiness::Short { .. }
+        ));
+        assert_eq!(
+            Readiness::of(&full, &gates, Target::Wbbm, false, none),
+            Readiness::NeedsWbkFirst
+        );
+    }
+
     #[test]
     fn readiness_names_the_largest_shortfall_or_the_predicate_reached() {
         let rubric = builtin_90_2021_ref();
         let gates = builtin_gates_90_2021();
         let full = score(rubric, &full_marks());
         assert_eq!(
-            Readiness::of(&full, &gates, Target::Wbk, false),
+            Readiness::of(&full, &gates, Target::Wbk, false, EVIDENCED),
             Readiness::ReadyWbk
         );
         assert_eq!(
-            Readiness::of(&full, &gates, Target::Wbbm, true),
+            Readiness::of(&full, &gates, Target::Wbbm, true, EVIDENCED),
             Readiness::ReadyWbbm
         );
         assert_eq!(
-            Readiness::of(&full, &gates, Target::Wbbm, false),
+            Readiness::of(&full, &gates, Target::Wbbm, false, EVIDENCED),
             Readiness::NeedsWbkFirst
         );
         let empty = score(rubric, &Answers::new());
-        match Readiness::of(&empty, &gates, Target::Wbk, false) {
+        match Readiness::of(&empty, &gates, Target::Wbk, false, EVIDENCED) {
             Readiness::Short { target, points } => {
                 assert_eq!(
                     target,
@@ -380,7 +470,7 @@ mod tests {
             other => panic!("an empty LKE is short: {other:?}"),
         }
         let middling = score(rubric, &mediocre());
-        assert!(!Readiness::of(&middling, &gates, Target::Wbk, false).is_ready());
+        assert!(!Readiness::of(&middling, &gates, Target::Wbk, false, EVIDENCED).is_ready());
     }
 
     #[test]

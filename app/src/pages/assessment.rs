@@ -216,6 +216,7 @@ fn Overview(
                 target
                 answers
                 holds_wbk
+                without_evidence=all_cover.missing()
             />
         </div>
     }
@@ -247,7 +248,7 @@ fn WorkbookImport(id: String, import: ImportAction) -> impl IntoView {
         <section class="card" aria-labelledby="import-title">
             <h2 id="import-title">{t!(i18n, assessment.import_title)}</h2>
             <p class="hint">{t!(i18n, assessment.import_help)}</p>
-            {from_url.map(|error| view! { <ErrorAlert error /> })}
+            {from_url.clone().filter(|e| !is_unconfirmed(e)).map(|error| view! { <ErrorAlert error /> })}
             <FormStatus outcome success=Signal::derive(move || t_string!(i18n, assessment.imported).to_string()) />
             <form node_ref=form method="post" action=ImportAnswers::url() enctype="multipart/form-data"
                 class="grid-form" on:submit=submit>
@@ -258,6 +259,18 @@ fn WorkbookImport(id: String, import: ImportAction) -> impl IntoView {
                         accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" />
                     <p class="field-error" aria-live="polite">{move || field_error(outcome, Field::File).get()}</p>
                 </div>
+                <div class="field checkbox">
+                    <input id="import-confirm" type="checkbox" name="confirm" value="yes" required
+                        aria-describedby="import-confirm-error" />
+                    <label for="import-confirm">{t!(i18n, assessment.import_confirm)}</label>
+                </div>
+                <p class="field-error" id="import-confirm-error" aria-live="polite">
+                    {move || {
+                        let now = outcome.with(|o| matches!(o, Some(Err(e)) if is_unconfirmed(e)));
+                        let before = from_url.as_ref().is_some_and(is_unconfirmed);
+                        (now || before).then_some(t_string!(i18n, assessment.import_confirm_missing))
+                    }}
+                </p>
                 <button type="submit" class="button" disabled=move || import.pending().get()>
                     {t!(i18n, assessment.import)}
                 </button>
@@ -268,6 +281,11 @@ fn WorkbookImport(id: String, import: ImportAction) -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// The import was sent without the tick that every answer and note is replaced.
+fn is_unconfirmed(error: &AppError) -> bool {
+    error.field_of() == Some(Field::Confirm)
 }
 
 fn ratio(part: u32, total: u32) -> f64 {

@@ -45,6 +45,7 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
     let tpi_answers = data.evaluator_answers(&rubric);
     let finalized = data.header.summary.state.is_final();
     let counted = data.counted_answers(&rubric);
+    let without_evidence = data.without_evidence(&rubric);
     let unit_sheet = score(&rubric, &data.answers);
     let tpi_sheet = score(&rubric, &tpi_answers);
     let counted_sheet = score(&rubric, &counted);
@@ -191,6 +192,7 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
                 target=data.header.summary.target
                 answers=Signal::derive(move || counted.clone())
                 holds_wbk
+                without_evidence
             />
         </div>
     }

@@ -199,6 +199,7 @@ fn ReviewOverview(
                     target=data.header.summary.target
                     answers=Signal::derive(move || tpi_answers.clone())
                     holds_wbk
+                    without_evidence=data.without_evidence(&rubric)
                 />
             </div>
         </div>

@@ -40,6 +40,63 @@ async fn upload(
 }
 
 db_test!(
+    a_count_with_a_fraction_is_refused_at_its_field_without_javascript,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let saved = save(&unit, &id, &[("value[R.MP.i.a.1]", "12")]).await;
+        assert_eq!(saved.status, StatusCode::OK, "{saved}");
+        let refused = save(&unit, &id, &[("value[R.MP.i.a.1]", "3,5")]).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{refused}"
+        );
+        assert_eq!(refused.json()["problem"], "not_whole", "{refused}");
+
+        // The Save button without JavaScript: back on the page, the sentence
+        // stands at the count that was refused (and in the save bar), not
+        // under every question.
+        let page = app.url(&format!("/assessments/{id}/reform/1"));
+        let response = unit
+            .http
+            .post(app.url("/api/assessments/answers"))
+            .header("accept", "text/html")
+            .header("origin", app.address.as_str())
+            .header("referer", page.as_str())
+            .form(&[("assessment", id.as_str()), ("value[R.MP.i.a.1]", "3,5")])
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_redirection(), "{}", response.status());
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        let back =
+            crate::helpers::Reply::read(unit.http.get(&location).send().await.unwrap()).await;
+        assert_eq!(back.status, StatusCode::OK, "{back}");
+        let sentence = "Jumlah diisi bilangan bulat";
+        let field = back
+            .body
+            .find(r#"id="R.MP.i.a.1-error" class="field-error">"#)
+            .unwrap_or_else(|| panic!("no error at the field: {back}"));
+        assert!(
+            back.body[field..].find(sentence).is_some_and(|at| at < 60),
+            "the sentence at its field: {back}"
+        );
+        assert_eq!(back.body.matches(r#"aria-invalid="true""#).count(), 1);
+        assert_eq!(
+            back.body.matches(sentence).count(),
+            2,
+            "field and save bar only"
+        );
+        let data = unit.call("assessments/get", &[("id", &id)]).await.json();
+        assert_eq!(
+            data["answers"]["inputs"]["R.MP.i.a.1"], 12.0,
+            "the old count kept"
+        );
+    }
+);
+
+db_test!(
     answers_are_saved_scored_and_logged_and_bad_ones_change_nothing,
     |app| async move {
         let unit = app.signed_in("unit").await;
@@ -92,6 +149,7 @@ db_test!(
             ("value[P.MP.i.b]", "D"),
             ("value[H.I.a]", "4,5"),
             ("value[R.MP.i.a.1]", "dua belas"),
+            ("value[R.MP.i.a.1]", "3,5"),
             ("value[X.Y.z]", "A"),
         ] {
             let refused = save(&unit, &id, &[("value[P.MP.ii.b]", "A"), (field, value)]).await;
@@ -655,7 +713,7 @@ db_test!(a_workbook_fills_the_lke_all_or_nothing, |app| async move {
     let refused = unit
         .call_multipart(
             "assessments/import",
-            &[("assessment", &id)],
+            &[("assessment", &id), ("confirm", "yes")],
             ("lke.xlsx", b"not a workbook".to_vec()),
         )
         .await;
@@ -667,10 +725,26 @@ db_test!(a_workbook_fills_the_lke_all_or_nothing, |app| async move {
     assert_eq!(refused.field(), "file");
     assert_eq!(answer_rows(&app, &id).await, 0, "nothing stored");
 
-    let imported = unit
+    // Replacing every answer and note needs the tick.
+    let unconfirmed = unit
         .call_multipart(
             "assessments/import",
             &[("assessment", &id)],
+            ("lke.xlsx", reference_workbook()),
+        )
+        .await;
+    assert_eq!(
+        unconfirmed.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{unconfirmed}"
+    );
+    assert_eq!(unconfirmed.field(), "confirm");
+    assert_eq!(answer_rows(&app, &id).await, 0, "nothing stored");
+
+    let imported = unit
+        .call_multipart(
+            "assessments/import",
+            &[("assessment", &id), ("confirm", "yes")],
             ("lke.xlsx", reference_workbook()),
         )
         .await;
@@ -695,7 +769,7 @@ db_test!(a_workbook_fills_the_lke_all_or_nothing, |app| async move {
     let again = unit
         .call_multipart(
             "assessments/import",
-            &[("assessment", &id)],
+            &[("assessment", &id), ("confirm", "yes")],
             ("lke.xlsx", exported),
         )
         .await;
@@ -705,7 +779,7 @@ db_test!(a_workbook_fills_the_lke_all_or_nothing, |app| async move {
     let stranger = tpi
         .call_multipart(
             "assessments/import",
-            &[("assessment", &id)],
+            &[("assessment", &id), ("confirm", "yes")],
             ("lke.xlsx", reference_workbook()),
         )
         .await;
@@ -720,7 +794,7 @@ db_test!(a_workbook_fills_the_lke_all_or_nothing, |app| async move {
     let locked = unit
         .call_multipart(
             "assessments/import",
-            &[("assessment", &id)],
+            &[("assessment", &id), ("confirm", "yes")],
             ("lke.xlsx", reference_workbook()),
         )
         .await;
@@ -946,7 +1020,7 @@ db_test!(
         let imported = unit
             .call_multipart(
                 "assessments/import",
-                &[("assessment", &id)],
+                &[("assessment", &id), ("confirm", "yes")],
                 ("lke.xlsx", workbook.clone()),
             )
             .await;
@@ -957,7 +1031,7 @@ db_test!(
         let stranger = tpi
             .call_multipart(
                 "assessments/import",
-                &[("assessment", &id)],
+                &[("assessment", &id), ("confirm", "yes")],
                 ("lke.xlsx", workbook),
             )
             .await;

@@ -609,7 +609,7 @@ db_test!(
             row(
                 Call::Multipart(
                     "assessments/import",
-                    vec![("assessment", izin.clone())],
+                    vec![("assessment", izin.clone()), ("confirm", s("yes"))],
                     ("lke.xlsx", b"not a workbook".to_vec()),
                 ),
                 WORK_IZIN,

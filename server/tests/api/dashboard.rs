@@ -80,12 +80,17 @@ db_test!(
         assert_eq!(codes(&found), ["DIT-IZIN"]);
         let by_score = dashboard(&admin, &[("sort", "self")]).await;
         assert_eq!(codes(&by_score)[0], "BDK-MDN");
+        // Medan's scores reach its target, but not one of its items has evidence.
+        assert_eq!(medan["readiness"]["kind"], "missing_evidence", "{medan}");
+        assert_eq!(medan["readiness"]["scores_meet"], "wbk", "{medan}");
+        assert_eq!(medan["readiness"]["items"], 113, "{medan}");
         let ready = dashboard(&admin, &[("readiness", "ready")]).await;
-        assert_eq!(
-            codes(&ready),
-            ["BDK-MDN"],
-            "only the strong self-assessment passes"
+        assert!(
+            codes(&ready).is_empty(),
+            "no unit is ready without evidence: {ready}"
         );
+        let not_ready = dashboard(&admin, &[("readiness", "not_ready")]).await;
+        assert_eq!(codes(&not_ready).len(), 4);
     }
 );
 

@@ -32,10 +32,41 @@ pub fn sheet_notes(problems: &[error::Problem]) -> Vec<crate::model::SheetNote> 
             sheet: p.sheet.clone(),
             row: p.row,
             column: p.column,
-            kind: serde_json::to_value(&p.kind)
-                .ok()
-                .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
-                .unwrap_or_default(),
+            kind: note_kind(&p.kind),
         })
         .collect()
+}
+
+fn note_kind(kind: &error::ProblemKind) -> crate::model::NoteKind {
+    use crate::model::NoteKind as N;
+    use error::{Assumption as A, ProblemKind as P};
+    match kind {
+        P::SheetRenamed { .. } => N::SheetRenamed,
+        P::UnknownArea { .. } => N::UnknownArea,
+        P::MissingArea { .. } => N::MissingArea,
+        P::UnknownIndicator { .. } => N::UnknownIndicator,
+        P::MissingIndicator { .. } => N::MissingIndicator,
+        P::UnexpectedQuestion { .. } => N::UnexpectedQuestion,
+        P::MissingQuestion { .. } => N::MissingQuestion,
+        P::LabelOutOfOrder { .. } => N::LabelOutOfOrder,
+        P::MissingHasilItem { .. } => N::MissingHasilItem,
+        P::UnexpectedInput { .. } => N::UnexpectedInput,
+        P::MissingInput { .. } => N::MissingInput,
+        P::UnknownAnswerType { .. } => N::UnknownAnswerType,
+        P::AnswerTypeMismatch { .. } => N::AnswerTypeMismatch,
+        P::InvalidAnswer { .. } => N::InvalidAnswer,
+        P::NotANumber { .. } => N::NotANumber,
+        P::NegativeNumber { .. } => N::NegativeNumber,
+        P::OutOfRange { .. } => N::OutOfRange,
+        P::CellError { .. } => N::CellError,
+        P::WeightMismatch { .. } => N::WeightMismatch,
+        P::MissingWeight => N::MissingWeight,
+        P::CachedValueMismatch { .. } => N::CachedValueMismatch,
+        P::UnparsableFormula { .. } => N::UnparsableFormula,
+        P::Assumed { assumption } => match assumption {
+            A::YaTidak { .. } => N::AssumedYaTidak,
+            A::IndicatorByPosition { .. } => N::AssumedIndicatorByPosition,
+            A::RatioOfLastToFirstInput { .. } => N::AssumedRatio,
+        },
+    }
 }

@@ -7,7 +7,7 @@ use crate::components::form::textarea_html;
 use crate::components::review_note::ReviewNote;
 use crate::components::score::percent;
 use crate::components::section::{number_text, ItemSpec, SpecKind};
-use crate::domain::assessment::{apply, parse_item_value};
+use crate::domain::assessment::{apply, parse_item_value, ValueProblem};
 use crate::domain::lke::{format_id, score, HasilItemId, InputKind, ItemCode, QuestionValue};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -23,10 +23,13 @@ pub(super) fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
     let item = spec.item;
     let code = item.to_string();
     let save = ServerAction::<SaveAnswers>::new();
-    let local_error = RwSignal::new(None::<AppError>);
-    let on_value = move |raw: String| local_error.set(autosave(walk, save, item, raw, None));
-    let on_note =
-        move |note: String| local_error.set(autosave(walk, save, item, String::new(), Some(note)));
+    // What was refused, by the code of the field that holds it: typed here
+    // (checked in the browser), or posted without JavaScript (from the URL).
+    let field_errors = RwSignal::new(refused_here(&spec, save));
+    let on_value = move |raw: String| autosave(walk, save, field_errors, item, raw, None);
+    let on_note = move |note: String| {
+        autosave(walk, save, field_errors, item, String::new(), Some(note));
+    };
     let note = walk
         .notes
         .with_value(|n| n.get(&item).cloned())
@@ -65,6 +68,7 @@ pub(super) fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
                             on:change=move |_| on_value(String::new()) />
                         <label for=none_id>{t!(i18n, area.not_answered)}</label>
                     </div>
+                    <FieldError code=item.to_string() errors=field_errors />
                 </fieldset>
             }
             .into_any()
@@ -75,6 +79,9 @@ pub(super) fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
                 _ => None,
             };
             let computed = move || {
+                if field_errors.with(|e| !e.is_empty()) {
+                    return t_string!(i18n, area.computed_waits).to_string();
+                }
                 let value = walk.rubric.with_value(|r| {
                     walk.answers
                         .with(|a| question.and_then(|q| score(r, a).question(q).map(|s| s.value)))
@@ -98,13 +105,17 @@ pub(super) fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
                         <div class="field jumlah">
                             <label for=id.clone()><code>{input_code.to_string()}</code> " " {input.text.clone()}</label>
                             {if entered {
+                                let field = input_code.to_string();
+                                let invalid = move || field_errors.with(|e| e.contains_key(&field)).then_some("true");
                                 view! {
-                                    <input id=id name=format!("value[{input_code}]") inputmode="decimal" form="answers"
+                                    <input id=id.clone() name=format!("value[{input_code}]") inputmode="numeric" form="answers"
                                         value=current disabled=disabled
+                                        aria-invalid=invalid aria-describedby=format!("{id}-error")
                                         on:change=move |ev| {
                                             let raw = event_target_value(&ev);
-                                            local_error.set(autosave(walk, save, ItemCode::Input(input_code), raw, None));
+                                            autosave(walk, save, field_errors, ItemCode::Input(input_code), raw, None);
                                         } />
+                                    <FieldError code=id errors=field_errors />
                                 }.into_any()
                             } else {
                                 view! { <span class="muted">{t!(i18n, area.summed)}</span> }.into_any()
@@ -132,18 +143,20 @@ pub(super) fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
                     <input id=id name=format!("value[{code}]") inputmode="decimal" form="answers"
                         value=current.map(|v| format_id(v.value(), 2)) disabled=disabled
                         on:change=move |ev| on_value(event_target_value(&ev)) />
+                    <FieldError code=code.clone() errors=field_errors />
                 </div>
             }
             .into_any()
         }
     };
     let status = move || {
-        if let Some(err) = local_error.get() {
-            return view! { <p class="field-error" role="alert">{local_text(i18n, &err)}</p> }
-                .into_any();
-        }
         if save.pending().get() {
             return view! { <p class="muted" role="status">{t!(i18n, area.saving)}</p> }.into_any();
+        }
+        // A refusal of the Save button (no JavaScript) is shown by the bar and
+        // at its field, not on every question.
+        if save.version().get() == 0 {
+            return ().into_any();
         }
         save.value().with(|latest| match latest {
             Some(Ok(_)) => view! { <p class="save-ok" role="status">{t!(i18n, common.saved)}</p> }.into_any(),
@@ -176,32 +189,61 @@ pub(super) fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
     }
 }
 
-fn local_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> String {
-    match err {
-        AppError::Answer { problem, .. } => value_problem_text(i18n, *problem).to_owned(),
-        other => error_text(i18n, other),
+type FieldErrors = BTreeMap<String, ValueProblem>;
+
+/// The refusal of a Save-button post (carried back in the URL) when it names
+/// this item or one of its counts.
+fn refused_here(spec: &ItemSpec, save: ServerAction<SaveAnswers>) -> FieldErrors {
+    let mut codes = vec![spec.item.to_string()];
+    if let SpecKind::Percent(inputs) = &spec.kind {
+        codes.extend(inputs.iter().map(|i| i.code.to_string()));
+    }
+    save.value().with_untracked(|latest| match latest {
+        Some(Err(AppError::Answer { item, problem })) if codes.contains(item) => {
+            BTreeMap::from([(item.clone(), *problem)])
+        }
+        _ => BTreeMap::new(),
+    })
+}
+
+/// The refusal of one field, next to it.
+#[component]
+fn FieldError(code: String, errors: RwSignal<FieldErrors>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("{code}-error");
+    move || {
+        errors.with(|e| e.get(&code).copied()).map(|problem| {
+            view! { <p class="field-error" role="alert" id=id.clone()>{value_problem_text(i18n, problem)}</p> }
+        })
     }
 }
 
-/// Keeps what the user typed and saves it for one item, reporting how it went.
+/// Checks what the user typed and saves it for one item; a refused value
+/// stays out of the local score and is shown at its field.
 fn autosave(
     walk: Walk,
     action: ServerAction<SaveAnswers>,
+    field_errors: RwSignal<FieldErrors>,
     item: ItemCode,
     raw: String,
     note: Option<String>,
-) -> Option<AppError> {
+) {
     if note.is_none() {
         let parsed = walk.rubric.with_value(|r| parse_item_value(r, item, &raw));
+        let field = item.to_string();
         match parsed {
-            Ok(value) => walk
-                .answers
-                .update(|a| walk.rubric.with_value(|r| apply(a, r, item, value))),
+            Ok(value) => {
+                field_errors.update(|e| {
+                    e.remove(&field);
+                });
+                walk.answers
+                    .update(|a| walk.rubric.with_value(|r| apply(a, r, item, value)));
+            }
             Err(problem) => {
-                return Some(AppError::Answer {
-                    item: item.to_string(),
-                    problem,
-                })
+                field_errors.update(|e| {
+                    e.insert(field, problem);
+                });
+                return;
             }
         }
     }
@@ -214,5 +256,4 @@ fn autosave(
         value,
         note: notes,
     });
-    None
 }

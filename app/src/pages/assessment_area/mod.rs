@@ -134,6 +134,7 @@ fn AreaWalk(data: AssessmentData, section: Section) -> impl IntoView {
                 target=data.header.summary.target
                 answers=walk.answers.into()
                 holds_wbk
+                without_evidence=data.without_evidence(&rubric)
             />
         </div>
     }
