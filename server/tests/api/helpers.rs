@@ -358,6 +358,13 @@ impl TestApp {
         (app, server)
     }
 
+    /// `zi serve` as its own process on this test's database and data, with
+    /// the same settings plus `env`: what it does to memory is measured apart
+    /// from everything else the test process runs.
+    pub fn serve_process(&self, env: &[(&str, &str)]) -> ServerProcess {
+        ServerProcess::start(&self.settings, env)
+    }
+
     /// A new client with its own, empty cookie jar: an anonymous visitor.
     pub fn client(&self) -> Client {
         Client::new(&self.address, None)
@@ -799,4 +806,82 @@ fn chain(err: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// A `zi serve` child process, stopped when dropped.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub address: String,
+}
+
+impl ServerProcess {
+    fn start(settings: &Settings, env: &[(&str, &str)]) -> Self {
+        use std::io::BufRead;
+        let database_url = settings.database_url.clone().expect("a database url");
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_zi"));
+        command
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RUST_LOG", "warn")
+            .env("ZI_BIND", "127.0.0.1:0")
+            .env("ZI_DATABASE_URL", database_url)
+            .env("ZI_DATA_DIR", &settings.data_dir)
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        let mut child = command.spawn().expect("zi serve starts");
+        let stdout = child.stdout.take().expect("its standard output");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        // Keeps reading, so the child never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if let Some(rest) = line.split("running at ").nth(1) {
+                    let _ = sender.send(rest.trim_end_matches('/').to_owned());
+                }
+            }
+        });
+        let address = receiver
+            .recv_timeout(Duration::from_secs(60))
+            .expect("zi serve says where it listens");
+        ServerProcess { child, address }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.address, None)
+    }
+
+    /// Ends the process with SIGKILL, as a power cut would.
+    pub fn kill(self) {
+        drop(self);
+    }
+
+    /// The process's resident memory (0 where /proc is missing).
+    pub fn resident_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.trim().strip_suffix("kB"))
+            .and_then(|kb| kb.trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A request body that arrives as the test sends its pieces.
+pub fn stream_of(
+    mut receiver: tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>,
+) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+    futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx))
 }

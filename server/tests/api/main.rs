@@ -17,6 +17,7 @@ mod backup;
 mod bad_input;
 mod concurrency;
 mod dashboard;
+mod faults;
 mod health;
 mod nodes;
 mod pages;
