@@ -12,7 +12,7 @@ test('the administrator uploads an LKE workbook as a new rubric version', async 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Rubrik LKE dan ambang predikat');
 
   const form = page.getByRole('region', { name: 'Impor versi rubrik dari LKE Excel' });
-  await form.getByLabel('Kunci versi', { exact: false }).fill(key);
+  await form.getByLabel('Kode versi', { exact: false }).fill(key);
   await form.getByLabel('Judul', { exact: true }).fill(`Rubrik uji ${key}`);
   await form.getByLabel('Berlaku mulai tahun').fill('2026');
   await form.getByLabel('Berkas .xlsx', { exact: false }).setInputFiles(WORKBOOK);
@@ -22,7 +22,7 @@ test('the administrator uploads an LKE workbook as a new rubric version', async 
   await expect(form.getByText('LKE ZI!F123')).toBeVisible();
   await expect(page.getByRole('heading', { level: 2, name: `Rubrik uji ${key}` })).toBeVisible();
 
-  await form.getByLabel('Kunci versi', { exact: false }).fill(key);
+  await form.getByLabel('Kode versi', { exact: false }).fill(key);
   await form.getByLabel('Judul', { exact: true }).fill('Sekali lagi');
   await form.getByLabel('Berlaku mulai tahun').fill('2026');
   await form.getByLabel('Berkas .xlsx', { exact: false }).setInputFiles(WORKBOOK);
