@@ -182,6 +182,8 @@ pub struct AssessmentSummary {
 pub struct MyAssessment {
     pub summary: AssessmentSummary,
     pub standing: crate::domain::assessment::Standing,
+    pub progress: crate::domain::assessment::Progress,
+    pub next: crate::domain::assessment::NextStep,
     pub self_window: Window,
     pub self_start: Day,
 }

@@ -21,11 +21,11 @@ use crate::domain::lke::{
 };
 use crate::domain::period::{Day, Window};
 use crate::domain::policy::{assessment_rights, AssessmentFacts};
-use crate::domain::review::unit_sees_review;
+use crate::domain::review::{unit_sees_review, ReviewStatus};
 use crate::error::{AppError, Field, Problem, Refusal};
 use crate::model::{
-    AssessmentData, AssessmentHeader, EvidenceView, HistoryLine, MyAssessment, ReviewView, Rights,
-    SessionUser, StoredAnswer, TeamMember, WorkbookImported,
+    evidenced, AssessmentData, AssessmentHeader, EvidenceView, HistoryLine, MyAssessment,
+    ReviewView, Rights, SessionUser, StoredAnswer, TeamMember, WorkbookImported,
 };
 
 /// An assessment the caller may at least read, with what else they may do.
@@ -119,10 +119,48 @@ pub async fn open_for_change(
     Ok(access)
 }
 
-/// The assessments of the units `user` works in, as their home page lists them.
+/// The assessments of the units `user` works in, as their home page lists
+/// them: the open one first, then this year's under review, next year's, and
+/// the past; each with how far it has come and what to do next.
 pub async fn mine(db: &Db, user: &SessionUser) -> Result<Vec<MyAssessment>, AppError> {
     let units: Vec<_> = user.actor.member_units().cloned().collect();
-    Ok(on_home(assessments::list_for_units(db, &units).await?))
+    let found = assessments::list_for_units(db, &units).await?;
+    let today = today();
+    let mut conn = db.acquire().await?;
+    let mut list = Vec::with_capacity(found.len());
+    for assessment in found {
+        let self_window = self_window(&assessment, today);
+        let (rubric, _) = rubric(&mut conn, &assessment.rubric_key).await?;
+        let stored = answers::list(&mut conn, assessment.id()).await?;
+        let files = evidence::list(&mut conn, assessment.id()).await?;
+        let to_mend = if assessment.state() == AssessmentState::Returned {
+            let marked = reviews::list(&mut conn, assessment.id())
+                .await?
+                .into_iter()
+                .filter(|entry| entry.status.is_some_and(ReviewStatus::asks_for_change))
+                .count();
+            u32::try_from(marked).unwrap_or(u32::MAX)
+        } else {
+            0
+        };
+        let gaps = rules::gaps(
+            &rubric,
+            &stored_answers(&rubric, &stored),
+            &evidenced(&files),
+        );
+        let total = u32::try_from(rules::scored_items(&rubric).count()).unwrap_or(u32::MAX);
+        let year = assessment.summary.year.value();
+        list.push(MyAssessment {
+            standing: rules::standing(assessment.state(), self_window, year, today.year()),
+            next: rules::next_step(assessment.state(), self_window, &gaps, to_mend),
+            progress: rules::Progress::of(&gaps, total, to_mend),
+            self_window,
+            self_start: assessment.dates.self_start,
+            summary: assessment.summary,
+        });
+    }
+    list.sort_by_key(|a| (a.standing, std::cmp::Reverse(a.summary.year)));
+    Ok(list)
 }
 
 /// Every change to one item: answers, notes and its evidence files.
@@ -135,27 +173,6 @@ pub async fn item_history(
     let mut conn = db.acquire().await?;
     open(&mut conn, user, id).await?;
     Ok(audit::item_history(&mut conn, id, item).await?)
-}
-
-/// A member's assessments in home-page order: the open one first, then this
-/// year's under review, next year's, and the past.
-pub fn on_home(found: Vec<Assessment>) -> Vec<MyAssessment> {
-    let today = today();
-    let mut list: Vec<MyAssessment> = found
-        .into_iter()
-        .map(|assessment| {
-            let self_window = self_window(&assessment, today);
-            let year = assessment.summary.year.value();
-            MyAssessment {
-                standing: rules::standing(assessment.state(), self_window, year, today.year()),
-                self_window,
-                self_start: assessment.dates.self_start,
-                summary: assessment.summary,
-            }
-        })
-        .collect();
-    list.sort_by_key(|a| (a.standing, std::cmp::Reverse(a.summary.year)));
-    list
 }
 
 pub fn today() -> Day {

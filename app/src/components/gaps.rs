@@ -1,7 +1,7 @@
 //! The items where the unit's score and the evaluators' differ most.
 
-use crate::components::assessment::part_slug;
 use crate::components::score::percent;
+use crate::components::section::Section;
 use crate::domain::lke::{format_id, HasilItemId, ItemCode, RubricVersion, ScoreSheet};
 use crate::domain::review::disagreements;
 use crate::i18n::*;
@@ -12,18 +12,7 @@ const GAPS_SHOWN: usize = 10;
 
 /// Where an item is reviewed: its area page, at its card.
 pub fn item_href(assessment: &str, item: ItemCode) -> String {
-    match item {
-        ItemCode::Question(code) => {
-            let indicator = code.indicator();
-            format!(
-                "/review/{assessment}/{}/{}#{item}",
-                part_slug(indicator.part()),
-                indicator.area().number()
-            )
-        }
-        ItemCode::Input(code) => item_href(assessment, ItemCode::Question(code.question())),
-        ItemCode::Hasil(_) => format!("/review/{assessment}/hasil/0#{item}"),
-    }
+    format!("/review/{assessment}/{}#{item}", Section::of(item).path())
 }
 
 /// The items where the unit's lane and the evaluators' differ most, in points.

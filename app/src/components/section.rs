@@ -2,7 +2,9 @@
 //! item: shared by the unit's answer pages and the evaluators' review pages.
 
 use crate::api::assessments::load_assessment;
+use crate::components::assessment::part_slug;
 use crate::components::error::PageError;
+use crate::components::labels::{area_label, part_label, Lang};
 use crate::domain::lke::{
     format_id, Answer, AreaId, HasilItemId, ItemCode, NumericInput, Part, RubricVersion,
 };
@@ -11,12 +13,65 @@ use crate::i18n::*;
 use crate::model::AssessmentData;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map};
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Section {
     Area(Part, AreaId),
     Hasil,
+}
+
+impl Section {
+    /// Every section in the LKE's order: Pemenuhan 1–6, Reform 1–6, Hasil.
+    pub fn all() -> impl Iterator<Item = Section> {
+        Part::ALL
+            .into_iter()
+            .flat_map(|part| {
+                AreaId::ALL
+                    .into_iter()
+                    .map(move |area| Section::Area(part, area))
+            })
+            .chain(std::iter::once(Section::Hasil))
+    }
+
+    /// The section an item is answered in.
+    pub fn of(item: ItemCode) -> Section {
+        match item {
+            ItemCode::Question(code) => {
+                let indicator = code.indicator();
+                Section::Area(indicator.part(), indicator.area())
+            }
+            ItemCode::Input(code) => Section::of(ItemCode::Question(code.question())),
+            ItemCode::Hasil(_) => Section::Hasil,
+        }
+    }
+
+    /// The sections just before and just after this one.
+    pub fn neighbours(self) -> (Option<Section>, Option<Section>) {
+        let all: Vec<Section> = Section::all().collect();
+        let at = all.iter().position(|s| *s == self).unwrap_or_default();
+        (
+            at.checked_sub(1).and_then(|i| all.get(i).copied()),
+            all.get(at + 1).copied(),
+        )
+    }
+
+    /// The route segment after the assessment's id (`pemenuhan/1`, `hasil/0`).
+    pub fn path(self) -> String {
+        match self {
+            Section::Area(part, area) => format!("{}/{}", part_slug(part), area.number()),
+            Section::Hasil => "hasil/0".to_owned(),
+        }
+    }
+
+    fn label(self, i18n: impl Lang) -> String {
+        match self {
+            Section::Area(part, area) => {
+                format!("{} · {}", area_label(i18n, area), part_label(i18n, part))
+            }
+            Section::Hasil => td_string!(i18n.locale(), gates.hasil).to_string(),
+        }
+    }
 }
 
 pub(crate) fn section(part: &str, area: &str) -> Option<Section> {
@@ -57,9 +112,39 @@ where
             {move || data.get().map(|result| match (result, place()) {
                 (Err(error), _) => view! { <PageError error /> }.into_any(),
                 (Ok(_), None) => view! { <PageError error=AppError::NotFound /> }.into_any(),
-                (Ok(data), Some(section)) => walk(data, section).into_any(),
+                (Ok(data), Some(section)) => view! {
+                    {walk(data, section)}
+                    <SectionNav section />
+                }
+                .into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// Links to the previous and the next section, on the same kind of page
+/// (the unit's answers or the evaluators' review).
+#[component]
+fn SectionNav(section: Section) -> impl IntoView {
+    let i18n = use_i18n();
+    let path = use_location().pathname.get_untracked();
+    let base = path.rsplitn(3, '/').nth(2).unwrap_or_default().to_owned();
+    let (previous, next) = section.neighbours();
+    let link = move |target: Option<Section>, rel: &'static str| {
+        target.map(|target| {
+            let text = target.label(i18n);
+            view! {
+                <a class=format!("section-{rel}") rel=rel href=format!("{base}/{}", target.path())>
+                    {if rel == "prev" { format!("← {text}") } else { format!("{text} →") }}
+                </a>
+            }
+        })
+    };
+    view! {
+        <nav class="section-nav" aria-label=move || t_string!(i18n, area.sections)>
+            {link(previous, "prev")}
+            {link(next, "next")}
+        </nav>
     }
 }
 
@@ -153,5 +238,55 @@ pub(crate) fn size_text(bytes: i64) -> String {
         format!("{} KB", format_id(kb, 0))
     } else {
         format!("{} MB", format_id(kb / 1024.0, 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sections_run_from_pemenuhan_through_reform_to_hasil() {
+        let all: Vec<Section> = Section::all().collect();
+        assert_eq!(all.len(), 13);
+        let first = Section::Area(Part::Pemenuhan, AreaId::ManajemenPerubahan);
+        assert_eq!(
+            first.neighbours(),
+            (
+                None,
+                Some(Section::Area(
+                    Part::Pemenuhan,
+                    AreaId::from_number(2).expect("area 2")
+                ))
+            )
+        );
+        let last_pemenuhan =
+            Section::Area(Part::Pemenuhan, AreaId::from_number(6).expect("area 6"));
+        assert_eq!(
+            last_pemenuhan.neighbours().1,
+            Some(Section::Area(Part::Reform, AreaId::ManajemenPerubahan))
+        );
+        assert_eq!(
+            Section::Hasil.neighbours(),
+            (
+                Some(Section::Area(
+                    Part::Reform,
+                    AreaId::from_number(6).expect("area 6")
+                )),
+                None
+            )
+        );
+        for section in all {
+            let (part, area) = section
+                .path()
+                .split_once('/')
+                .map(|(p, a)| (p.to_owned(), a.to_owned()))
+                .expect("part/area");
+            assert_eq!(
+                super::section(&part, &area),
+                Some(section),
+                "{part}/{area} leads back"
+            );
+        }
     }
 }

@@ -447,6 +447,73 @@ pub fn standing(state: AssessmentState, window: Window, year: i32, this_year: i3
     }
 }
 
+/// How far a unit has come on an assessment, for its home page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub answered: u32,
+    pub with_evidence: u32,
+    pub total: u32,
+    /// Items the evaluators marked for correction when they returned it.
+    pub to_mend: u32,
+}
+
+impl Progress {
+    pub fn of(gaps: &Gaps, total: u32, to_mend: u32) -> Self {
+        let count = |items: &[ItemCode]| u32::try_from(items.len()).unwrap_or(u32::MAX);
+        Progress {
+            answered: total.saturating_sub(count(&gaps.unanswered)),
+            with_evidence: total.saturating_sub(count(&gaps.without_evidence)),
+            total,
+            to_mend,
+        }
+    }
+}
+
+/// What the unit does next on an assessment, said on its home page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NextStep {
+    /// Returned by the evaluators: mend what they marked, then send it again.
+    Mend { items: u32 },
+    /// Answer the questions, from the first one still open.
+    Answer { left: u32, first: ItemCode },
+    /// Every question is answered; add evidence, from the first item without.
+    AddEvidence { left: u32, first: ItemCode },
+    /// Complete: send it to the evaluators.
+    Submit,
+    /// The window has not opened yet.
+    WaitForWindow,
+    /// With the evaluators, or further along: nothing for the unit to do.
+    WaitForReview,
+    /// The window closed before it was sent.
+    Missed,
+}
+
+/// The next step of an assessment in `state`, its window standing at
+/// `window`, with these gaps and `to_mend` items marked by the evaluators.
+pub fn next_step(state: AssessmentState, window: Window, gaps: &Gaps, to_mend: u32) -> NextStep {
+    let left = |items: &[ItemCode]| u32::try_from(items.len()).unwrap_or(u32::MAX);
+    match unit_may_edit(state, window) {
+        Err(EditBlock::Locked) => NextStep::WaitForReview,
+        Err(EditBlock::NotYetOpen) => NextStep::WaitForWindow,
+        Err(EditBlock::WindowClosed) => NextStep::Missed,
+        Ok(()) if state == AssessmentState::Returned && to_mend > 0 => {
+            NextStep::Mend { items: to_mend }
+        }
+        Ok(()) => match (gaps.unanswered.first(), gaps.without_evidence.first()) {
+            (Some(first), _) => NextStep::Answer {
+                left: left(&gaps.unanswered),
+                first: *first,
+            },
+            (None, Some(first)) => NextStep::AddEvidence {
+                left: left(&gaps.without_evidence),
+                first: *first,
+            },
+            (None, None) => NextStep::Submit,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -664,5 +731,82 @@ mod tests {
                 Err(EditBlock::Locked)
             );
         }
+    }
+
+    fn gaps_of(unanswered: &[&str], without_evidence: &[&str]) -> Gaps {
+        let codes = |list: &[&str]| list.iter().map(|c| c.parse().expect("a code")).collect();
+        Gaps {
+            unanswered: codes(unanswered),
+            without_evidence: codes(without_evidence),
+        }
+    }
+
+    #[test]
+    fn the_next_step_follows_the_state_the_window_and_the_gaps() {
+        use AssessmentState::*;
+        let open = Window::Open { days_left: 20 };
+        let half = gaps_of(&["P.MP.i.b", "P.MP.ii.a"], &["P.MP.i.a", "P.MP.i.b"]);
+        assert_eq!(
+            next_step(Draft, open, &half, 0),
+            NextStep::Answer {
+                left: 2,
+                first: "P.MP.i.b".parse().expect("code")
+            }
+        );
+        let answered = gaps_of(&[], &["P.TT.i.a"]);
+        assert_eq!(
+            next_step(Draft, open, &answered, 0),
+            NextStep::AddEvidence {
+                left: 1,
+                first: "P.TT.i.a".parse().expect("code")
+            }
+        );
+        assert_eq!(
+            next_step(Draft, open, &Gaps::default(), 0),
+            NextStep::Submit
+        );
+        assert_eq!(
+            next_step(Returned, Window::Closed { closed_days_ago: 3 }, &half, 4),
+            NextStep::Mend { items: 4 },
+            "a returned assessment is mended whatever the date"
+        );
+        assert_eq!(
+            next_step(Returned, open, &Gaps::default(), 0),
+            NextStep::Submit,
+            "nothing marked: send it again"
+        );
+        assert_eq!(
+            next_step(Draft, Window::NotYetOpen { opens_in_days: 30 }, &half, 0),
+            NextStep::WaitForWindow
+        );
+        assert_eq!(
+            next_step(Draft, Window::Closed { closed_days_ago: 1 }, &half, 0),
+            NextStep::Missed
+        );
+        for state in [Submitted, Finalized, Proposed, Awarded, NotAwarded] {
+            assert_eq!(
+                next_step(state, open, &half, 0),
+                NextStep::WaitForReview,
+                "{state:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn progress_counts_what_is_done_of_every_item() {
+        let progress = Progress::of(
+            &gaps_of(&["P.MP.i.b"], &["P.MP.i.a", "P.MP.i.b", "P.TT.i.a"]),
+            113,
+            2,
+        );
+        assert_eq!(
+            progress,
+            Progress {
+                answered: 112,
+                with_evidence: 110,
+                total: 113,
+                to_mend: 2
+            }
+        );
     }
 }

@@ -42,6 +42,11 @@ impl ReviewStatus {
             ReviewStatus::TidakSesuai => "tidak_sesuai",
         }
     }
+
+    /// Whether the unit is asked to change the item.
+    pub fn asks_for_change(self) -> bool {
+        self != ReviewStatus::Sesuai
+    }
 }
 
 impl FromStr for ReviewStatus {

@@ -7,7 +7,9 @@ use crate::app::use_current_user;
 use crate::components::error::ErrorAlert;
 use crate::components::labels::{date_label, role_label, state_label, target_label};
 use crate::components::review_queue::ReviewQueue;
-use crate::domain::assessment::Standing;
+use crate::components::section::Section;
+use crate::domain::assessment::{NextStep, Standing};
+use crate::domain::lke::ItemCode;
 use crate::domain::period::Window;
 use crate::domain::role::Role;
 use crate::i18n::*;
@@ -117,6 +119,7 @@ fn Welcome(user: SessionUser) -> impl IntoView {
                                     .collect_view()}
                             </ul>
                             <p class="muted">{t!(i18n, home.leadership_body)}</p>
+                            <p><a class="button primary" href="/dashboard">{t!(i18n, home.open_dashboard)}</a></p>
                         </section>
                     }
                 })}
@@ -153,6 +156,7 @@ fn MyAssessments() -> impl IntoView {
                                 .to_string(),
                                 _ => String::new(),
                             };
+                            let progress = mine.progress;
                             view! {
                                 <li class:current=open data-testid="my-assessment">
                                     <a href=format!("/assessments/{}", a.id)>
@@ -160,6 +164,10 @@ fn MyAssessments() -> impl IntoView {
                                     </a>
                                     " " <span class="badge">{move || state_label(i18n, state)}</span>
                                     {(!when.is_empty()).then(|| view! { " " <span class="muted">{when.clone()}</span> })}
+                                    <p class="progress-line" data-testid="progress">
+                                        {t_string!(i18n, home.progress, answered = progress.answered, with_evidence = progress.with_evidence, total = progress.total).to_string()}
+                                    </p>
+                                    <NextStepLink id=a.id.clone() next=mine.next />
                                 </li>
                             }
                         }).collect_view()}
@@ -167,5 +175,42 @@ fn MyAssessments() -> impl IntoView {
                 }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// The one thing to do next on an assessment, as a button where there is a
+/// place to go, as a sentence where there is none.
+#[component]
+fn NextStepLink(id: String, next: NextStep) -> impl IntoView {
+    let i18n = use_i18n();
+    let at = |item: ItemCode| format!("/assessments/{id}/{}#{item}", Section::of(item).path());
+    let (href, text) = match next {
+        NextStep::Answer { left, first } => (
+            Some(at(first)),
+            t_string!(i18n, home.next_answer, count = left).to_string(),
+        ),
+        NextStep::AddEvidence { left, first } => (
+            Some(at(first)),
+            t_string!(i18n, home.next_evidence, count = left).to_string(),
+        ),
+        NextStep::Mend { items } => (
+            Some(format!("/assessments/{id}")),
+            t_string!(i18n, home.next_mend, count = items).to_string(),
+        ),
+        NextStep::Submit => (
+            Some(format!("/assessments/{id}#submit-title")),
+            t_string!(i18n, home.next_submit).to_string(),
+        ),
+        NextStep::WaitForWindow => (None, t_string!(i18n, home.next_wait_window).to_string()),
+        NextStep::WaitForReview => (None, t_string!(i18n, home.next_wait_review).to_string()),
+        NextStep::Missed => (None, t_string!(i18n, home.next_missed).to_string()),
+    };
+    view! {
+        <p class="next-step" data-testid="next-step">
+            {match href {
+                Some(href) => view! { <a class="button primary" href=href>{text}</a> }.into_any(),
+                None => view! { <span class="muted">{text}</span> }.into_any(),
+            }}
+        </p>
     }
 }

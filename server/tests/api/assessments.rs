@@ -1282,3 +1282,58 @@ db_test!(
         assert!(!tmp.join("cut-off").exists());
     }
 );
+
+db_test!(
+    the_home_page_says_how_far_each_assessment_is_and_what_to_do_next,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let before = unit.call("assessments/mine", &[]).await.json();
+        let progress = &before[0]["progress"];
+        let total = progress["total"].as_u64().expect("a total");
+        assert!(total > 100, "every item of the LKE counts: {before}");
+        let answered = progress["answered"].as_u64().expect("answered");
+        let next = &before[0]["next"]["answer"];
+        let first = next["first"]
+            .as_str()
+            .expect("the first open item")
+            .to_owned();
+        assert_eq!(next["left"].as_u64(), Some(total - answered), "{before}");
+
+        // Nothing was returned, so nothing is to be mended.
+        assert_eq!(progress["to_mend"].as_u64(), Some(0));
+        let section = app::components::section::Section::of(first.parse().expect("a code"));
+
+        let home = unit.get("/").await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert!(home.body.contains("Lanjutkan mengisi ("), "{home}");
+        assert!(
+            home.body.contains(&format!(" dari {total} butir")),
+            "{home}"
+        );
+        assert!(
+            home.body.contains(&format!(
+                "href=\"/assessments/{id}/{}#{first}\"",
+                section.path()
+            )),
+            "the next step links to the first open item: {home}"
+        );
+
+        // Each area page leads on to the next one and back, without JavaScript.
+        let area = unit.get(&format!("/assessments/{id}/pemenuhan/6")).await;
+        for (rel, to) in [("prev", "pemenuhan/5"), ("next", "reform/1")] {
+            let link = format!("rel=\"{rel}\" href=\"/assessments/{id}/{to}\"");
+            assert!(area.body.contains(&link), "{link} in {area}");
+        }
+        let hasil = unit.get(&format!("/assessments/{id}/hasil/0")).await;
+        assert!(
+            !hasil.body.contains("rel=\"next\""),
+            "Hasil is the last section"
+        );
+
+        let leader = app.signed_in("pimpinan").await;
+        let home = leader.get("/").await;
+        assert!(home.body.contains("href=\"/dashboard\""), "{home}");
+        assert!(home.body.contains("Buka dasbor"), "{home}");
+    }
+);
