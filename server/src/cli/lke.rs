@@ -5,7 +5,8 @@ use app::domain::lke::{builtin_gates_90_2021, format_id, GateTarget, Preconditio
 use std::path::Path;
 
 use app::backend::lke::rubric_import::{read_rubric_from_path, RubricMeta};
-use app::backend::lke::{score_workbook, Limits, Problem, ScoreReport};
+use app::backend::lke::{score_workbook_lane, Limits, Problem, ScoreReport};
+use app::model::WorkbookLane;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LkeCliError {
@@ -18,8 +19,8 @@ pub enum LkeCliError {
 }
 
 /// Scores a filled workbook against the built-in rubric; touches no database.
-pub fn score(path: &Path, json: bool) -> Result<String, LkeCliError> {
-    let report = score_workbook(path)?;
+pub fn score(path: &Path, json: bool, lane: WorkbookLane) -> Result<String, LkeCliError> {
+    let report = score_workbook_lane(path, lane)?;
     if json {
         return Ok(serde_json::to_string_pretty(&report)?);
     }
@@ -28,8 +29,19 @@ pub fn score(path: &Path, json: bool) -> Result<String, LkeCliError> {
 
 fn human_report(report: &ScoreReport) -> String {
     let n = |v: f64| format_id(v, 2);
+    let read = &report.workbook;
+    let note = read
+        .note_column
+        .map_or_else(String::new, |c| format!(", catatan {c}"));
     let mut out = vec![
         format!("Rubric      {}", report.rubric),
+        format!(
+            "Workbook    layout {}, lembar \"{}\", lajur {} (jawaban {}{note})",
+            read.layout.year(),
+            read.sheet,
+            read.lane.as_str(),
+            read.answer_column
+        ),
         format!(
             "Total       {}  (conservative {})",
             n(report.total),
