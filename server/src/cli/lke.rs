@@ -148,3 +148,49 @@ pub async fn import_rubric(
     tx.commit().await.map_err(rubrics::RubricWriteError::from)?;
     Ok(imported.problems.iter().map(problem_line).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/");
+
+    fn json(file: &str, lane: WorkbookLane) -> Result<serde_json::Value, LkeCliError> {
+        let out = score(&Path::new(FIXTURES).join(file), true, lane)?;
+        Ok(serde_json::from_str(&out)?)
+    }
+
+    #[test]
+    fn score_says_which_layout_sheet_and_columns_it_read() {
+        let v = json("lke-zi-90-2021-filled-example.xlsx", WorkbookLane::Unit).unwrap();
+        assert_eq!(v["workbook"]["layout"], "2021");
+        assert_eq!(v["workbook"]["sheet"], "LKE ZI");
+        assert_eq!(v["workbook"]["answer_column"], "K");
+        assert_eq!(v["workbook"]["note_column"], "O");
+        assert!((v["total"].as_f64().unwrap() - 95.7095238095238).abs() < 1e-9);
+        // The 2021 sheet has no evaluators' column: the lane is refused.
+        let err = json("lke-zi-90-2021-filled-example.xlsx", WorkbookLane::Tpi).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("no answer column for lane `tpi`; its lanes: unit"),
+            "{err}"
+        );
+        // The 2026 template: its second TPI lane is in S.
+        let v = json("lke-zi-2026-jawaban-template.xlsx", WorkbookLane::Tpi2).unwrap();
+        assert_eq!(v["workbook"]["layout"], "2026");
+        assert_eq!(v["workbook"]["sheet"], "Jawaban");
+        assert_eq!(v["workbook"]["lane"], "tpi2");
+        assert_eq!(v["workbook"]["answer_column"], "S");
+        assert_eq!(v["workbook"]["note_column"], "V");
+        let human = score(
+            &Path::new(FIXTURES).join("lke-zi-2026-jawaban-template.xlsx"),
+            false,
+            WorkbookLane::Tpi,
+        )
+        .unwrap();
+        assert!(
+            human.contains("layout 2026, lembar \"Jawaban\", lajur tpi (jawaban O, catatan R)"),
+            "{human}"
+        );
+    }
+}

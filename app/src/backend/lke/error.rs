@@ -56,7 +56,11 @@ pub enum ImportError {
         sheets: Vec<crate::model::SheetSeen>,
     },
     /// The workbook has no answer column for the lane asked for.
-    #[error("the sheet has no {lane:?} answer column; it has {available:?}")]
+    #[error(
+        "the sheet has no answer column for lane `{}`; its lanes: {}",
+        lane.as_str(),
+        available.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
+    )]
     LaneMissing {
         lane: crate::model::WorkbookLane,
         available: Vec<crate::model::WorkbookLane>,
