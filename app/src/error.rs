@@ -89,6 +89,8 @@ pub enum WorkbookProblem {
     SheetMissing,
     TooManyRows,
     NotARubric,
+    /// The workbook has no answer column for the lane chosen.
+    LaneMissing,
 }
 
 /// Why a change was refused although the request itself was well formed.
@@ -178,6 +180,11 @@ pub enum AppError {
         note: String,
         by: Option<String>,
     },
+    /// The uploaded workbook is not an LKE ZI; what each of its sheets holds.
+    #[error("not an LKE ZI workbook")]
+    NotAnLke {
+        sheets: Vec<crate::model::SheetSeen>,
+    },
     #[error("malformed request")]
     BadRequest,
     #[error("the server could not be reached")]
@@ -234,7 +241,7 @@ impl AppError {
                 problem: Problem::Taken,
                 ..
             } => 409,
-            AppError::Invalid { .. } | AppError::Answer { .. } => 422,
+            AppError::Invalid { .. } | AppError::Answer { .. } | AppError::NotAnLke { .. } => 422,
             AppError::Refused(_) | AppError::Conflict { .. } => 409,
             AppError::Evidence { problem } => problem.status(),
             AppError::TooManyAttempts { .. } => 429,

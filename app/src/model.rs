@@ -107,6 +107,8 @@ pub enum NoteKind {
     AssumedIndicatorByPosition,
     /// An unreadable % formula, taken as the last count over the first.
     AssumedRatio,
+    /// No header row named the columns; the official letters were read.
+    ColumnsAssumed,
     /// Sent by a newer server than this page knows.
     #[serde(other)]
     Other,
@@ -152,6 +154,82 @@ pub struct WorkbookImported {
     /// Items whose value or note changed.
     pub changed: u32,
     pub notes: Vec<SheetNote>,
+    /// Which layout, sheet and columns were read.
+    pub read: WorkbookRead,
+}
+
+/// Which answer column of a workbook is read: the unit's (default), the
+/// evaluators' (`Jawaban TPI`) or a second evaluators' lane.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkbookLane {
+    #[default]
+    Unit,
+    Tpi,
+    Tpi2,
+}
+
+impl WorkbookLane {
+    pub const ALL: [WorkbookLane; 3] = [WorkbookLane::Unit, WorkbookLane::Tpi, WorkbookLane::Tpi2];
+
+    /// `unit`, `tpi`, `tpi2` (as the form and `--lane` spell it).
+    pub fn parse(s: &str) -> Option<WorkbookLane> {
+        WorkbookLane::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkbookLane::Unit => "unit",
+            WorkbookLane::Tpi => "tpi",
+            WorkbookLane::Tpi2 => "tpi2",
+        }
+    }
+}
+
+/// The two workbook layouts: PermenPANRB 90/2021 (sheet `LKE ZI`) and
+/// PortalRB 2026 (sheet `Jawaban`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WorkbookLayout {
+    #[serde(rename = "2021")]
+    Lke2021,
+    #[serde(rename = "2026")]
+    Lke2026,
+}
+
+impl WorkbookLayout {
+    pub fn year(self) -> u16 {
+        match self {
+            WorkbookLayout::Lke2021 => 2021,
+            WorkbookLayout::Lke2026 => 2026,
+        }
+    }
+}
+
+/// What an import read: the layout, the sheet and the columns of the lane.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkbookRead {
+    pub layout: WorkbookLayout,
+    pub sheet: String,
+    pub lane: WorkbookLane,
+    /// Column letter of the answers read.
+    pub answer_column: char,
+    /// Column letter of the notes read, if the sheet has one for this lane.
+    pub note_column: Option<char>,
+    /// The row whose labels named the columns; `None` when the official
+    /// letters were assumed.
+    pub header_row: Option<u32>,
+    /// The answer lanes this workbook has.
+    pub lanes: Vec<WorkbookLane>,
+}
+
+/// One sheet of a workbook that is not an LKE ZI, and what it holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetSeen {
+    pub sheet: String,
+    /// The first labels of its first filled row (empty: an empty sheet).
+    pub labels: Vec<String>,
 }
 
 /// A period as the administrator's list shows it.

@@ -152,8 +152,11 @@ fn sheet_missing() {
     let bytes = wb.save_to_buffer().unwrap();
     assert_eq!(
         answers(&bytes).unwrap_err(),
-        ImportError::SheetMissing {
-            available: vec!["Data".into()]
+        ImportError::NotAnLke {
+            sheets: vec![app::model::SheetSeen {
+                sheet: "Data".into(),
+                labels: vec!["x".into()],
+            }]
         }
     );
 }
@@ -241,11 +244,12 @@ fn too_many_rows_and_far_away_cells() {
         read_answers(&bytes, builtin_90_2021_ref(), &limits).unwrap_err(),
         ImportError::TooManyRows { limit: 100 }
     );
-    let imported = answers(&bytes).unwrap();
-    assert!(imported
-        .problems
-        .iter()
-        .any(|p| matches!(p.kind, ProblemKind::MissingArea { .. })));
+    // Within the limit, a sheet of "x" under the official name is no LKE ZI:
+    // refused, naming what it holds.
+    assert!(matches!(
+        answers(&bytes).unwrap_err(),
+        ImportError::NotAnLke { sheets } if sheets[0].sheet == "LKE ZI" && sheets[0].labels == ["x"]
+    ));
 }
 
 #[test]

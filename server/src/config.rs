@@ -101,6 +101,10 @@ pub enum LkeCommand {
         /// Print the JSON contract documented in the README instead of a summary.
         #[arg(long)]
         json: bool,
+        /// Which answer column to score: `unit` (the unit's, default), `tpi`
+        /// (the evaluators'), `tpi2` (a second evaluators' lane, where the sheet has one).
+        #[arg(long, default_value = "unit", value_parser = parse_lane)]
+        lane: app::model::WorkbookLane,
     },
     /// Import a workbook's structure (weights, texts, answer types) as a new rubric version.
     Import {
@@ -282,6 +286,11 @@ impl Settings {
     pub fn defaults() -> Self {
         Cli::parse_from(["zi"]).settings
     }
+}
+
+fn parse_lane(s: &str) -> Result<app::model::WorkbookLane, String> {
+    app::model::WorkbookLane::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a lane: unit, tpi or tpi2"))
 }
 
 #[cfg(test)]

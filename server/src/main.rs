@@ -144,8 +144,8 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
             print!("{}", demo::logins_text());
         }
-        Command::Lke(LkeCommand::Score { file, json }) => {
-            println!("{}", cli::lke::score(&file, json)?);
+        Command::Lke(LkeCommand::Score { file, json, lane }) => {
+            println!("{}", cli::lke::score(&file, json, lane)?);
         }
         Command::Lke(LkeCommand::Import {
             file,

@@ -84,6 +84,7 @@ pub async fn import_answers(data: MultipartData) -> Result<WorkbookImported, App
     use crate::backend::lke::Limits;
     use crate::backend::{assessments, auth, request, upload};
     use crate::error::{Field, Problem};
+    use crate::model::WorkbookLane;
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     let max_file = usize::try_from(Limits::default().max_file_bytes).unwrap_or(usize::MAX);
@@ -101,8 +102,13 @@ pub async fn import_answers(data: MultipartData) -> Result<WorkbookImported, App
     if form.fields.get("confirm").map(String::as_str) != Some("yes") {
         return Err(AppError::field(Field::Confirm, Problem::Required));
     }
+    // Which column of the workbook becomes the unit's answers (default: its own).
+    let lane = match form.fields.get("lane").map(String::as_str) {
+        None | Some("") => WorkbookLane::Unit,
+        Some(lane) => WorkbookLane::parse(lane).ok_or(AppError::BadRequest)?,
+    };
     let bytes = form
         .file
         .ok_or(AppError::field(Field::File, Problem::Required))?;
-    assessments::import_workbook(&state.db, &user, &id, bytes).await
+    assessments::import_workbook(&state.db, &user, &id, bytes, lane).await
 }

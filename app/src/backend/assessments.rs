@@ -11,7 +11,7 @@ use super::db::{
     answers, assignments, audit, evidence, now_ms, predicates, reviews, rubrics, snapshots, units,
     Db,
 };
-use super::lke::{read_answers, sheet_notes, Limits};
+use super::lke::{read_answers_lane, sheet_notes, ImportError, Limits};
 use crate::domain::assessment::{
     self as rules, answers_from_stored, parse_item_value, unit_may_edit, EditBlock, SubmitRefusal,
     MAX_NOTE_CHARS,
@@ -25,7 +25,7 @@ use crate::domain::review::{unit_sees_review, ReviewStatus};
 use crate::error::{AppError, Field, Problem, Refusal};
 use crate::model::{
     evidenced, AssessmentData, AssessmentHeader, EvidenceView, HistoryLine, MyAssessment,
-    ReviewView, Rights, SessionUser, StoredAnswer, TeamMember, WorkbookImported,
+    ReviewView, Rights, SessionUser, StoredAnswer, TeamMember, WorkbookImported, WorkbookLane,
 };
 
 /// An assessment the caller may at least read, with what else they may do.
@@ -384,6 +384,7 @@ pub async fn import_workbook(
     user: &SessionUser,
     id: &str,
     bytes: Vec<u8>,
+    lane: WorkbookLane,
 ) -> Result<WorkbookImported, AppError> {
     let rubric = {
         let mut conn = db.acquire().await?;
@@ -391,14 +392,18 @@ pub async fn import_workbook(
         rubric(&mut conn, &access.assessment.rubric_key).await?.0
     };
     let shared = rubric.clone();
-    let imported =
-        tokio::task::spawn_blocking(move || read_answers(&bytes, &shared, &Limits::default()))
-            .await
-            .map_err(|_| AppError::Internal)?
-            .map_err(|err| {
-                tracing::info!(%err, "answers workbook refused");
-                AppError::field(Field::File, Problem::Workbook(err.workbook_problem()))
-            })?;
+    let imported = tokio::task::spawn_blocking(move || {
+        read_answers_lane(&bytes, &shared, &Limits::default(), lane)
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+    .map_err(|err| {
+        tracing::info!(%err, "answers workbook refused");
+        match err {
+            ImportError::NotAnLke { sheets } => AppError::NotAnLke { sheets },
+            err => AppError::field(Field::File, Problem::Workbook(err.workbook_problem())),
+        }
+    })?;
     let values = rules::stored_values(&rubric, &imported.answers)
         .into_iter()
         .map(|(item, value)| (item.to_string(), value.unwrap_or_default()))
@@ -413,6 +418,7 @@ pub async fn import_workbook(
     Ok(WorkbookImported {
         changed,
         notes: sheet_notes(&imported.problems),
+        read: imported.read,
     })
 }
 

@@ -8,6 +8,7 @@ use crate::domain::role::GrantError;
 use crate::domain::unit::UnitFieldError;
 use crate::error::{AppError, EvidenceProblem, Problem, Refusal, WorkbookProblem};
 use crate::i18n::*;
+use crate::model::SheetSeen;
 use leptos_i18n::I18nContext;
 
 use super::labels::{date_label, Lang};
@@ -20,6 +21,7 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::NotFound => t_string!(i18n, errors.not_found),
         AppError::InvalidCredentials => t_string!(i18n, errors.invalid_credentials),
         AppError::TooManyAttempts { .. } => t_string!(i18n, errors.too_many_attempts),
+        AppError::NotAnLke { sheets } => return not_an_lke_text(i18n, sheets),
         AppError::BadRequest => t_string!(i18n, errors.bad_request),
         AppError::Network => t_string!(i18n, errors.network),
         AppError::Busy => t_string!(i18n, errors.busy),
@@ -173,7 +175,31 @@ fn workbook_text(i18n: I18nContext<Locale>, problem: WorkbookProblem) -> &'stati
         WorkbookProblem::SheetMissing => t_string!(i18n, workbook.sheet_missing),
         WorkbookProblem::TooManyRows => t_string!(i18n, workbook.too_many_rows),
         WorkbookProblem::NotARubric => t_string!(i18n, workbook.not_a_rubric),
+        WorkbookProblem::LaneMissing => t_string!(i18n, workbook.lane_missing),
     }
+}
+
+/// Why a workbook is not an LKE ZI: what was expected and, by sheet, what was found.
+pub fn not_an_lke_text(i18n: impl Lang, sheets: &[SheetSeen]) -> String {
+    let locale = i18n.locale();
+    let found = sheets
+        .iter()
+        .map(|seen| {
+            let sheet = seen.sheet.clone();
+            if seen.labels.is_empty() {
+                return td_string!(locale, workbook.sheet_empty, sheet = sheet).to_string();
+            }
+            let labels = seen
+                .labels
+                .iter()
+                .map(|l| format!("\"{l}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            td_string!(locale, workbook.sheet_holds, sheet = sheet, labels = labels).to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    td_string!(locale, workbook.not_an_lke, found = found).to_string()
 }
 
 /// A page-level alert for an error that belongs to no single field.

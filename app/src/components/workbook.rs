@@ -32,6 +32,7 @@ pub fn note_text(i18n: impl Lang, kind: NoteKind) -> &'static str {
     let locale = i18n.locale();
     match kind {
         NoteKind::SheetRenamed => td_string!(locale, sheet_notes.sheet_renamed),
+        NoteKind::ColumnsAssumed => td_string!(locale, sheet_notes.columns_assumed),
         NoteKind::UnknownArea => td_string!(locale, sheet_notes.unknown_area),
         NoteKind::MissingArea => td_string!(locale, sheet_notes.missing_area),
         NoteKind::UnknownIndicator => td_string!(locale, sheet_notes.unknown_indicator),

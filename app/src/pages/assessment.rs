@@ -24,7 +24,8 @@ use crate::domain::assessment::{coverage, gaps, scored_items, unit_may_edit, Edi
 use crate::domain::lke::{format_id, score, ItemCode};
 use crate::error::{AppError, Field};
 use crate::i18n::*;
-use crate::model::{AssessmentData, WorkbookImported};
+use crate::model::{AssessmentData, WorkbookImported, WorkbookLane, WorkbookRead};
+use leptos_i18n::I18nContext;
 
 #[component]
 pub fn AssessmentPage() -> impl IntoView {
@@ -259,6 +260,16 @@ fn WorkbookImport(id: String, import: ImportAction) -> impl IntoView {
                         accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" />
                     <p class="field-error" aria-live="polite">{move || field_error(outcome, Field::File).get()}</p>
                 </div>
+                <div class="field">
+                    <label for="import-lane">{t!(i18n, assessment.import_lane)}</label>
+                    <select id="import-lane" name="lane">
+                        {WorkbookLane::ALL.into_iter().map(|lane| view! {
+                            <option value=lane.as_str() selected=lane == WorkbookLane::Unit>
+                                {move || lane_label(i18n, lane)}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
                 <div class="field checkbox">
                     <input id="import-confirm" type="checkbox" name="confirm" value="yes" required
                         aria-describedby="import-confirm-error" />
@@ -276,10 +287,45 @@ fn WorkbookImport(id: String, import: ImportAction) -> impl IntoView {
                 </button>
             </form>
             {move || outcome.with(|latest| match latest {
-                Some(Ok(imported)) => Some(view! { <SheetNotes notes=imported.notes.clone() /> }),
+                Some(Ok(imported)) => Some(view! {
+                    <p class="import-read">{read_text(i18n, &imported.read)}</p>
+                    <SheetNotes notes=imported.notes.clone() />
+                }),
                 _ => None,
             })}
         </section>
+    }
+}
+
+fn lane_label(i18n: I18nContext<Locale>, lane: WorkbookLane) -> &'static str {
+    match lane {
+        WorkbookLane::Unit => t_string!(i18n, assessment.lane_unit),
+        WorkbookLane::Tpi => t_string!(i18n, assessment.lane_tpi),
+        WorkbookLane::Tpi2 => t_string!(i18n, assessment.lane_tpi2),
+    }
+}
+
+/// Which layout, sheet and columns the import read, as a sentence.
+fn read_text(i18n: I18nContext<Locale>, read: &WorkbookRead) -> String {
+    let (layout, sheet, answer) = (read.layout.year(), read.sheet.clone(), read.answer_column);
+    match read.note_column {
+        Some(note) => t_string!(
+            i18n,
+            assessment.import_read,
+            layout = layout,
+            sheet = sheet,
+            answer = answer,
+            note = note
+        )
+        .to_string(),
+        None => t_string!(
+            i18n,
+            assessment.import_read_no_note,
+            layout = layout,
+            sheet = sheet,
+            answer = answer
+        )
+        .to_string(),
     }
 }
 

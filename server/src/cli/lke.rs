@@ -5,7 +5,8 @@ use app::domain::lke::{builtin_gates_90_2021, format_id, GateTarget, Preconditio
 use std::path::Path;
 
 use app::backend::lke::rubric_import::{read_rubric_from_path, RubricMeta};
-use app::backend::lke::{score_workbook, Limits, Problem, ScoreReport};
+use app::backend::lke::{score_workbook_lane, Limits, Problem, ScoreReport};
+use app::model::WorkbookLane;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LkeCliError {
@@ -18,8 +19,8 @@ pub enum LkeCliError {
 }
 
 /// Scores a filled workbook against the built-in rubric; touches no database.
-pub fn score(path: &Path, json: bool) -> Result<String, LkeCliError> {
-    let report = score_workbook(path)?;
+pub fn score(path: &Path, json: bool, lane: WorkbookLane) -> Result<String, LkeCliError> {
+    let report = score_workbook_lane(path, lane)?;
     if json {
         return Ok(serde_json::to_string_pretty(&report)?);
     }
@@ -28,8 +29,19 @@ pub fn score(path: &Path, json: bool) -> Result<String, LkeCliError> {
 
 fn human_report(report: &ScoreReport) -> String {
     let n = |v: f64| format_id(v, 2);
+    let read = &report.workbook;
+    let note = read
+        .note_column
+        .map_or_else(String::new, |c| format!(", catatan {c}"));
     let mut out = vec![
         format!("Rubric      {}", report.rubric),
+        format!(
+            "Workbook    layout {}, lembar \"{}\", lajur {} (jawaban {}{note})",
+            read.layout.year(),
+            read.sheet,
+            read.lane.as_str(),
+            read.answer_column
+        ),
         format!(
             "Total       {}  (conservative {})",
             n(report.total),
@@ -135,4 +147,50 @@ pub async fn import_rubric(
     rubrics::insert(&mut tx, &imported.rubric, &gates, false).await?;
     tx.commit().await.map_err(rubrics::RubricWriteError::from)?;
     Ok(imported.problems.iter().map(problem_line).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/tests/fixtures/");
+
+    fn json(file: &str, lane: WorkbookLane) -> Result<serde_json::Value, LkeCliError> {
+        let out = score(&Path::new(FIXTURES).join(file), true, lane)?;
+        Ok(serde_json::from_str(&out)?)
+    }
+
+    #[test]
+    fn score_says_which_layout_sheet_and_columns_it_read() {
+        let v = json("lke-zi-90-2021-filled-example.xlsx", WorkbookLane::Unit).unwrap();
+        assert_eq!(v["workbook"]["layout"], "2021");
+        assert_eq!(v["workbook"]["sheet"], "LKE ZI");
+        assert_eq!(v["workbook"]["answer_column"], "K");
+        assert_eq!(v["workbook"]["note_column"], "O");
+        assert!((v["total"].as_f64().unwrap() - 95.7095238095238).abs() < 1e-9);
+        // The 2021 sheet has no evaluators' column: the lane is refused.
+        let err = json("lke-zi-90-2021-filled-example.xlsx", WorkbookLane::Tpi).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("no answer column for lane `tpi`; its lanes: unit"),
+            "{err}"
+        );
+        // The 2026 template: its second TPI lane is in S.
+        let v = json("lke-zi-2026-jawaban-template.xlsx", WorkbookLane::Tpi2).unwrap();
+        assert_eq!(v["workbook"]["layout"], "2026");
+        assert_eq!(v["workbook"]["sheet"], "Jawaban");
+        assert_eq!(v["workbook"]["lane"], "tpi2");
+        assert_eq!(v["workbook"]["answer_column"], "S");
+        assert_eq!(v["workbook"]["note_column"], "V");
+        let human = score(
+            &Path::new(FIXTURES).join("lke-zi-2026-jawaban-template.xlsx"),
+            false,
+            WorkbookLane::Tpi,
+        )
+        .unwrap();
+        assert!(
+            human.contains("layout 2026, lembar \"Jawaban\", lajur tpi (jawaban O, catatan R)"),
+            "{human}"
+        );
+    }
 }

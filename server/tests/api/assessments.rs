@@ -1337,3 +1337,184 @@ db_test!(
         assert!(home.body.contains("Buka dasbor"), "{home}");
     }
 );
+
+/// A SAKIP evaluation worksheet ("LKE AKIP"): LKE-like, but not an LKE ZI.
+fn sakip_workbook() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("LKE AKIP").expect("a sheet name");
+    let rows: [[&str; 4]; 4] = [
+        ["No", "Komponen/Sub Komponen", "Bobot", "Jawaban"],
+        ["1", "Perencanaan Kinerja", "30", ""],
+        ["a", "Keberadaan", "6", "Ya"],
+        ["2", "Pengukuran Kinerja", "30", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *text).expect("a cell");
+        }
+    }
+    let survey = wb.add_worksheet();
+    survey.set_name("Nilai Survei").expect("a sheet name");
+    for (c, text) in ["Unit", "IPAK", "IPKP"].iter().enumerate() {
+        survey.write_string(0, c as u16, *text).expect("a cell");
+    }
+    wb.save_to_buffer().expect("a workbook")
+}
+
+db_test!(
+    a_workbook_that_is_no_lke_zi_is_refused_by_sheet_in_the_users_language,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let refused = unit
+            .call_multipart(
+                "assessments/import",
+                &[("assessment", &id), ("confirm", "yes")],
+                ("sakip.xlsx", sakip_workbook()),
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{refused}"
+        );
+        let json = refused.json();
+        assert_eq!(json["error"], "not_an_lke", "{refused}");
+        assert_eq!(json["sheets"][0]["sheet"], "LKE AKIP");
+        assert_eq!(json["sheets"][0]["labels"][1], "Komponen/Sub Komponen");
+        assert_eq!(json["sheets"][1]["sheet"], "Nilai Survei");
+        assert_eq!(answer_rows(&app, &id).await, 0, "nothing stored");
+
+        // Without JavaScript: back on the page, a sentence that names what was
+        // expected and what each sheet holds; no internal code.
+        let page = app.url(&format!("/assessments/{id}"));
+        let form = reqwest::multipart::Form::new()
+            .text("assessment", id.clone())
+            .text("confirm", "yes")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(sakip_workbook()).file_name("sakip.xlsx"),
+            );
+        let response = unit
+            .http
+            .post(app.url("/api/assessments/import"))
+            .header("accept", "text/html")
+            .header("origin", app.address.as_str())
+            .header("referer", page.as_str())
+            .multipart(form)
+            .send()
+            .await
+            .expect("the form post");
+        assert!(response.status().is_redirection(), "{}", response.status());
+        let location = response.headers()["location"]
+            .to_str()
+            .expect("a location")
+            .to_owned();
+        let back =
+            crate::helpers::Reply::read(unit.http.get(&location).send().await.expect("the page"))
+                .await;
+        assert_eq!(back.status, StatusCode::OK, "{back}");
+        for text in [
+            "Berkas ini bukan LKE ZI",
+            r#"lembar "LKE ZI" (PermenPANRB 90/2021) atau "Jawaban" (PortalRB 2026)"#,
+            r#"lembar "LKE AKIP" berisi "No", "Komponen/Sub Komponen", "Bobot", "Jawaban""#,
+            r#"lembar "Nilai Survei" berisi "Unit", "IPAK", "IPKP""#,
+        ] {
+            assert!(back.body.contains(text), "{text} missing: {back}");
+        }
+        for code in ["not_an_lke", "label_out_of_order", "sheet_renamed"] {
+            assert!(!back.body.contains(code), "{code} shown: {back}");
+        }
+        assert_eq!(answer_rows(&app, &id).await, 0, "nothing stored");
+    }
+);
+
+/// The 2026 template with the unit's answer in K and the evaluators' in O.
+fn workbook_2026(unit_answer: &str, tpi_answer: &str) -> Vec<u8> {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../app/tests/fixtures/lke-zi-2026-jawaban-template.xlsx"
+    ))
+    .expect("the 2026 template");
+    let (grid, _) =
+        app::backend::lke::grid::read_lke_sheet(&bytes, &app::backend::lke::Limits::default())
+            .expect("the template");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Jawaban").expect("a sheet name");
+    for row in &grid.rows {
+        for (i, c) in ('A'..='V').enumerate() {
+            let text = row.text(c);
+            if !text.is_empty() {
+                ws.write_string(row.number - 1, i as u16, text)
+                    .expect("a cell");
+            } else if let Some(x) = row.value(c).number() {
+                ws.write_number(row.number - 1, i as u16, x)
+                    .expect("a cell");
+            }
+        }
+        if row.text('J') == "Ya/Tidak" {
+            ws.write_string(row.number - 1, 10, unit_answer).expect("K");
+            ws.write_string(row.number - 1, 14, tpi_answer).expect("O");
+        }
+    }
+    wb.save_to_buffer().expect("a workbook")
+}
+
+db_test!(
+    the_unit_imports_a_2026_workbook_from_the_column_it_chooses,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let workbook = workbook_2026("Ya", "Tidak");
+        let import = |lane: &'static str| {
+            let (unit, id, workbook) = (&unit, id.clone(), workbook.clone());
+            async move {
+                unit.call_multipart(
+                    "assessments/import",
+                    &[("assessment", &id), ("confirm", "yes"), ("lane", lane)],
+                    ("lke.xlsx", workbook),
+                )
+                .await
+            }
+        };
+        let own = import("unit").await;
+        assert_eq!(own.status, StatusCode::OK, "{own}");
+        let read = &own.json()["read"];
+        assert_eq!(read["layout"], "2026", "{own}");
+        assert_eq!(read["sheet"], "Jawaban");
+        assert_eq!(read["answer_column"], "K");
+        assert_eq!(read["note_column"], "L");
+        let data = unit.call("assessments/get", &[("id", &id)]).await.json();
+        assert_eq!(data["answers"]["choices"]["P.MP.i.a"], "Ya");
+
+        let itjen = import("tpi").await;
+        assert_eq!(itjen.status, StatusCode::OK, "{itjen}");
+        assert_eq!(itjen.json()["read"]["answer_column"], "O");
+        assert_eq!(itjen.json()["read"]["lane"], "tpi");
+        let own_changed = own.json()["changed"].as_i64().unwrap_or_default();
+        assert!(own_changed > 10, "every Ya/Tidak question: {own}");
+        assert_eq!(
+            itjen.json()["changed"],
+            own_changed,
+            "every answered item changed: {itjen}"
+        );
+        let data = unit.call("assessments/get", &[("id", &id)]).await.json();
+        assert_eq!(
+            data["answers"]["choices"]["P.MP.i.a"], "Tidak",
+            "the evaluators' column became the unit's answers"
+        );
+        let unknown = import("kepala").await;
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{unknown}");
+
+        // The page offers the choice in a plain form.
+        let page = unit.get(&format!("/assessments/{id}")).await;
+        assert!(
+            page.body
+                .contains(r#"<select id="import-lane" name="lane">"#),
+            "{page}"
+        );
+        assert!(page.body.contains(r#"value="tpi""#), "{page}");
+    }
+);

@@ -49,8 +49,22 @@ pub enum ImportError {
     ZipBomb(ZipBombKind),
     #[error("the workbook is damaged: {message}")]
     Corrupt { message: String },
-    #[error("no sheet `LKE ZI`; sheets: {available:?}")]
-    SheetMissing { available: Vec<String> },
+    /// No sheet holds an LKE ZI (sheet `LKE ZI` or `Jawaban` with the
+    /// Pengungkit outline); what each sheet holds instead.
+    #[error("not an LKE ZI workbook; sheets: {sheets:?}")]
+    NotAnLke {
+        sheets: Vec<crate::model::SheetSeen>,
+    },
+    /// The workbook has no answer column for the lane asked for.
+    #[error(
+        "the sheet has no answer column for lane `{}`; its lanes: {}",
+        lane.as_str(),
+        available.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
+    )]
+    LaneMissing {
+        lane: crate::model::WorkbookLane,
+        available: Vec<crate::model::WorkbookLane>,
+    },
     #[error("sheet has more than {limit} rows")]
     TooManyRows { limit: u32 },
     #[error("the sheet lacks parts of a rubric (see problems)")]
@@ -76,6 +90,10 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProblemKind {
+    /// No header row named the columns: the official letters of the layout were read.
+    ColumnsAssumed {
+        layout: crate::model::WorkbookLayout,
+    },
     /// The evaluation sheet was found under another name.
     SheetRenamed {
         found: String,
@@ -177,6 +195,7 @@ impl ProblemKind {
     pub fn severity(&self) -> Severity {
         match self {
             ProblemKind::SheetRenamed { .. }
+            | ProblemKind::ColumnsAssumed { .. }
             | ProblemKind::LabelOutOfOrder { .. }
             | ProblemKind::AnswerTypeMismatch { .. }
             | ProblemKind::UnknownAnswerType { .. }
@@ -248,7 +267,8 @@ impl ImportError {
             ImportError::LegacyXls => W::LegacyXls,
             ImportError::ZipBomb(_) => W::ZipBomb,
             ImportError::Io { .. } | ImportError::Corrupt { .. } => W::Damaged,
-            ImportError::SheetMissing { .. } => W::SheetMissing,
+            ImportError::NotAnLke { .. } => W::SheetMissing,
+            ImportError::LaneMissing { .. } => W::LaneMissing,
             ImportError::TooManyRows { .. } => W::TooManyRows,
             ImportError::IncompleteRubric { .. } | ImportError::InvalidRubric { .. } => {
                 W::NotARubric

@@ -13,13 +13,15 @@ use crate::domain::lke::{
 };
 
 use super::error::{ImportError, Problem, ProblemKind};
-use super::grid::{read_lke_sheet, CellValue};
+use super::grid::{read_lke_sheet, CellValue, Layout};
 use super::guard::{read_file, Limits};
 use super::outline::{
-    parse_outline, OutlineArea, OutlineHasilItem, OutlineIndicator, OutlineQuestion, SheetType,
+    parse_outline_with, OutlineArea, OutlineColumns, OutlineHasilItem, OutlineIndicator,
+    OutlineQuestion, SheetType,
 };
+use crate::model::{WorkbookLane, WorkbookRead};
 
-/// Notes (column O) per item.
+/// Notes (column O of the 2021 layout, L of the 2026 one) per item.
 pub type Notes = BTreeMap<ItemCode, String>;
 
 /// Answers read from a workbook, with its notes and every problem met.
@@ -27,6 +29,8 @@ pub type Notes = BTreeMap<ItemCode, String>;
 pub struct ImportedAnswers {
     /// Name of the sheet read.
     pub sheet: String,
+    /// The layout, sheet and columns read.
+    pub read: WorkbookRead,
     pub answers: Answers,
     pub notes: Notes,
     pub problems: Vec<Problem>,
@@ -42,18 +46,35 @@ pub fn read_answers_from_path(
     read_answers(&bytes, rubric, limits)
 }
 
-/// Reads answers from workbook bytes (untrusted).
+/// Reads the unit's answers from workbook bytes (untrusted).
 pub fn read_answers(
     bytes: &[u8],
     rubric: &RubricVersion,
     limits: &Limits,
 ) -> Result<ImportedAnswers, ImportError> {
+    read_answers_lane(bytes, rubric, limits, WorkbookLane::Unit)
+}
+
+/// Reads one lane's answers (the unit's, the evaluators' …) from workbook bytes.
+pub fn read_answers_lane(
+    bytes: &[u8],
+    rubric: &RubricVersion,
+    limits: &Limits,
+    lane: WorkbookLane,
+) -> Result<ImportedAnswers, ImportError> {
     let (grid, mut problems) = read_lke_sheet(bytes, limits)?;
-    let outline = parse_outline(&grid);
+    let (layout, assumed) = Layout::detect(&grid);
+    let columns = layout.lane(lane).ok_or_else(|| ImportError::LaneMissing {
+        lane,
+        available: layout.lanes(),
+    })?;
+    problems.extend(assumed);
+    let outline = parse_outline_with(&grid, OutlineColumns::of(&layout, columns));
     problems.extend(outline.problems.iter().cloned());
     let mut ctx = Ctx {
         rubric,
         sheet: &grid.name,
+        answer: columns.answer,
         answers: Answers::new(),
         notes: Notes::new(),
         problems,
@@ -71,6 +92,15 @@ pub fn read_answers(
     ctx.hasil(&outline.hasil);
     Ok(ImportedAnswers {
         sheet: grid.name.clone(),
+        read: WorkbookRead {
+            layout: layout.kind,
+            sheet: grid.name.clone(),
+            lane,
+            answer_column: columns.answer,
+            note_column: columns.note,
+            header_row: layout.header_row,
+            lanes: layout.lanes(),
+        },
         answers: ctx.answers,
         notes: ctx.notes,
         problems: ctx.problems,
@@ -80,6 +110,8 @@ pub fn read_answers(
 struct Ctx<'a> {
     rubric: &'a RubricVersion,
     sheet: &'a str,
+    /// Column of the lane's answers.
+    answer: char,
     answers: Answers,
     notes: Notes,
     problems: Vec<Problem>,
@@ -303,7 +335,7 @@ impl Ctx<'_> {
             CellValue::Text(s) => Answer::parse_lenient(s).filter(|a| q.answer_type.accepts(*a)),
             CellValue::Error(e) => {
                 let error = e.clone();
-                self.at(sq.row, 'K', ProblemKind::CellError { error });
+                self.at(sq.row, self.answer, ProblemKind::CellError { error });
                 return;
             }
             _ => None,
@@ -311,7 +343,7 @@ impl Ctx<'_> {
         let set = answer.map(|a| self.answers.set_choice(self.rubric, q.code, Some(a)));
         if !matches!(set, Some(Ok(_))) {
             let found = cell_text(&sq.value);
-            self.at(sq.row, 'K', ProblemKind::InvalidAnswer { found });
+            self.at(sq.row, self.answer, ProblemKind::InvalidAnswer { found });
         }
     }
 
@@ -332,18 +364,20 @@ impl Ctx<'_> {
                     Ok(value) => {
                         let _ = self.answers.set_input(self.rubric, input.code, Some(value));
                     }
-                    Err(_) if v.is_finite() => {
-                        self.at(si.row, 'K', ProblemKind::NegativeNumber { value: v })
-                    }
+                    Err(_) if v.is_finite() => self.at(
+                        si.row,
+                        self.answer,
+                        ProblemKind::NegativeNumber { value: v },
+                    ),
                     Err(_) => self.at(
                         si.row,
-                        'K',
+                        self.answer,
                         ProblemKind::NotANumber {
                             found: v.to_string(),
                         },
                     ),
                 },
-                Err(kind) => self.at(si.row, 'K', kind),
+                Err(kind) => self.at(si.row, self.answer, kind),
             }
         }
         for input in q.inputs.iter().skip(sq.inputs.len()) {
@@ -360,7 +394,7 @@ impl Ctx<'_> {
             if computed.is_none_or(|c| (c - cached).abs() > 1e-9) {
                 self.at(
                     sq.row,
-                    'K',
+                    self.answer,
                     ProblemKind::CachedValueMismatch { computed, cached },
                 );
             }
@@ -379,7 +413,7 @@ impl Ctx<'_> {
             if computed.is_none_or(|c| (c - cached).abs() > 1e-9) {
                 self.at(
                     si.row,
-                    'K',
+                    self.answer,
                     ProblemKind::CachedValueMismatch { computed, cached },
                 );
             }
@@ -428,7 +462,7 @@ impl Ctx<'_> {
                 Some(Ok(())) => {}
                 _ => {
                     let found = cell_text(&item.value);
-                    self.at(item.row, 'K', ProblemKind::InvalidAnswer { found });
+                    self.at(item.row, self.answer, ProblemKind::InvalidAnswer { found });
                 }
             }
             return;
@@ -440,7 +474,7 @@ impl Ctx<'_> {
                 Ok(index) => self.answers.set_ipkp(Some(index)),
                 Err(_) => self.at(
                     item.row,
-                    'K',
+                    self.answer,
                     ProblemKind::OutOfRange {
                         value: v,
                         min: SurveyIndex::MIN,
@@ -448,7 +482,7 @@ impl Ctx<'_> {
                     },
                 ),
             },
-            Err(kind) => self.at(item.row, 'K', kind),
+            Err(kind) => self.at(item.row, self.answer, kind),
         }
     }
 }

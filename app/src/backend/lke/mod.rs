@@ -13,10 +13,12 @@ pub use guard::Limits;
 pub mod import;
 pub mod outline;
 
-pub use import::{read_answers, read_answers_from_path, ImportedAnswers, Notes};
+pub use import::{read_answers, read_answers_from_path, read_answers_lane, ImportedAnswers, Notes};
 pub mod report;
 
-pub use report::{score_workbook, score_workbook_bytes, ScoreOptions, ScoreReport};
+pub use report::{
+    score_workbook, score_workbook_bytes, score_workbook_lane, ScoreOptions, ScoreReport,
+};
 pub mod rubric_import;
 
 pub use rubric_import::{read_rubric, read_rubric_from_path, ImportedRubric, RubricMeta};
@@ -42,6 +44,7 @@ fn note_kind(kind: &error::ProblemKind) -> crate::model::NoteKind {
     use error::{Assumption as A, ProblemKind as P};
     match kind {
         P::SheetRenamed { .. } => N::SheetRenamed,
+        P::ColumnsAssumed { .. } => N::ColumnsAssumed,
         P::UnknownArea { .. } => N::UnknownArea,
         P::MissingArea { .. } => N::MissingArea,
         P::UnknownIndicator { .. } => N::UnknownIndicator,
@@ -70,3 +73,6 @@ fn note_kind(kind: &error::ProblemKind) -> crate::model::NoteKind {
         },
     }
 }
+
+#[cfg(test)]
+mod layout_tests;

@@ -10,7 +10,7 @@
 use crate::domain::lke::{codes, number::parse_decimal, AreaId, Part};
 
 use super::error::{Problem, ProblemKind};
-use super::grid::{CellValue, Row, SheetGrid};
+use super::grid::{CellValue, LaneColumns, Layout, Row, SheetGrid};
 
 /// Answer type as written in column J.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,9 +205,39 @@ pub fn weight_of(row: &Row) -> Option<f64> {
     }
 }
 
-fn note_of(row: &Row) -> Option<String> {
-    let t = row.text('O');
-    (!t.is_empty()).then(|| t.to_owned())
+/// The columns the outline reads its values from (one lane of the sheet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutlineColumns {
+    /// Answers and `Jumlah` inputs.
+    pub answer: char,
+    pub note: Option<char>,
+    /// Cached values of computed rows (`Nilai`).
+    pub value: Option<char>,
+}
+
+impl OutlineColumns {
+    /// A lane of a sheet's layout.
+    pub fn of(layout: &Layout, lane: LaneColumns) -> OutlineColumns {
+        OutlineColumns {
+            answer: lane.answer,
+            note: lane.note,
+            value: layout.value,
+        }
+    }
+
+    fn note(&self, row: &Row) -> Option<String> {
+        let t = row.text(self.note?);
+        (!t.is_empty()).then(|| t.to_owned())
+    }
+
+    fn cached(&self, row: &Row) -> Option<f64> {
+        row.value(self.value?).number()
+    }
+
+    fn cached_value(&self, row: &Row) -> CellValue {
+        self.value
+            .map_or(CellValue::Empty, |c| row.value(c).clone())
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -276,6 +306,7 @@ fn classify(row: &Row, section: Section) -> RowKind {
 
 struct Parser<'a> {
     sheet: &'a str,
+    cols: OutlineColumns,
     section: Section,
     part: Option<Part>,
     hasil_group: u8,
@@ -325,7 +356,7 @@ impl Parser<'_> {
             row: row.number,
             name: row.text('D').to_owned(),
             weight: weight_of(row),
-            cached: row.value('L').number(),
+            cached: self.cols.cached(row),
             areas: Vec::new(),
         };
         match part {
@@ -352,7 +383,7 @@ impl Parser<'_> {
             area,
             name: row.text('E').to_owned(),
             weight: weight_of(row),
-            cached: row.value('L').number(),
+            cached: self.cols.cached(row),
             indicators: Vec::new(),
         };
         match self.current_part() {
@@ -364,6 +395,7 @@ impl Parser<'_> {
     fn start_indicator(&mut self, row: &Row) {
         let label = row.text('E').to_owned();
         let number = label_roman(&label);
+        let cached = self.cols.cached(row);
         let Some(area) = self.current_area() else {
             self.problem(
                 row.number,
@@ -384,7 +416,7 @@ impl Parser<'_> {
             number,
             name: row.text('F').to_owned(),
             weight: weight_of(row),
-            cached: row.value('L').number(),
+            cached,
             questions: Vec::new(),
         });
     }
@@ -396,11 +428,11 @@ impl Parser<'_> {
             text: row.text('G').to_owned(),
             criteria: row.text('I').to_owned(),
             sheet_type: SheetType::parse(row.text('J')),
-            value: row.value('K').clone(),
-            formula: row.formula('K').map(str::to_owned),
-            note: note_of(row),
+            value: row.value(self.cols.answer).clone(),
+            formula: row.formula(self.cols.answer).map(str::to_owned),
+            note: self.cols.note(row),
             inputs: Vec::new(),
-            cached: row.value('L').clone(),
+            cached: self.cols.cached_value(row),
         };
         match self.current_indicator() {
             Some(ind) => ind.questions.push(q),
@@ -419,9 +451,9 @@ impl Parser<'_> {
             label: row.text('F').to_owned(),
             text: text.clone(),
             sheet_type: SheetType::parse(row.text('J')),
-            value: row.value('K').clone(),
-            formula: row.formula('K').map(str::to_owned),
-            note: note_of(row),
+            value: row.value(self.cols.answer).clone(),
+            formula: row.formula(self.cols.answer).map(str::to_owned),
+            note: self.cols.note(row),
         };
         let target = self
             .current_indicator()
@@ -452,9 +484,9 @@ impl Parser<'_> {
             criteria: row.text('I').to_owned(),
             sheet_type: SheetType::parse(row.text('J')),
             weight: weight_of(row),
-            cached: row.value('L').number(),
-            value: row.value('K').clone(),
-            note: note_of(row),
+            cached: self.cols.cached(row),
+            value: row.value(self.cols.answer).clone(),
+            note: self.cols.note(row),
         });
     }
 }
@@ -465,10 +497,20 @@ pub fn strip_dash(s: &str) -> String {
     t.strip_prefix('-').unwrap_or(t).trim().to_owned()
 }
 
-/// Parses the outline of a sheet.
+/// Parses the outline of a sheet, reading the unit's lane of the columns its
+/// header row names (the official letters without one).
 pub fn parse_outline(grid: &SheetGrid) -> Outline {
+    let (layout, problem) = Layout::detect(grid);
+    let mut outline = parse_outline_with(grid, OutlineColumns::of(&layout, layout.unit));
+    outline.problems.splice(0..0, problem);
+    outline
+}
+
+/// Parses the outline of a sheet reading values from the given columns.
+pub fn parse_outline_with(grid: &SheetGrid, cols: OutlineColumns) -> Outline {
     let mut p = Parser {
         sheet: &grid.name,
+        cols,
         section: Section::Preamble,
         part: None,
         hasil_group: 1,

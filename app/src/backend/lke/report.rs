@@ -12,7 +12,8 @@ use crate::domain::lke::{
 
 use super::error::{ImportError, Problem};
 use super::guard::{read_file, Limits};
-use super::import::read_answers;
+use super::import::read_answers_lane;
+use crate::model::{WorkbookLane, WorkbookRead};
 
 /// Stable JSON contract of a scored workbook.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +34,8 @@ pub struct ScoreReport {
     pub conservative_total: f64,
     /// Problems met while reading the workbook.
     pub problems: Vec<Problem>,
+    /// The layout (2021/2026), sheet, lane and columns read.
+    pub workbook: WorkbookRead,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,17 +118,28 @@ pub struct ScoreOptions<'a> {
     /// Answers the WBBM precondition.
     pub holds_wbk: bool,
     pub limits: Limits,
+    /// Which answer column is scored.
+    pub lane: WorkbookLane,
 }
 
 /// Scores a workbook file with the built-in PermenPANRB 90/2021 rubric and its default
 /// gates (the unit is assumed not to hold WBK yet).
 pub fn score_workbook(path: impl AsRef<Path>) -> Result<ScoreReport, ImportError> {
+    score_workbook_lane(path, WorkbookLane::Unit)
+}
+
+/// As [`score_workbook`], scoring one lane of the workbook (the unit's, the evaluators' …).
+pub fn score_workbook_lane(
+    path: impl AsRef<Path>,
+    lane: WorkbookLane,
+) -> Result<ScoreReport, ImportError> {
     let gates = builtin_gates_90_2021();
     let options = ScoreOptions {
         rubric: builtin_90_2021_ref(),
         gates: &gates,
         holds_wbk: false,
         limits: Limits::default(),
+        lane,
     };
     let bytes = read_file(path.as_ref(), &options.limits)?;
     score_workbook_bytes(&bytes, &options)
@@ -136,7 +150,7 @@ pub fn score_workbook_bytes(
     bytes: &[u8],
     options: &ScoreOptions<'_>,
 ) -> Result<ScoreReport, ImportError> {
-    let imported = read_answers(bytes, options.rubric, &options.limits)?;
+    let imported = read_answers_lane(bytes, options.rubric, &options.limits, options.lane)?;
     let sheet = score(options.rubric, &imported.answers);
     let verdicts = evaluate(&sheet, options.gates, options.holds_wbk);
     Ok(ScoreReport::new(
@@ -144,6 +158,7 @@ pub fn score_workbook_bytes(
         &sheet,
         &verdicts,
         imported.problems,
+        imported.read,
     ))
 }
 
@@ -153,6 +168,7 @@ impl ScoreReport {
         sheet: &ScoreSheet,
         verdicts: &Verdicts,
         problems: Vec<Problem>,
+        workbook: WorkbookRead,
     ) -> ScoreReport {
         let areas = sheet
             .areas
@@ -205,6 +221,7 @@ impl ScoreReport {
             },
             conservative_total: sheet.total.conservative,
             problems,
+            workbook,
         }
     }
 }
@@ -297,6 +314,7 @@ mod tests {
             gates: &gates,
             holds_wbk: true,
             limits: Limits::default(),
+            lane: WorkbookLane::Unit,
         };
         let bytes = std::fs::read(FIXTURE).unwrap();
         let report = score_workbook_bytes(&bytes, &options).unwrap();
