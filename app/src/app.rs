@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/periods") ssr=SsrMode::Async view=pages::admin_periods::AdminPeriods />
                         <Route path=path!("/admin/portalrb") ssr=SsrMode::Async view=pages::admin_portalrb::AdminPortalRb />
                         <Route path=path!("/assessments/:id") ssr=SsrMode::Async view=pages::assessment::AssessmentPage />
+                        <Route path=path!("/assessments/:id/missing") ssr=SsrMode::Async view=pages::assessment_missing::MissingPage />
                         <Route path=path!("/assessments/:id/history/:item") ssr=SsrMode::Async view=pages::assessment_history::ItemHistory />
                         <Route path=path!("/assessments/:id/:part/:area") ssr=SsrMode::Async view=pages::assessment_area::AreaPage />
                         <Route path=path!("/dashboard") ssr=SsrMode::Async view=pages::dashboard::DashboardPage />

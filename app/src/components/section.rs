@@ -64,7 +64,7 @@ impl Section {
         }
     }
 
-    fn label(self, i18n: impl Lang) -> String {
+    pub fn label(self, i18n: impl Lang) -> String {
         match self {
             Section::Area(part, area) => {
                 format!("{} · {}", area_label(i18n, area), part_label(i18n, part))

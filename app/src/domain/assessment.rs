@@ -447,6 +447,82 @@ pub fn standing(state: AssessmentState, window: Window, year: i32, this_year: i3
     }
 }
 
+/// What one item still lacks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lacks {
+    pub answer: bool,
+    pub evidence: bool,
+    /// The evaluators marked it for correction.
+    pub correction: bool,
+}
+
+impl Lacks {
+    pub fn shown_by(self, filter: MissingFilter) -> bool {
+        match filter {
+            MissingFilter::All => self.answer || self.evidence || self.correction,
+            MissingFilter::Unanswered => self.answer,
+            MissingFilter::NoEvidence => self.evidence,
+            MissingFilter::ToMend => self.correction,
+        }
+    }
+}
+
+/// Which of the items that lack something a list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MissingFilter {
+    #[default]
+    All,
+    Unanswered,
+    NoEvidence,
+    ToMend,
+}
+
+impl MissingFilter {
+    pub const ALL: [MissingFilter; 4] = [
+        MissingFilter::All,
+        MissingFilter::Unanswered,
+        MissingFilter::NoEvidence,
+        MissingFilter::ToMend,
+    ];
+
+    /// From the list's address (`?show=…`); anything else shows everything.
+    pub fn parse(raw: &str) -> Self {
+        MissingFilter::ALL
+            .into_iter()
+            .find(|f| f.as_str() == raw)
+            .unwrap_or_default()
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingFilter::All => "all",
+            MissingFilter::Unanswered => "unanswered",
+            MissingFilter::NoEvidence => "no_evidence",
+            MissingFilter::ToMend => "to_mend",
+        }
+    }
+}
+
+/// Every item that lacks an answer, evidence or a correction, in LKE order.
+pub fn missing(
+    rubric: &RubricVersion,
+    answers: &Answers,
+    evidenced: &BTreeSet<ItemCode>,
+    to_mend: &BTreeSet<ItemCode>,
+) -> Vec<(ItemCode, Lacks)> {
+    scored_items(rubric)
+        .map(|item| {
+            let lacks = Lacks {
+                answer: !is_answered(rubric, answers, item),
+                evidence: !evidenced.contains(&item),
+                correction: to_mend.contains(&item),
+            };
+            (item, lacks)
+        })
+        .filter(|(_, lacks)| lacks.shown_by(MissingFilter::All))
+        .collect()
+}
+
 /// How far a unit has come on an assessment, for its home page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
@@ -808,5 +884,54 @@ mod tests {
                 to_mend: 2
             }
         );
+    }
+
+    #[test]
+    fn the_missing_list_names_what_each_item_lacks_and_filters_by_it() {
+        let rubric = builtin_90_2021_ref();
+        let mut answers = Answers::new();
+        let first: ItemCode = "P.MP.i.a".parse().expect("code");
+        let ItemCode::Question(q) = first else {
+            panic!("a question")
+        };
+        answers
+            .set_choice(rubric, q, Some(Answer::Ya))
+            .expect("Ya answers P.MP.i.a");
+        let evidenced: BTreeSet<ItemCode> = [first].into();
+        let to_mend: BTreeSet<ItemCode> = [first, "P.MP.i.b".parse().expect("code")].into();
+        let list = missing(rubric, &answers, &evidenced, &to_mend);
+        let total = scored_items(rubric).count();
+        assert_eq!(
+            list.len(),
+            total,
+            "the first lacks a correction, every other item more"
+        );
+        assert_eq!(
+            list[0],
+            (
+                first,
+                Lacks {
+                    answer: false,
+                    evidence: false,
+                    correction: true
+                }
+            )
+        );
+        let count = |filter| list.iter().filter(|(_, l)| l.shown_by(filter)).count();
+        assert_eq!(count(MissingFilter::ToMend), 2);
+        assert_eq!(count(MissingFilter::Unanswered), total - 1);
+        assert_eq!(count(MissingFilter::NoEvidence), total - 1);
+        assert!(missing(
+            rubric,
+            &answers,
+            &scored_items(rubric).collect(),
+            &BTreeSet::new()
+        )
+        .iter()
+        .all(|(_, l)| l.answer && !l.evidence));
+        for filter in MissingFilter::ALL {
+            assert_eq!(MissingFilter::parse(filter.as_str()), filter);
+        }
+        assert_eq!(MissingFilter::parse("<script>"), MissingFilter::All);
     }
 }

@@ -135,6 +135,7 @@ fn Overview(
             <section class="alert alert-warning" data-testid="return-summary">
                 <h2>{t!(i18n, review.return_heading)}</h2>
                 <p class="pre-line">{summary}</p>
+                <p><a href=format!("/assessments/{id}/missing?show=to_mend")>{t!(i18n, missing.link)}</a></p>
             </section>
         })}
         {final_total.map(|total| view! {
@@ -192,6 +193,9 @@ fn Overview(
                                 })}
                                 {(!gaps.without_evidence.is_empty()).then(|| view! {
                                     <p class="alert alert-warning">{t!(i18n, assessment.without_evidence, count = gaps.without_evidence.len())}</p>
+                                })}
+                                {(!gaps.is_empty()).then(|| view! {
+                                    <p><a href=format!("/assessments/{}/missing", data.header.summary.id)>{t!(i18n, missing.link)}</a></p>
                                 })}
                                 <FormStatus outcome success=Signal::derive(move || t_string!(i18n, assessment.submitted).to_string()) />
                                 <ActionForm action=submit>

@@ -194,7 +194,7 @@ fn NextStepLink(id: String, next: NextStep) -> impl IntoView {
             t_string!(i18n, home.next_evidence, count = left).to_string(),
         ),
         NextStep::Mend { items } => (
-            Some(format!("/assessments/{id}")),
+            Some(format!("/assessments/{id}/missing?show=to_mend")),
             t_string!(i18n, home.next_mend, count = items).to_string(),
         ),
         NextStep::Submit => (

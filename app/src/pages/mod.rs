@@ -8,6 +8,7 @@ pub mod admin_users;
 pub mod assessment;
 pub mod assessment_area;
 pub mod assessment_history;
+pub mod assessment_missing;
 pub mod dashboard;
 pub mod dashboard_unit;
 pub mod home;

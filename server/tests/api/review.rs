@@ -774,3 +774,96 @@ db_test!(
         assert_eq!(recorded.body, "\"not_awarded\"", "{recorded}");
     }
 );
+
+db_test!(
+    a_returned_unit_finds_what_to_mend_in_the_missing_list_and_on_its_home,
+    |app| async move {
+        let id = medan(&app).await;
+        let tpi = app.signed_in("tpi").await;
+        let member = app.signed_in("medan").await;
+        for (item, status) in [
+            ("P.MP.i.b", "perlu_perbaikan"),
+            ("P.TT.i.a", "tidak_sesuai"),
+            ("P.MP.ii.a", "sesuai"),
+        ] {
+            let saved = review(
+                &tpi,
+                &id,
+                item,
+                0,
+                &[("note", "<b>lengkapi</b>"), ("status", status)],
+            )
+            .await;
+            assert_eq!(saved.status, StatusCode::OK, "{item}: {saved}");
+        }
+        let returned = tpi
+            .call(
+                "review/return",
+                &[("assessment", &id), ("summary", "Perbaiki dua butir")],
+            )
+            .await;
+        assert_eq!(returned.status, StatusCode::OK, "{returned}");
+
+        let mine = member.call("assessments/mine", &[]).await.json();
+        let this = mine
+            .as_array()
+            .and_then(|list| list.iter().find(|a| a["summary"]["id"] == id.as_str()))
+            .expect("Medan's assessment")
+            .clone();
+        assert_eq!(this["next"]["mend"]["items"], 2, "{this}");
+        assert_eq!(this["progress"]["to_mend"], 2, "{this}");
+        let home = member.get("/").await;
+        assert!(
+            home.body
+                .contains(&format!("href=\"/assessments/{id}/missing?show=to_mend\"")),
+            "{home}"
+        );
+
+        let list = member
+            .get(&format!("/assessments/{id}/missing?show=to_mend"))
+            .await;
+        assert_eq!(list.status, StatusCode::OK);
+        let table = list
+            .body
+            .split("data-testid=\"missing\"")
+            .nth(1)
+            .unwrap_or_default();
+        for (item, listed) in [("P.MP.i.b", true), ("P.TT.i.a", true), ("P.MP.ii.a", false)] {
+            assert_eq!(
+                table.contains(&format!("#{item}\">{item}</a>")),
+                listed,
+                "{item} in {list}"
+            );
+        }
+        assert!(
+            list.body.contains("aria-current=\"page\""),
+            "the chosen filter is marked"
+        );
+
+        // Every filter is a plain link; an unknown one shows everything.
+        let everything = member
+            .get(&format!("/assessments/{id}/missing?show=%3Cscript%3E"))
+            .await;
+        assert_eq!(everything.status, StatusCode::OK);
+        assert!(
+            everything.body.contains(&format!(
+                "href=\"/assessments/{id}/missing?show=all\" aria-current=\"page\""
+            )),
+            "an unknown filter is read as all: {everything}"
+        );
+        let all = everything.body.matches("<tr>").count();
+        assert!(
+            all > 2,
+            "the full list is longer than the two to mend: {all}"
+        );
+
+        // Nobody outside the unit or its evaluators reads it.
+        let other = app.signed_in("unit").await;
+        let refused = other.get(&format!("/assessments/{id}/missing")).await;
+        assert!(
+            [StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&refused.status),
+            "{refused}"
+        );
+        assert!(!refused.body.contains("P.MP.i.b"), "{refused}");
+    }
+);
