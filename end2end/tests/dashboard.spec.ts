@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import JSZip from 'jszip';
 import type { Page } from '@playwright/test';
-import { DEMO, expect, test } from './fixtures';
+import { DEMO, expect, mainNav, test } from './fixtures';
 
 // Leadership's weekly look: every unit of the period, the funnel and the
 // charts, narrowed to one subtree, one unit opened, the CSV, the Excel and a
@@ -21,7 +21,7 @@ test('a leader filters the dashboard to a subtree, opens a unit and downloads th
   logIn,
 }) => {
   await logIn(page, DEMO.pimpinan.username);
-  await page.getByRole('link', { name: 'Dasbor' }).click();
+  await mainNav(page).getByRole('link', { name: 'Dasbor', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dasbor pimpinan');
 
   const table = page.getByTestId('dashboard');
