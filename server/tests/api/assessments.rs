@@ -237,6 +237,28 @@ db_test!(
             .call("evidence/link", &[("id", &file_id), ("item", "P.MP.ii.a")])
             .await;
         assert_eq!(linked.status, StatusCode::OK, "{linked}");
+        // A code that is no item of the LKE is named as such; an empty one asks for one.
+        for (code, error) in [
+            ("P.ZZ.ix.z", "answer"),
+            ("P.MP.ix.a", "answer"),
+            ("  ", "evidence"),
+        ] {
+            let refused = unit
+                .call("evidence/link", &[("id", &file_id), ("item", code)])
+                .await;
+            assert_eq!(
+                refused.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{code}: {refused}"
+            );
+            assert_eq!(refused.error(), error, "{code}: {refused}");
+        }
+        let page = unit.get(&format!("/assessments/{id}/pemenuhan/1")).await;
+        assert!(
+            page.body.contains("<datalist id=\"lke-items\">")
+                && page.body.contains("<option value=\"P.MP.ii.a\">"),
+            "the link field offers every item: {page}"
+        );
         let replaced = unit
             .post_multipart(
                 &format!("/assessments/{id}/evidence"),

@@ -11,7 +11,7 @@ use super::assessments::{may_change, open, open_for_change, rubric, Access};
 use super::blobs::{BlobStore, StoredFile};
 use super::db::evidence::{self, Blob, NewEvidence};
 use super::db::{audit, Db};
-use crate::domain::assessment::scored_items;
+use crate::domain::assessment::{scored_items, ValueProblem};
 use crate::domain::evidence::stored_file_name;
 use crate::domain::lke::ItemCode;
 use crate::error::{AppError, EvidenceProblem};
@@ -25,10 +25,22 @@ pub enum Change<'a> {
     Unlink(&'a str),
 }
 
+/// An item named by a form: none is "name one", an unknown code "no such item".
 fn parse_item(code: &str) -> Result<ItemCode, AppError> {
-    code.trim().parse().map_err(|_| AppError::Evidence {
-        problem: EvidenceProblem::NoItem,
-    })
+    let code = code.trim();
+    if code.is_empty() {
+        return Err(AppError::Evidence {
+            problem: EvidenceProblem::NoItem,
+        });
+    }
+    code.parse().map_err(|_| unknown_item(code))
+}
+
+fn unknown_item(code: &str) -> AppError {
+    AppError::Answer {
+        item: code.to_owned(),
+        problem: ValueProblem::UnknownItem,
+    }
 }
 
 /// Applies a change to a file of an assessment the caller may change.
@@ -56,9 +68,7 @@ pub async fn change(
             let item = parse_item(item)?;
             let (rubric, _) = rubric(&mut tx, &access.assessment.rubric_key).await?;
             if !scored_items(&rubric).any(|known| known == item) {
-                return Err(AppError::Evidence {
-                    problem: EvidenceProblem::NoItem,
-                });
+                return Err(unknown_item(&item.to_string()));
             }
             evidence::link(&mut tx, id, item).await?;
             "evidence.link"
@@ -159,9 +169,7 @@ async fn target_items(
     for code in &target.items {
         let item = parse_item(code)?;
         if !scored_items(&rubric).any(|known| known == item) {
-            return Err(AppError::Evidence {
-                problem: EvidenceProblem::NoItem,
-            });
+            return Err(unknown_item(code));
         }
         if !items.contains(&item) {
             items.push(item);

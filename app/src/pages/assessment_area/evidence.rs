@@ -4,6 +4,7 @@
 use crate::api::evidence::{DeleteEvidence, LinkEvidence, RestoreEvidence};
 use crate::components::error::error_text;
 use crate::components::section::size_text;
+use crate::domain::assessment::scored_items;
 use crate::domain::lke::{HasilItemId, ItemCode};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -119,7 +120,7 @@ fn FileRow(file: EvidenceView, walk: Walk) -> impl IntoView {
                     <summary>{t!(i18n, evidence.replace)}</summary>
                     <UploadForm item=file.items.first().copied().unwrap_or(ItemCode::Hasil(HasilItemId::Ipak)) walk replaces=Some(id.clone()) />
                 </details>
-                <LinkForm id=id.clone() />
+                <LinkForm id=id.clone() walk />
                 <ActionForm action=delete attr:class="inline-form">
                     <input type="hidden" name="id" value=id.clone() />
                     <button type="submit" class="link-button danger">{t!(i18n, evidence.delete)}</button>
@@ -129,12 +130,35 @@ fn FileRow(file: EvidenceView, walk: Walk) -> impl IntoView {
     }
 }
 
-/// Links a file to one more item (one SK often proves several), without storing it twice.
+/// Links a file to one more item (one SK often proves several), without
+/// storing it twice. The field offers every item of the LKE by code and text
+/// (a `<datalist>`, so the browser's own picker searches it, also without
+/// JavaScript); the file shows under its new item at once.
 #[component]
-fn LinkForm(id: String) -> impl IntoView {
+fn LinkForm(id: String, walk: Walk) -> impl IntoView {
     let i18n = use_i18n();
     let link = ServerAction::<LinkEvidence>::new();
     let field = format!("link-{id}");
+    let linking = StoredValue::new(None::<ItemCode>);
+    Effect::new(move |_| {
+        if let Some(input) = link.input().get() {
+            linking.set_value(input.item.trim().parse().ok());
+        }
+    });
+    let file = id.clone();
+    Effect::new(move |_| {
+        if matches!(link.value().get(), Some(Ok(()))) {
+            if let Some(item) = linking.get_value() {
+                walk.evidence.update(|all| {
+                    if let Some(f) = all.iter_mut().find(|f| f.id == file) {
+                        if !f.items.contains(&item) {
+                            f.items.push(item);
+                        }
+                    }
+                });
+            }
+        }
+    });
     view! {
         <details class="link">
             <summary>{t!(i18n, evidence.link)}</summary>
@@ -142,7 +166,8 @@ fn LinkForm(id: String) -> impl IntoView {
                 <input type="hidden" name="id" value=id.clone() />
                 <label for=field.clone()>{t!(i18n, evidence.link_item)}</label>
                 " "
-                <input id=field name="item" required placeholder="P.MP.ii.a" size="10" />
+                <input id=field name="item" required list=ITEM_PICKER autocomplete="off"
+                    placeholder=move || t_string!(i18n, evidence.link_placeholder) size="28" />
                 " "
                 <button type="submit" class="button">{t!(i18n, evidence.link_button)}</button>
                 {move || link.value().with(|latest| match latest {
@@ -153,6 +178,28 @@ fn LinkForm(id: String) -> impl IntoView {
             </ActionForm>
         </details>
     }
+}
+
+/// The id of the page's one list of LKE items that every link field offers.
+const ITEM_PICKER: &str = "lke-items";
+
+/// Every item of the LKE, by code with its text, for the link fields.
+#[component]
+pub(super) fn ItemPicker(walk: Walk) -> impl IntoView {
+    let options = walk.rubric.with_value(|rubric| {
+        scored_items(rubric)
+            .map(|item| {
+                let text: String = rubric
+                    .item_text(item)
+                    .unwrap_or_default()
+                    .chars()
+                    .take(90)
+                    .collect();
+                view! { <option value=item.to_string()>{format!("{item} · {text}")}</option> }
+            })
+            .collect_view()
+    });
+    view! { <datalist id=ITEM_PICKER>{options}</datalist> }
 }
 
 #[component]

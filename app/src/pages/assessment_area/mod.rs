@@ -23,6 +23,7 @@ use crate::domain::lke::{Answers, ItemCode, RubricVersion};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::{AssessmentData, EvidenceView, ReviewEntry};
+use evidence::ItemPicker;
 use item::ItemBlock;
 
 #[component]
@@ -115,6 +116,7 @@ fn AreaWalk(data: AssessmentData, section: Section) -> impl IntoView {
         })}
         <div class="assessment-layout">
             <div>
+                {walk.editable.then(|| view! { <ItemPicker walk /> })}
                 {blocks}
                 {walk.editable.then(|| view! {
                     <ActionForm action=save_all attr:id="answers" attr:class="save-bar">
