@@ -221,16 +221,17 @@ pub async fn period_rows(
     (rubric, gates): (&RubricVersion, &GateSet),
     keep: impl Fn(&AssessmentSummary) -> bool,
 ) -> Result<Vec<DashboardRow>, AppError> {
-    let items = db::dashboard::period_items(db, &period.id).await?;
+    let listed = async {
+        let mut conn = db.acquire().await?;
+        db::assessments::list_for_period(&mut conn, &period.id).await
+    };
+    let (items, listed) = tokio::try_join!(db::dashboard::period_items(db, &period.id), listed)?;
     let days = today().days_until(period.dates.proposal_deadline);
-    Ok(
-        db::assessments::list_for_period(&mut *db.acquire().await?, &period.id)
-            .await?
-            .into_iter()
-            .filter(|a| keep(a))
-            .map(|a| row(rubric, gates, &items, a, days))
-            .collect(),
-    )
+    Ok(listed
+        .into_iter()
+        .filter(|a| keep(a))
+        .map(|a| row(rubric, gates, &items, a, days))
+        .collect())
 }
 
 /// The first gate of each predicate that `pick` selects, as the threshold
