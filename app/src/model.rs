@@ -130,13 +130,19 @@ pub struct DashboardView {
     pub units: Vec<UnitSummary>,
     pub subtree: Option<String>,
     pub filter: crate::domain::dashboard::Filter,
+    /// The rows of the page asked for (every row of the view in
+    /// `backend::dashboard::load_all`).
     pub rows: Vec<crate::domain::dashboard::DashboardRow>,
     /// Over the chosen subtree, before the state, readiness and search filters.
     pub funnel: crate::domain::dashboard::Funnel,
     /// The total each predicate needs (the lines on the distribution chart).
     pub thresholds: Vec<(Predicate, f64)>,
-    /// Review progress per evaluator over the rows shown.
+    /// Review progress per evaluator over the rows of the view (all pages).
     pub evaluators: Vec<crate::domain::dashboard::EvaluatorProgress>,
+    /// The rows shown (`rows`) of all the rows of the view.
+    pub page: crate::domain::dashboard::PageWindow,
+    /// Per area, the mean share of questions answered over all the rows.
+    pub completeness: Vec<f64>,
 }
 
 /// One day's scores of an assessment.

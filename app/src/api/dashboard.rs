@@ -8,7 +8,8 @@ use crate::model::DashboardView;
 /// The dashboard of a period (the newest when empty) for the caller's scope,
 /// narrowed to a subtree, a state (`draft`, `submitted`, …), a readiness
 /// (`ready`, `not_ready`) and a search, sorted by `sort` (`self`, `tpi`,
-/// `completeness`, `deadline`; the unit code otherwise).
+/// `completeness`, `deadline`; the unit code otherwise), one page of the
+/// table (`page`, 1-based; past the last page: the last).
 #[server(endpoint = "dashboard/get")]
 pub async fn load_dashboard(
     #[server(default)] period: String,
@@ -17,15 +18,16 @@ pub async fn load_dashboard(
     #[server(default)] readiness: String,
     #[server(default)] q: String,
     #[server(default)] sort: String,
+    #[server(default)] page: String,
 ) -> Result<DashboardView, AppError> {
-    use crate::backend::dashboard::{load, query};
+    use crate::backend::dashboard::{load, query, DashboardQuery};
     use crate::backend::{auth, request};
+    use crate::domain::dashboard::requested_page;
     let (app, session) = request().await?;
     let user = auth::require_user(&app.db, &session).await?;
-    load(
-        &app.db,
-        &user,
-        query(&period, &subtree, &state, &readiness, &q, &sort),
-    )
-    .await
+    let query = DashboardQuery {
+        page: requested_page(&page),
+        ..query(&period, &subtree, &state, &readiness, &q, &sort)
+    };
+    load(&app.db, &user, query).await
 }

@@ -1,15 +1,21 @@
 //! The leadership dashboard of a period: every unit in the caller's scope
 //! with its scores and readiness, the funnel, and the chosen subtree, state,
-//! readiness and search. Scored in memory from a few bulk queries.
+//! readiness and search. Scored in memory from a few bulk queries, once per
+//! view: the computed view (all its rows) is kept a few seconds in a small
+//! cache shared by everyone who asks for the same view (see `VIEWS`), and the
+//! page, the charts and the downloads are cut from it.
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
 
 use super::assessments::{rubric, today};
 use super::db::{self, dashboard::PeriodItems, Db};
+use super::view_cache::ViewCache;
 use crate::domain::assessment::{answers_from_stored, coverage, scored_items};
 use crate::domain::dashboard::{
-    area_completeness, area_shares, evaluator_progress, funnel, DashboardRow, Filter, Readiness,
-    ReadinessFilter, SortKey,
+    area_completeness, area_shares, evaluator_progress, funnel, mean_per_area, DashboardRow,
+    Filter, PageWindow, Readiness, ReadinessFilter, SortKey, PAGE_SIZE,
 };
 use crate::domain::lke::{evaluate, score, Answers, GateSet, GateTarget, Predicate, RubricVersion};
 use crate::domain::period::current_year;
@@ -22,11 +28,13 @@ use crate::model::{
 };
 
 /// What the caller asked for: a period (the newest when absent), a subtree
-/// within their scope, and the table's filter.
+/// within their scope, the table's filter, and the page of the table
+/// (1-based; only the page view reads it).
 pub struct DashboardQuery {
     pub period: Option<String>,
     pub subtree: Option<String>,
     pub filter: Filter,
+    pub page: usize,
 }
 
 /// Reads the dashboard's query parameters; an unknown value means "any".
@@ -52,6 +60,7 @@ pub fn query(
             query: search.trim().to_owned(),
             sort: SortKey::parse(sort),
         },
+        page: 1,
     }
 }
 
@@ -73,7 +82,74 @@ fn scope<'a>(user: &SessionUser, units: &'a [UnitSummary]) -> Vec<&'a UnitSummar
     }
 }
 
+/// How long a computed view is kept. A write through `db::begin_write`
+/// makes every kept view stale at once; this bounds only a write that lands
+/// while a view is being computed.
+pub const VIEW_LIFETIME: Duration = Duration::from_secs(10);
+
+/// What one computed view is kept under: the database, the caller's scope,
+/// and what they asked for (except the page).
+#[derive(PartialEq)]
+struct ViewKey {
+    database: String,
+    scope: DashboardScope,
+    period: Option<String>,
+    subtree: Option<String>,
+    filter: Filter,
+}
+
+/// The computed views: a few, kept [`VIEW_LIFETIME`], two computed at a time.
+static VIEWS: LazyLock<ViewCache<ViewKey, DashboardView>> =
+    LazyLock::new(|| ViewCache::new(VIEW_LIFETIME, 8, 2));
+
+/// The page the dashboard shows: the aggregates over every row of the view,
+/// and the rows of the asked page only.
 pub async fn load(
+    db: &Db,
+    user: &SessionUser,
+    query: DashboardQuery,
+) -> Result<DashboardView, AppError> {
+    let page = query.page;
+    let all = load_all(db, user, query).await?;
+    let window = PageWindow::of(all.rows.len(), page, PAGE_SIZE);
+    Ok(DashboardView {
+        periods: all.periods.clone(),
+        period: all.period.clone(),
+        units: all.units.clone(),
+        subtree: all.subtree.clone(),
+        filter: all.filter.clone(),
+        rows: all.rows[window.start..window.end].to_vec(),
+        page: window,
+        funnel: all.funnel,
+        thresholds: all.thresholds.clone(),
+        evaluators: all.evaluators.clone(),
+        completeness: all.completeness.clone(),
+    })
+}
+
+/// The whole view, every row: what the charts and the downloads draw from,
+/// computed once for everyone who asks for it within its lifetime.
+pub async fn load_all(
+    db: &Db,
+    user: &SessionUser,
+    query: DashboardQuery,
+) -> Result<Arc<DashboardView>, AppError> {
+    can(Some(&user.actor), Action::ViewDashboard)?;
+    let generation = db::writes();
+    let key = ViewKey {
+        database: db.connect_options().database_url.to_string(),
+        scope: user.actor.dashboard_scope(),
+        period: query.period.clone(),
+        subtree: query.subtree.clone(),
+        filter: query.filter.clone(),
+    };
+    VIEWS
+        .get(key, generation, || compute(db, user, query))
+        .await
+}
+
+/// The view computed from the database, without the cache.
+pub async fn compute(
     db: &Db,
     user: &SessionUser,
     query: DashboardQuery,
@@ -89,7 +165,7 @@ pub async fn load(
     let visible = scope(user, &all_units);
     let mut view = DashboardView {
         periods: periods.clone(),
-        units: visible.iter().map(|u| (*u).clone()).collect(),
+        units: subtree_choices(&visible, query.subtree.as_deref()),
         ..DashboardView::default()
     };
     let Some(period) = period else {
@@ -118,10 +194,24 @@ pub async fn load(
     view.funnel = funnel(&rows);
     let seats = db::assignments::for_period(db, &period.id).await?;
     view.evaluators = evaluator_progress(&rows, &seats);
+    view.completeness = mean_per_area(&rows, |r| &r.area_completeness);
+    view.page = PageWindow::of(rows.len(), 1, rows.len());
     view.rows = rows;
     view.subtree = query.subtree.filter(|s| !s.is_empty());
     view.filter = query.filter;
     Ok(view)
+}
+
+/// The units the subtree filter offers: those with units below them (a
+/// single unit is found with the search), and the chosen one. At national
+/// scale this keeps thousands of work units out of the page.
+fn subtree_choices(visible: &[&UnitSummary], chosen: Option<&str>) -> Vec<UnitSummary> {
+    let parents: HashSet<&UnitId> = visible.iter().filter_map(|u| u.parent.as_ref()).collect();
+    visible
+        .iter()
+        .filter(|u| parents.contains(&u.id) || Some(u.id.as_str()) == chosen)
+        .map(|u| (*u).clone())
+        .collect()
 }
 
 /// The rows of a period's assessments that `keep` selects, scored.
@@ -131,16 +221,17 @@ pub async fn period_rows(
     (rubric, gates): (&RubricVersion, &GateSet),
     keep: impl Fn(&AssessmentSummary) -> bool,
 ) -> Result<Vec<DashboardRow>, AppError> {
-    let items = db::dashboard::period_items(db, &period.id).await?;
+    let listed = async {
+        let mut conn = db.acquire().await?;
+        db::assessments::list_for_period(&mut conn, &period.id).await
+    };
+    let (items, listed) = tokio::try_join!(db::dashboard::period_items(db, &period.id), listed)?;
     let days = today().days_until(period.dates.proposal_deadline);
-    Ok(
-        db::assessments::list_for_period(&mut *db.acquire().await?, &period.id)
-            .await?
-            .into_iter()
-            .filter(|a| keep(a))
-            .map(|a| row(rubric, gates, &items, a, days))
-            .collect(),
-    )
+    Ok(listed
+        .into_iter()
+        .filter(|a| keep(a))
+        .map(|a| row(rubric, gates, &items, a, days))
+        .collect())
 }
 
 /// The first gate of each predicate that `pick` selects, as the threshold

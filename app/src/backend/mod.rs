@@ -38,6 +38,7 @@ pub mod state;
 pub mod units;
 pub mod upload;
 pub mod users;
+pub mod view_cache;
 
 use axum::extract::ConnectInfo;
 use std::net::{IpAddr, SocketAddr};

@@ -327,6 +327,76 @@ impl Filter {
     }
 }
 
+/// Rows of the leadership table per page: small enough that the page (and
+/// its hydration data) stays small at thousands of units.
+pub const PAGE_SIZE: usize = 50;
+
+/// The page of the table the caller asked for (`?page=N`, 1-based); anything
+/// that is not a positive number is the first page.
+pub fn requested_page(raw: &str) -> usize {
+    raw.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n > 0)
+        .unwrap_or(1)
+}
+
+/// Which rows of the filtered, sorted table one page shows. A page past the
+/// last is clamped to the last (and the first when there are no rows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageWindow {
+    /// The page shown, 1-based.
+    pub number: usize,
+    /// How many pages the table has (at least one).
+    pub pages: usize,
+    /// The rows of the whole table, after the filters.
+    pub total: usize,
+    /// The rows shown: `start..end`, 0-based.
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Default for PageWindow {
+    fn default() -> Self {
+        PageWindow::of(0, 1, PAGE_SIZE)
+    }
+}
+
+impl PageWindow {
+    pub fn of(total: usize, requested: usize, size: usize) -> PageWindow {
+        let size = size.max(1);
+        let pages = total.div_ceil(size).max(1);
+        let number = requested.clamp(1, pages);
+        let start = ((number - 1) * size).min(total);
+        let end = (start + size).min(total);
+        PageWindow {
+            number,
+            pages,
+            total,
+            start,
+            end,
+        }
+    }
+
+    /// The rows shown as people count them: the first and the last, 1-based
+    /// (`(0, 0)` when there are none).
+    pub fn shown(&self) -> (usize, usize) {
+        if self.end == self.start {
+            (0, 0)
+        } else {
+            (self.start + 1, self.end)
+        }
+    }
+
+    pub fn previous(&self) -> Option<usize> {
+        (self.number > 1).then(|| self.number - 1)
+    }
+
+    pub fn next(&self) -> Option<usize> {
+        (self.number < self.pages).then(|| self.number + 1)
+    }
+}
+
 /// How many units reached each step of the cycle (each step counts the units
 /// that reached it or any later one).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -511,6 +581,34 @@ mod tests {
         }
         .apply(&mut drafts);
         assert_eq!(codes(&drafts), ["B"]);
+    }
+
+    #[test]
+    fn pages_split_the_table_and_clamp_what_is_out_of_range() {
+        assert_eq!(requested_page("2"), 2);
+        for raw in ["", "0", "-3", "dua", "1.5"] {
+            assert_eq!(requested_page(raw), 1, "{raw:?}");
+        }
+        let first = PageWindow::of(1_001, 1, PAGE_SIZE);
+        assert_eq!((first.pages, first.start, first.end), (21, 0, 50));
+        assert_eq!(first.shown(), (1, 50));
+        assert_eq!((first.previous(), first.next()), (None, Some(2)));
+        let second = PageWindow::of(1_001, 2, PAGE_SIZE);
+        assert_eq!(second.shown(), (51, 100));
+        assert_eq!((second.previous(), second.next()), (Some(1), Some(3)));
+        let last = PageWindow::of(1_001, 21, PAGE_SIZE);
+        assert_eq!(last.shown(), (1_001, 1_001), "one row on the last page");
+        assert_eq!(last.next(), None);
+        assert_eq!(
+            PageWindow::of(1_001, 500, PAGE_SIZE),
+            last,
+            "past the end: the last page"
+        );
+        let exact = PageWindow::of(100, 3, PAGE_SIZE);
+        assert_eq!((exact.number, exact.shown()), (2, (51, 100)));
+        let empty = PageWindow::of(0, 4, PAGE_SIZE);
+        assert_eq!((empty.number, empty.pages, empty.shown()), (1, 1, (0, 0)));
+        assert_eq!((empty.previous(), empty.next()), (None, None));
     }
 
     #[test]

@@ -12,9 +12,7 @@ use crate::components::chart::ChartFigure;
 use crate::components::error::PageError;
 use crate::components::labels::{area_label, readiness_label, state_label, target_label};
 use crate::components::score::percent;
-use crate::domain::dashboard::{
-    mean_per_area, DashboardRow, EvaluatorProgress, Funnel, HEATMAP_ROWS,
-};
+use crate::domain::dashboard::{DashboardRow, EvaluatorProgress, Funnel, PageWindow, HEATMAP_ROWS};
 use crate::domain::lke::{format_id, AreaId, AssessmentState};
 use crate::i18n::*;
 use crate::model::{tree_order, DashboardView};
@@ -41,12 +39,20 @@ pub fn DashboardPage() -> impl IntoView {
     let data = Resource::new(
         move || {
             query.with(|q| {
-                ["period", "subtree", "state", "readiness", "q", "sort"]
-                    .map(|k| q.get(k).unwrap_or_default())
+                [
+                    "period",
+                    "subtree",
+                    "state",
+                    "readiness",
+                    "q",
+                    "sort",
+                    "page",
+                ]
+                .map(|k| q.get(k).unwrap_or_default())
             })
         },
-        |[period, subtree, state, readiness, q, sort]| {
-            load_dashboard(period, subtree, state, readiness, q, sort)
+        |[period, subtree, state, readiness, q, sort, page]| {
+            load_dashboard(period, subtree, state, readiness, q, sort, page)
         },
     );
     view! {
@@ -75,9 +81,10 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
         "q",
         "sort",
     ]));
-    let count = view.rows.len();
-    let completeness = mean_per_area(&view.rows, |r| &r.area_completeness);
+    let count = view.page.total;
+    let completeness = view.completeness.clone();
     let shown = count.min(HEATMAP_ROWS);
+    let window = view.page;
     view! {
         <Filters view=view.clone() />
         <FunnelView funnel=view.funnel />
@@ -123,6 +130,7 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
                 <p class="alert alert-info" role="status" data-testid="no-units">{t!(i18n, dashboard.no_match)}</p>
             })}
             <p class="muted">{t!(i18n, dashboard.period_line, year = period.year.value(), deadline = period.dates.proposal_deadline.to_string())}</p>
+            <Pages window passed=passed.clone() />
             <p>
                 <a class="button" href=format!("/dashboard.xlsx?{passed}") download>{t!(i18n, dashboard.xlsx)}</a>
                 " "
@@ -152,9 +160,33 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            {(window.pages > 1).then(|| view! { <Pages window passed=passed.clone() /> })}
         </section>
     }
     .into_any()
+}
+
+/// Which rows the table shows and plain links to the pages before and
+/// after, with the filters kept: they work without JavaScript.
+#[component]
+fn Pages(window: PageWindow, passed: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let (first, last) = window.shown();
+    let link = move |page: usize| {
+        let sep = if passed.is_empty() { "" } else { "&" };
+        format!("/dashboard?{passed}{sep}page={page}#units")
+    };
+    view! {
+        <nav class="pages" aria-label=move || t_string!(i18n, dashboard.pages).to_string() data-testid="pages">
+            <span data-testid="rows-shown">{t!(i18n, dashboard.rows_shown, first = first, last = last, total = window.total, page = window.number, pages = window.pages)}</span>
+            {window.previous().map(|page| view! {
+                " " <a href=link(page) rel="prev" data-testid="previous-page">{t!(i18n, dashboard.previous_page)}</a>
+            })}
+            {window.next().map(|page| view! {
+                " " <a href=link(page) rel="next" data-testid="next-page">{t!(i18n, dashboard.next_page)}</a>
+            })}
+        </nav>
+    }
 }
 
 #[component]

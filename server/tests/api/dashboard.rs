@@ -400,3 +400,159 @@ db_test!(
         );
     }
 );
+
+/// The load units of `zi demo seed --units`: `count` units below one parent,
+/// each with an assessment of the current period.
+async fn load_units(app: &TestApp, count: usize) {
+    zi::demo::seed_load(&app.db, crate::helpers::current_year(), count, false)
+        .await
+        .expect("load units");
+}
+
+fn number(view: &Value, key: &str) -> u64 {
+    view["page"][key]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{key}: {}", view["page"]))
+}
+
+/// The page's text without the markers hydration puts between text nodes.
+fn text(html: &str) -> String {
+    html.replace("<!>", "")
+}
+
+/// `href`s of the page's table rows (one per unit shown).
+fn table_rows(html: &str) -> usize {
+    html.matches(r#"<th scope="row"><a href="/dashboard/"#)
+        .count()
+}
+
+db_test!(
+    hundreds_of_units_page_through_the_table_with_the_filters_kept,
+    |app| async move {
+        load_units(&app, 300).await;
+        let admin = app.signed_in("admin").await;
+        let first = dashboard(&admin, &[("q", "muatan")]).await;
+        let total = number(&first, "total");
+        assert!(total > 300, "every load unit matches: {}", first["page"]);
+        assert_eq!(codes(&first).len(), 50, "one page of rows");
+        assert_eq!(number(&first, "pages"), total.div_ceil(50));
+        assert_eq!(codes(&first)[0], "MUATAN");
+        let second = dashboard(&admin, &[("q", "muatan"), ("page", "2")]).await;
+        assert_eq!(number(&second, "number"), 2);
+        assert_eq!(codes(&second)[0], "MUATAN-0050", "the 51st row");
+        assert!(codes(&second).iter().all(|c| c.starts_with("MUATAN-")));
+        assert!(
+            codes(&first).last() < codes(&second).first(),
+            "in table order"
+        );
+
+        // Past the last page: the last page (clamped), not an error.
+        let past = dashboard(&admin, &[("q", "muatan"), ("page", "999")]).await;
+        assert_eq!(number(&past, "number"), number(&past, "pages"));
+        let last = usize::try_from(total - (total - 1) / 50 * 50).expect("rows");
+        assert_eq!(codes(&past).len(), last);
+        assert_eq!(codes(&past).last().map(String::as_str), Some("MUATAN-0300"));
+        let nonsense = dashboard(&admin, &[("q", "muatan"), ("page", "dua")]).await;
+        assert_eq!(
+            codes(&nonsense),
+            codes(&first),
+            "not a number: the first page"
+        );
+
+        // Without JavaScript: the server-rendered page holds one page of rows
+        // and links to the next one with the search kept.
+        let html = admin.get("/dashboard?q=muatan").await;
+        assert_eq!(html.status, StatusCode::OK, "{html}");
+        assert_eq!(table_rows(&html.body), 50);
+        assert!(
+            text(&html.body).contains(&format!("Unit kerja ({total})")),
+            "the header counts every row"
+        );
+        assert!(text(&html.body).contains(&format!("Baris 1–50 dari {total}")));
+        assert!(
+            html.body.len() < 200_000,
+            "the page stays small: {} bytes",
+            html.body.len()
+        );
+        let next = r#"href="/dashboard?q=muatan&amp;page=2#units""#;
+        assert!(html.body.contains(next), "a plain link to page 2");
+        let html = admin.get("/dashboard?q=muatan&page=2").await;
+        assert_eq!(table_rows(&html.body), 50);
+        assert!(html.body.contains("MUATAN-0050") && !html.body.contains("MUATAN-0049<"));
+        assert!(text(&html.body).contains(&format!("Baris 51–100 dari {total}")));
+        assert!(html
+            .body
+            .contains(r#"href="/dashboard?q=muatan&amp;page=1#units""#));
+
+        // The downloads carry every row of the view, not the page.
+        let (status, _, csv) = admin.get_bytes("/dashboard.csv?q=muatan&page=2").await;
+        assert_eq!(status, StatusCode::OK);
+        let csv = String::from_utf8(csv).expect("utf-8");
+        assert_eq!(
+            csv.lines().count() as u64,
+            total + 1,
+            "a header and every row"
+        );
+        let all = dashboard(&admin, &[]).await;
+        assert_eq!(number(&all, "total"), total + 4, "and the four demo units");
+        let (_, _, csv) = admin.get_bytes("/dashboard.csv").await;
+        assert_eq!(
+            csv.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count() as u64,
+            total + 5
+        );
+    }
+);
+
+db_test!(
+    the_charts_count_the_rows_of_the_page_and_a_saved_answer_shows_at_once,
+    |app| async move {
+        load_units(&app, 120).await;
+        let admin = app.signed_in("admin").await;
+        let view = dashboard(&admin, &[("sort", "self")]).await;
+        let total = number(&view, "total");
+        assert!(total > 120);
+        for chart in ["heatmap.svg", "heatmap.png", "distribution.svg"] {
+            let (status, _, _) = admin
+                .get_bytes(&format!("/dashboard/charts/{chart}?sort=self"))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{chart}");
+        }
+        let (_, _, svg) = admin
+            .get_bytes("/dashboard/charts/heatmap.svg?sort=self")
+            .await;
+        let svg = String::from_utf8(svg).expect("utf-8");
+        assert!(
+            svg.contains(&format!("50 dari {total} unit")),
+            "the chart counts the table's rows"
+        );
+        let (_, _, svg) = admin
+            .get_bytes("/dashboard/charts/heatmap.svg?state=submitted")
+            .await;
+        let submitted = dashboard(&admin, &[("state", "submitted")]).await;
+        assert_eq!(number(&submitted, "total"), 1, "Medan");
+        assert!(String::from_utf8(svg)
+            .expect("utf-8")
+            .contains("1 dari 1 unit"));
+
+        let izin = || async { dashboard(&admin, &[("q", "dit-izin")]).await["rows"][0].clone() };
+        let before = izin().await;
+        let unit = app.signed_in("unit").await;
+        let id = app.assessment_of("DIT-IZIN").await;
+        let saved = unit
+            .call(
+                "assessments/answers",
+                &[("assessment", &id), ("value[P.MP.i.b]", "A")],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::OK, "{saved}");
+        let after = izin().await;
+        assert!(
+            after["self_total"].as_f64() > before["self_total"].as_f64(),
+            "the saved answer counts at once: {before} → {after}"
+        );
+        assert!(
+            after["completeness"]["answered"].as_u64()
+                > before["completeness"]["answered"].as_u64()
+        );
+    }
+);

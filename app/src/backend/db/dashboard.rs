@@ -58,47 +58,76 @@ async fn packed(
     Ok(out)
 }
 
+/// The period's items, its queries run at once (each on its own pooled
+/// connection), so the database works while the server parses.
 pub async fn period_items(db: &Db, period: &str) -> Result<PeriodItems, sqlx::Error> {
-    let answers = packed(
-        db,
-        "x.item_code || '=' || x.value",
-        "FROM answers x",
-        period,
-    )
-    .await?;
-    let reviews = packed(
+    let (answers, reviews, evidenced, reviewed, (awarded, wbk_units)) = tokio::try_join!(
+        packed(
+            db,
+            "x.item_code || '=' || x.value",
+            "FROM answers x",
+            period
+        ),
+        reviews(db, period),
+        evidenced(db, period),
+        reviewed(db, period),
+        decisions(db),
+    )?;
+    Ok(PeriodItems {
+        answers,
+        reviews,
+        evidenced,
+        reviewed,
+        wbk_units,
+        awarded,
+    })
+}
+
+/// The evaluators' lane: an empty value is a review without one.
+async fn reviews(
+    db: &Db,
+    period: &str,
+) -> Result<HashMap<String, Vec<(ItemCode, Option<String>)>>, sqlx::Error> {
+    let packed = packed(
         db,
         "x.item_code || '=' || COALESCE(x.value, '')",
         "FROM reviews x",
         period,
     )
-    .await?
-    .into_iter()
-    .map(|(id, pairs)| {
-        let pairs = pairs
-            .into_iter()
-            .map(|(item, value)| (item, (!value.is_empty()).then_some(value)))
-            .collect();
-        (id, pairs)
-    })
-    .collect();
-    let evidenced = packed(
+    .await?;
+    Ok(packed
+        .into_iter()
+        .map(|(id, pairs)| {
+            let pairs = pairs
+                .into_iter()
+                .map(|(item, value)| (item, (!value.is_empty()).then_some(value)))
+                .collect();
+            (id, pairs)
+        })
+        .collect())
+}
+
+/// The items with a current evidence file.
+async fn evidenced(
+    db: &Db,
+    period: &str,
+) -> Result<HashMap<String, BTreeSet<ItemCode>>, sqlx::Error> {
+    let packed = packed(
         db,
         "k.item_code",
         "FROM evidence x JOIN evidence_links k ON k.evidence_id = x.id AND x.deleted_at IS NULL \
          AND x.replaced_by IS NULL",
         period,
     )
-    .await?
-    .into_iter()
-    .map(|(id, pairs)| (id, pairs.into_iter().map(|(item, _)| item).collect()))
-    .collect();
-    let mut items = PeriodItems {
-        answers,
-        reviews,
-        evidenced,
-        ..PeriodItems::default()
-    };
+    .await?;
+    Ok(packed
+        .into_iter()
+        .map(|(id, pairs)| (id, pairs.into_iter().map(|(item, _)| item).collect()))
+        .collect())
+}
+
+/// Items the evaluators have given a status, per assessment.
+async fn reviewed(db: &Db, period: &str) -> Result<HashMap<String, u32>, sqlx::Error> {
     let counts = sqlx::query(
         "SELECT x.assessment_id, COUNT(*) AS reviewed FROM reviews x \
          JOIN assessments a ON a.id = x.assessment_id \
@@ -107,22 +136,29 @@ pub async fn period_items(db: &Db, period: &str) -> Result<PeriodItems, sqlx::Er
     .bind(period)
     .fetch_all(db)
     .await?;
+    let mut out = HashMap::new();
     for row in &counts {
         let reviewed: i64 = row.try_get("reviewed")?;
-        items.reviewed.insert(
+        out.insert(
             row.try_get("assessment_id")?,
             u32::try_from(reviewed).unwrap_or(u32::MAX),
         );
     }
+    Ok(out)
+}
+
+/// The assessments whose predicate was awarded, and the units holding WBK.
+async fn decisions(db: &Db) -> Result<(HashSet<String>, HashSet<String>), sqlx::Error> {
     let rows =
         sqlx::query("SELECT unit_id, assessment_id, predicate FROM predicates WHERE awarded = 1")
             .fetch_all(db)
             .await?;
+    let (mut awarded, mut wbk_units) = (HashSet::new(), HashSet::new());
     for row in &rows {
-        items.awarded.insert(row.try_get("assessment_id")?);
+        awarded.insert(row.try_get("assessment_id")?);
         if row.try_get::<String, _>("predicate")? == "wbk" {
-            items.wbk_units.insert(row.try_get("unit_id")?);
+            wbk_units.insert(row.try_get("unit_id")?);
         }
     }
-    Ok(items)
+    Ok((awarded, wbk_units))
 }

@@ -72,11 +72,22 @@ fn with_sqlite_defaults(url: &str) -> String {
     format!("{url}?mode=rwc")
 }
 
+/// Write transactions begun by this process: caches of computed views (the
+/// dashboard's) keep an entry only while this has not moved.
+static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many write transactions this process has begun so far.
+pub fn writes() -> u64 {
+    WRITES.load(std::sync::atomic::Ordering::Acquire)
+}
+
 /// Starts a transaction that writes. On SQLite it takes the write lock at once
 /// (`BEGIN IMMEDIATE`): a transaction that reads before it writes then waits
 /// its turn (the busy timeout) instead of failing with "database is locked"
 /// when it tries to upgrade its lock.
+/// Every call counts in [`writes`].
 pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    WRITES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     if is_sqlite(db) {
         db.begin_with("BEGIN IMMEDIATE").await
     } else {

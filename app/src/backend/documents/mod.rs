@@ -168,7 +168,7 @@ pub async fn dashboard_csv(
     user: &SessionUser,
     query: DashboardQuery,
 ) -> Result<Document, AppError> {
-    let view = dashboard::load(db, user, query).await?;
+    let view = dashboard::load_all(db, user, query).await?;
     let mut out = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(UTF8_BOM.to_vec());
@@ -195,7 +195,7 @@ pub async fn dashboard_xlsx(
     user: &SessionUser,
     query: DashboardQuery,
 ) -> Result<Document, AppError> {
-    let view = dashboard::load(db, user, query).await?;
+    let view = dashboard::load_all(db, user, query).await?;
     let bytes = write_xlsx(&table(&view)).map_err(|err| {
         tracing::error!(%err, "dashboard workbook failed");
         AppError::Internal
@@ -351,7 +351,7 @@ pub async fn dashboard_chart(
     chart: DashboardChart,
     format: ImageFormat,
 ) -> Result<Document, AppError> {
-    let view = dashboard::load(db, user, query).await?;
+    let view = dashboard::load_all(db, user, query).await?;
     let stem = chart.file_stem().to_owned();
     let locale = Locale::id;
     match chart {
