@@ -75,6 +75,7 @@ pub(super) fn EvidenceList(item: ItemCode, walk: Walk) -> impl IntoView {
             {walk.editable.then(|| view! { <UploadForm item walk replaces=None /> })}
         </div>
     }
+    .into_any()
 }
 
 #[component]

@@ -187,6 +187,7 @@ pub(super) fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
             <p><a href=history class="muted">{t!(i18n, area.history)}</a></p>
         </article>
     }
+    .into_any()
 }
 
 type FieldErrors = BTreeMap<String, ValueProblem>;
