@@ -85,7 +85,7 @@ test.describe('with JavaScript', () => {
       name: 'laporan 30 MB.pdf',
       mimeType: 'application/pdf',
       buffer: pdf('besar', 30 * 1024 * 1024),
-    });
+    }, { timeout: 30_000 }); // 30 MB through the DevTools protocol is slow on a busy machine
     await newFileForm(page, 'P.MP.i.a').getByRole('button', { name: 'Unggah', exact: true }).click();
     await expect(item.getByRole('alert')).toHaveText('Berkas terlalu besar (maksimal 25 MB per berkas).');
     expect(sent, 'nothing went over the wire').toBe(0);
@@ -106,7 +106,7 @@ test.describe('with JavaScript', () => {
       { name: 'SK Tim ZI 3 MB.pdf', mimeType: 'application/pdf', buffer: pdf('sk', 3 * 1024 * 1024) },
       { name: 'laporan 30 MB.pdf', mimeType: 'application/pdf', buffer: pdf('besar', 30 * 1024 * 1024) },
       { name: 'Notulen rapat.pdf', mimeType: 'application/pdf', buffer: pdf('notulen', 3_000) },
-    ]);
+    ], { timeout: 30_000 });
     await form.getByRole('button', { name: 'Unggah', exact: true }).click();
     const rows = form.locator('.upload-list li');
     await expect(rows).toHaveCount(3);
@@ -228,7 +228,7 @@ test.describe('without JavaScript', () => {
       name: 'laporan 30 MB.pdf',
       mimeType: 'application/pdf',
       buffer: pdf('besar', 30 * 1024 * 1024),
-    });
+    }, { timeout: 30_000 }); // 30 MB through the DevTools protocol is slow on a busy machine
     await newFileForm(page, 'P.MP.i.a').getByRole('button', { name: 'Unggah', exact: true }).click();
     await expect(page.getByRole('alert')).toContainText('Berkas terlalu besar (maksimal 25 MB per berkas).');
     expect(new URL(page.url()).pathname).toBe(new URL(overview).pathname + '/pemenuhan/1');
