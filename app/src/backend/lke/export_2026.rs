@@ -302,7 +302,12 @@ impl Writer<'_> {
         self.bold(total_peng, 'B', "TOTAL PENGUNGKIT")?;
         for (cols, _, _, sheet) in self.lanes {
             let f = sum_of(cols.value, &part_rows);
-            self.formula(total_peng, cols.value, &f, Cached::Num(sheet.pengungkit.score))?;
+            self.formula(
+                total_peng,
+                cols.value,
+                &f,
+                Cached::Num(sheet.pengungkit.score),
+            )?;
         }
         self.bold(peng, 'B', "A.")?;
         self.bold(peng, 'C', "PENGUNGKIT")?;
@@ -402,7 +407,8 @@ impl Writer<'_> {
 
     fn link(&mut self, row: u32, item: ItemCode) -> Result<(), ExportError> {
         if let Some(url) = self.input.links.get(&item) {
-            self.ws.write_url(row, c(EVIDENCE), Url::new(url.as_str()))?;
+            self.ws
+                .write_url(row, c(EVIDENCE), Url::new(url.as_str()))?;
         }
         Ok(())
     }
@@ -477,10 +483,11 @@ impl Writer<'_> {
                     InputKind::Sum { of } => {
                         let refs: Vec<String> = of
                             .iter()
-                            .map(|code| format!("{}{}", cols.answer, r1(row_of(q, *code, &input_rows))))
+                            .map(|code| {
+                                format!("{}{}", cols.answer, r1(row_of(q, *code, &input_rows)))
+                            })
                             .collect();
-                        let blank: Vec<String> =
-                            refs.iter().map(|r| format!("{r}=\"\"")).collect();
+                        let blank: Vec<String> = refs.iter().map(|r| format!("{r}=\"\"")).collect();
                         let f = format!(
                             "=IF(OR({}),\"Blm Diisi\",{})",
                             blank.join(","),
@@ -561,7 +568,10 @@ impl Writer<'_> {
         self.text(row, 'J', kind.label())?;
         for (cols, _, _, sheet) in self.lanes {
             let s = sheet.hasil.item(id);
-            let (k, h) = (format!("{}{}", cols.answer, r1(row)), format!("H{}", r1(row)));
+            let (k, h) = (
+                format!("{}{}", cols.answer, r1(row)),
+                format!("H{}", r1(row)),
+            );
             let col = c(cols.answer);
             let f = if capaian {
                 if let Some(a) = s.answer {
@@ -676,10 +686,28 @@ fn summary(
         ws.write_string(r, c('E'), area.name.to_uppercase())?;
         ws.write_number(r, c('H'), weight)?;
         let at = |part: u8| rows.areas.get(&(part, id)).copied().map_or(0, r1);
-        put(ws, r, 'I', format!("=Jawaban!{value}{}", at(0)), Cached::Num(p))?;
-        put(ws, r, 'J', format!("=Jawaban!{value}{}", at(1)), Cached::Num(rf))?;
+        put(
+            ws,
+            r,
+            'I',
+            format!("=Jawaban!{value}{}", at(0)),
+            Cached::Num(p),
+        )?;
+        put(
+            ws,
+            r,
+            'J',
+            format!("=Jawaban!{value}{}", at(1)),
+            Cached::Num(rf),
+        )?;
         let k = p + rf;
-        put(ws, r, 'K', format!("=SUM(I{0}:J{0})", r1(r)), Cached::Num(k))?;
+        put(
+            ws,
+            r,
+            'K',
+            format!("=SUM(I{0}:J{0})", r1(r)),
+            Cached::Num(k),
+        )?;
         pct(ws, r, format!("=K{0}/H{0}", r1(r)), k / weight)?;
         let l = format!("L{}", r1(r));
         put(
@@ -759,7 +787,13 @@ fn summary(
         ws.write_string(r, c('D'), label)?;
         ws.write_string(r, c('E'), &item.text)?;
         ws.write_number(r, c('H'), item.weight.value())?;
-        put(ws, r, 'K', format!("=Jawaban!{value}{}", r1(at)), Cached::Num(s))?;
+        put(
+            ws,
+            r,
+            'K',
+            format!("=Jawaban!{value}{}", r1(at)),
+            Cached::Num(s),
+        )?;
         let k = format!("K{}", r1(r));
         put(
             ws,
@@ -800,7 +834,12 @@ fn summary(
         format!("=K{}/H{}", r1(total_hasil), r1(head)),
         hs.total.score / h.weight(),
     )?;
-    ws.write_string_with_format(nilai, c('B'), "NILAI EVALUASI REFORMASI BIROKRASI", &fmt.bold)?;
+    ws.write_string_with_format(
+        nilai,
+        c('B'),
+        "NILAI EVALUASI REFORMASI BIROKRASI",
+        &fmt.bold,
+    )?;
     put(
         ws,
         nilai,
@@ -942,7 +981,13 @@ mod tests {
         for ((soal, item), (id, row, k, n, note, m, q)) in soals.iter().zip(&cells) {
             assert_eq!(u64::from(soal.value()), *id);
             assert_eq!(
-                (k.as_str(), n.as_str(), note.as_str(), m.as_str(), q.as_str()),
+                (
+                    k.as_str(),
+                    n.as_str(),
+                    note.as_str(),
+                    m.as_str(),
+                    q.as_str()
+                ),
                 ("K", "N", "L", "M", "Q")
             );
             let r = grid
@@ -950,8 +995,14 @@ mod tests {
                 .iter()
                 .find(|r| u64::from(r.number) == *row)
                 .unwrap_or_else(|| panic!("row {row}"));
-            assert!(!r.value('K').is_blank(), "soal {id} ({item}) answered on row {row}");
-            assert!(!r.value('N').is_blank(), "soal {id} ({item}) TPI on row {row}");
+            assert!(
+                !r.value('K').is_blank(),
+                "soal {id} ({item}) answered on row {row}"
+            );
+            assert!(
+                !r.value('N').is_blank(),
+                "soal {id} ({item}) TPI on row {row}"
+            );
         }
         let first = grid.rows.iter().find(|r| r.number == 6).unwrap();
         assert_eq!(first.text('K'), "Ya");
@@ -974,7 +1025,10 @@ mod tests {
         assert!(tpi.problems.is_empty(), "{:#?}", tpi.problems);
         assert_eq!(tpi.answers, l.tpi);
         assert_eq!(tpi.notes, l.tpi_notes);
-        assert_eq!((tpi.read.answer_column, tpi.read.note_column), ('N', Some('Q')));
+        assert_eq!(
+            (tpi.read.answer_column, tpi.read.note_column),
+            ('N', Some('Q'))
+        );
     }
 
     #[test]
@@ -992,18 +1046,17 @@ mod tests {
                 Some(Data::Float(x)) => *x,
                 other => panic!("{sheet} {row}/{col}: {other:?}"),
             };
-            let f = |row: u32, col: u32| {
-                formulas
-                    .get_value((row, col))
-                    .cloned()
-                    .unwrap_or_default()
-            };
+            let f =
+                |row: u32, col: u32| formulas.get_value((row, col)).cloned().unwrap_or_default();
             // K22: the total; K12 Pengungkit; K20 Hasil; I6/J6 Manajemen Perubahan.
             assert!((num(21, 10) - s.total.score).abs() < 1e-9, "{sheet}");
             assert_eq!(f(21, 10), "SUM(K12,K20)");
             assert!((num(11, 10) - s.pengungkit.score).abs() < 1e-9);
             assert!((num(19, 10) - s.hasil.total.score).abs() < 1e-9);
-            let mp = s.area(Part::Pemenuhan, AreaId::ManajemenPerubahan).unwrap().score;
+            let mp = s
+                .area(Part::Pemenuhan, AreaId::ManajemenPerubahan)
+                .unwrap()
+                .score;
             assert!((num(5, 8) - mp).abs() < 1e-9);
             let col = if sheet == SUMMARY_UNIT { 'R' } else { 'O' };
             assert_eq!(f(5, 8), format!("Jawaban!{col}4"));
