@@ -210,6 +210,12 @@ db_test!(
             .to_str()
             .unwrap_or_default();
         assert!(disposition.contains("LKE-2026-DIT-IZIN-"), "{disposition}");
+        let page = tpi.get(&format!("/review/{id}")).await;
+        assert!(
+            page.body
+                .contains(&format!(r#"href="/assessments/{id}/lke-2026.xlsx""#)),
+            "the review page links the download: {page}"
+        );
 
         // Every soal's row holds both lanes' answers and notes, as the API gives them.
         let unit_lane = Lane {
@@ -362,6 +368,23 @@ db_test!(
             let (status, _, bytes) = app.signed_in(user).await.get_bytes(&path).await;
             assert_eq!(status, StatusCode::OK, "{user}");
             assert!(bytes.starts_with(b"PK"), "{user}: a workbook");
+        }
+        // The link sits beside the 2021 one on the assessment and the dashboard's unit page.
+        for (user, page) in [
+            ("unit", format!("/assessments/{id}")),
+            ("pimpinan", format!("/dashboard/{id}")),
+        ] {
+            let page = app.signed_in(user).await.get(&page).await;
+            assert_eq!(page.status, StatusCode::OK, "{page}");
+            assert!(
+                page.body.contains(&format!(r#"href="{path}""#)),
+                "{user}: {page}"
+            );
+            assert!(
+                page.body.contains("Unduh LKE (format 2026)"),
+                "{user}: {page}"
+            );
+            assert!(page.body.contains(&format!("/assessments/{id}/lke.xlsx")));
         }
         // Nothing is evidenced yet: no evidence link was made for it.
         assert_eq!(

@@ -78,7 +78,7 @@ const EVIDENCE: char = 'M';
 
 /// Row 1 of `Jawaban`: the 2026 workbook's labels, which the importer and
 /// PortalRB's tooling find the columns by.
-const HEADER: [(char, &str); 15] = [
+const HEADER: [(char, &str); 14] = [
     ('A', "ID"),
     ('B', "Penilaian"),
     ('H', "Bobot"),
@@ -93,7 +93,6 @@ const HEADER: [(char, &str); 15] = [
     ('Q', "Catatan/Keterangan/Penjelasan (TPI Unit)"),
     ('R', "Nilai (Unit)"),
     ('S', " % (Unit)"),
-    ('T', ""),
 ];
 
 fn c(col: char) -> u16 {
@@ -290,8 +289,8 @@ impl Writer<'_> {
     fn write_all(&mut self) -> Result<(), ExportError> {
         self.layout()?;
         let header = self.next_row()?;
-        for (col, label) in HEADER.iter().filter(|(_, l)| !l.is_empty()) {
-            self.bold(header, *col, label)?;
+        for (col, label) in HEADER {
+            self.bold(header, col, label)?;
         }
         let peng = self.next_row()?;
         let mut part_rows = Vec::new();
