@@ -180,6 +180,10 @@ fn Overview(
                         <a class="button" href=format!("/assessments/{}/lke.xlsx", data.header.summary.id) download>
                             {t!(i18n, review.export_lke)}
                         </a>
+                        " "
+                        <a class="button" href=format!("/assessments/{}/lke-2026.xlsx", data.header.summary.id) download>
+                            {t!(i18n, review.export_lke_2026)}
+                        </a>
                     </p>
                 </section>
                 {data.rights.edit.then(|| view! { <WorkbookImport id=data.header.summary.id.clone() import /> })}

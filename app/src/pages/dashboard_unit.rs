@@ -93,6 +93,8 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
             " · "
             <a class="button" href=format!("/assessments/{id}/lke.xlsx") download>{t!(i18n, review.export_lke)}</a>
             " "
+            <a class="button" href=format!("/assessments/{id}/lke-2026.xlsx") download>{t!(i18n, review.export_lke_2026)}</a>
+            " "
             <button type="button" class="button" on:click=|_| print_page()>{t!(i18n, unit_report.print)}</button>
         </p>
         <PredicateHistory predicates=data.predicates.clone() />

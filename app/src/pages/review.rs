@@ -137,6 +137,8 @@ fn ReviewOverview(
             " "
             <a class="button" href=format!("/assessments/{id}/lke.xlsx") download>{t!(i18n, review.export_lke)}</a>
             " "
+            <a class="button" href=format!("/assessments/{id}/lke-2026.xlsx") download>{t!(i18n, review.export_lke_2026)}</a>
+            " "
             <a class="button" href=format!("/assessments/{id}/evidence.zip") download>{t!(i18n, assessment.download_all)}</a>
         </p>
         <div class="assessment-layout">

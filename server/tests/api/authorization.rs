@@ -534,6 +534,14 @@ db_test!(
             ),
             row(
                 get(
+                    "/assessments/{id}/lke-2026.xlsx",
+                    format!("/assessments/{izin}/lke-2026.xlsx"),
+                ),
+                READ_IZIN,
+                S::OK,
+            ),
+            row(
+                get(
                     "/assessments/{id}/lhe.docx",
                     format!("/assessments/{medan}/lhe.docx"),
                 ),

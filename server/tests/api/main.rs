@@ -19,6 +19,7 @@ mod concurrency;
 mod dashboard;
 mod faults;
 mod health;
+mod lke_2026;
 mod nodes;
 mod pages;
 mod portalrb;

@@ -15,15 +15,21 @@ use super::db::Db;
 use super::docx::to_docx;
 use super::lhe;
 use super::lke::export::{export_workbook_beside, Beside};
+use super::lke::export_2026::{export_workbook_2026, LaneData, Workbook2026};
 use super::lke::Notes;
+use super::portalrb::{EvidenceLinks, PortalError};
+use super::state::PortalSettings;
 use crate::components::labels::{
     gate_target_label, part_label, readiness_label, state_label, target_label,
 };
 use crate::domain::dashboard::{area_shares, mean_per_area, part_shares, Readiness, HEATMAP_ROWS};
+use crate::domain::lke::ItemCode;
 use crate::domain::lke::{AreaId, AssessmentState, Part, Predicate};
+use crate::domain::portalrb::{soal_2026, soal_answers, Lane};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::{AssessmentData, DashboardView, ReportDoc, SessionUser};
+use std::collections::BTreeMap;
 
 pub struct Document {
     pub file_name: String,
@@ -80,6 +86,74 @@ pub async fn lke_workbook(db: &Db, user: &SessionUser, id: &str) -> Result<Docum
     })?;
     Ok(Document {
         file_name: format!("{}.xlsx", base_name(&data, "LKE")),
+        content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    })
+}
+
+/// The filled LKE in PortalRB's 2026 layout: the unit's lane, the
+/// evaluators' lane beside it (for whoever may see their work, once they
+/// reviewed), and in column M the signed evidence link PortalRB's API hands
+/// out for the same soal. Authorized exactly like [`lke_workbook`].
+pub async fn lke_workbook_2026(
+    db: &Db,
+    settings: &PortalSettings,
+    base_url: &str,
+    user: &SessionUser,
+    id: &str,
+) -> Result<Document, AppError> {
+    let mut conn = db.acquire().await?;
+    let access = open(&mut conn, user, id).await?;
+    drop(conn);
+    let assessment = access.assessment.clone();
+    let data = data(db, user, access).await?;
+    let rubric = data.rubric();
+    let links = EvidenceLinks::made(db, settings, base_url, &assessment, data.evidenced(), false)
+        .await
+        .map_err(|err| match err {
+            PortalError::Busy => AppError::Busy,
+            _ => AppError::Internal,
+        })?;
+    let unit = Lane {
+        answers: &data.answers,
+        notes: &data.notes,
+    };
+    let soal_links: BTreeMap<ItemCode, String> = soal_2026()
+        .zip(soal_answers(&unit, None, |item| links.link(item)))
+        .filter_map(|((_, item), row)| Some((item, row.bukti_dukung_unit?)))
+        .collect();
+    let reviewed = data.review.as_ref().filter(|r| !r.entries.is_empty());
+    let evaluator_answers = data.evaluator_answers(&rubric);
+    let evaluator_notes: Notes = reviewed
+        .iter()
+        .flat_map(|r| r.entries.iter())
+        .filter(|(_, e)| !e.note.trim().is_empty())
+        .map(|(item, e)| (*item, e.note.clone()))
+        .collect();
+    let predicate = match data.header.summary.target.predicate() {
+        Predicate::Wbk => "WBK",
+        Predicate::Wbbm => "WBBM",
+    };
+    let bytes = export_workbook_2026(&Workbook2026 {
+        rubric: &rubric,
+        unit_name: &data.header.summary.unit_name,
+        predicate,
+        unit: LaneData {
+            answers: &data.answers,
+            notes: &data.notes,
+        },
+        evaluators: reviewed.map(|_| LaneData {
+            answers: &evaluator_answers,
+            notes: &evaluator_notes,
+        }),
+        links: &soal_links,
+    })
+    .map_err(|err| {
+        tracing::error!(%err, "LKE 2026 export failed");
+        AppError::Internal
+    })?;
+    Ok(Document {
+        file_name: format!("{}.xlsx", base_name(&data, "LKE-2026")),
         content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         bytes,
     })

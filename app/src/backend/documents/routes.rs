@@ -4,15 +4,16 @@
 
 use crate::backend::dashboard::{query, DashboardQuery};
 use crate::backend::documents::{
-    chart_file, dashboard_chart, dashboard_csv, dashboard_xlsx, lhe_docx, lke_workbook, unit_chart,
-    DashboardChart, Document, UnitChart,
+    chart_file, dashboard_chart, dashboard_csv, dashboard_xlsx, lhe_docx, lke_workbook,
+    lke_workbook_2026, unit_chart, DashboardChart, Document, UnitChart,
 };
+use crate::backend::portalrb::public_base;
 use crate::backend::state::AppState;
 use crate::error::AppError;
 use crate::model::SessionUser;
 use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -22,6 +23,7 @@ use crate::backend::evidence::routes::content_disposition;
 
 http_routes! {
     GET "/assessments/{id}/lke.xlsx" => get(workbook),
+    GET "/assessments/{id}/lke-2026.xlsx" => get(workbook_2026),
     GET "/assessments/{id}/lhe.docx" => get(report),
     GET "/assessments/{id}/charts/{file}" => get(unit_image),
     GET "/dashboard.csv" => get(table),
@@ -120,6 +122,18 @@ async fn workbook(
     Path(id): Path<String>,
 ) -> Response {
     respond(lke_workbook(&s.db, &user, &id).await)
+}
+
+async fn workbook_2026(
+    State(s): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let settings = &s.config.portalrb;
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let base_url = public_base(settings, host);
+    respond(lke_workbook_2026(&s.db, settings, &base_url, &user, &id).await)
 }
 
 async fn report(

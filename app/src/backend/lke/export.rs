@@ -94,13 +94,13 @@ pub fn export_workbook_to_path(
 }
 
 /// A cached formula result.
-enum Cached {
+pub(super) enum Cached {
     Num(f64),
     Text(&'static str),
 }
 
 impl Cached {
-    fn render(&self) -> String {
+    pub(super) fn render(&self) -> String {
         match self {
             Cached::Num(x) => format!("{x}"),
             Cached::Text(s) => (*s).to_owned(),
@@ -108,7 +108,7 @@ impl Cached {
     }
 }
 
-const NOT_FILLED: &str = "Blm Diisi";
+pub(super) const NOT_FILLED: &str = "Blm Diisi";
 
 struct Formats {
     bold: Format,
@@ -128,7 +128,7 @@ struct Writer<'a> {
 }
 
 /// 1-based row reference for formulas.
-fn r1(row: u32) -> u32 {
+pub(super) fn r1(row: u32) -> u32 {
     row + 1
 }
 
@@ -139,7 +139,12 @@ fn sum_of(rows: &[u32]) -> String {
 
 /// The official value formula of column L (one nested IF for every answer type).
 fn value_formula(row: u32) -> String {
-    let (j, k) = (format!("J{}", r1(row)), format!("K{}", r1(row)));
+    value_formula_of(row, 'K')
+}
+
+/// The official value formula, reading the answer from column `answer`.
+pub(super) fn value_formula_of(row: u32, answer: char) -> String {
+    let (j, k) = (format!("J{}", r1(row)), format!("{answer}{}", r1(row)));
     format!(
         "=IF({j}=\"Ya/Tidak\",IF({k}=\"Ya\",1,IF({k}=\"Tidak\",0,\"Blm Diisi\")),\
 IF({j}=\"A/B/C\",IF({k}=\"A\",1,IF({k}=\"B\",0.5,IF({k}=\"C\",0,\"Blm Diisi\"))),\
@@ -428,7 +433,7 @@ impl<'a> Writer<'a> {
             AnswerType::Percent(formula) => {
                 let input_rows: Vec<u32> =
                     (0..q.inputs.len() as u32).map(|i| row + 1 + i).collect();
-                let k = percent_formula(q, formula, &input_rows);
+                let k = percent_formula(q, formula, &input_rows, 'K');
                 let k_cached = match value {
                     QuestionValue::Value(v) => Cached::Num(v),
                     QuestionValue::Error(_) => Cached::Num(0.0),
@@ -577,14 +582,19 @@ impl<'a> Writer<'a> {
 }
 
 /// Sheet row of an input of `q`, given the rows of its inputs in order.
-fn row_of(q: &Question, code: crate::domain::lke::InputCode, rows: &[u32]) -> u32 {
+pub(super) fn row_of(q: &Question, code: crate::domain::lke::InputCode, rows: &[u32]) -> u32 {
     let pos = q.inputs.iter().position(|i| i.code == code).unwrap_or(0);
     rows.get(pos).copied().unwrap_or(0)
 }
 
-/// Column K formula of a % question.
-fn percent_formula(q: &Question, formula: &PercentFormula, rows: &[u32]) -> String {
-    let k = |c: &crate::domain::lke::InputCode| format!("K{}", r1(row_of(q, *c, rows)));
+/// The answer column's formula of a % question (column K in the 2021 layout).
+pub(super) fn percent_formula(
+    q: &Question,
+    formula: &PercentFormula,
+    rows: &[u32],
+    column: char,
+) -> String {
+    let k = |c: &crate::domain::lke::InputCode| format!("{column}{}", r1(row_of(q, *c, rows)));
     // Guard on the entered inputs (a derived total is checked through its parts, so the
     // ratio never meets its "Blm Diisi" text).
     let guard: Vec<String> = formula

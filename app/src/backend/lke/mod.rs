@@ -25,6 +25,9 @@ pub use rubric_import::{read_rubric, read_rubric_from_path, ImportedRubric, Rubr
 pub mod export;
 
 pub use export::{export_workbook, export_workbook_to_path};
+pub mod export_2026;
+
+pub use export_2026::{export_workbook_2026, LaneData, Workbook2026};
 
 /// The importer's problems as the pages list them, by sheet, row and column.
 pub fn sheet_notes(problems: &[error::Problem]) -> Vec<crate::model::SheetNote> {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::assessments::{self as assessment_data, today};
 use super::db::assessments::{self, Assessment};
@@ -186,16 +186,8 @@ pub async fn unit_answers(
     let files = evidence::list(&mut conn, assessment.id()).await?;
     let evidenced = crate::model::evidenced(&files);
     drop(conn);
-    let share = live_share(db, settings, &assessment).await?;
-    let link = |item: ItemCode| {
-        evidenced.contains(&item).then(|| {
-            format!(
-                "{}/bukti/{}/{item}",
-                base_url.trim_end_matches('/'),
-                share.secret
-            )
-        })
-    };
+    let links = EvidenceLinks::made(db, settings, base_url, &assessment, evidenced, true).await?;
+    let link = |item: ItemCode| links.link(item);
     let unit_lane = Lane {
         answers: &unit,
         notes: &unit_notes,
@@ -226,6 +218,48 @@ pub async fn unit_answers(
             counts,
         },
     ))
+}
+
+/// The links to each evidenced item of one assessment, under its live
+/// evidence link: what `bukti_dukung_unit` holds and the 2026 workbook's
+/// column M.
+pub struct EvidenceLinks {
+    base_url: String,
+    secret: Option<String>,
+    evidenced: BTreeSet<ItemCode>,
+}
+
+impl EvidenceLinks {
+    /// Makes the assessment's evidence link when it has none or its own ran
+    /// out (the first fetch does); `always` makes one even when no item has
+    /// a file, as the API always did.
+    pub async fn made(
+        db: &Db,
+        settings: &PortalSettings,
+        base_url: &str,
+        assessment: &Assessment,
+        evidenced: BTreeSet<ItemCode>,
+        always: bool,
+    ) -> Result<EvidenceLinks, PortalError> {
+        let secret = if always || !evidenced.is_empty() {
+            Some(live_share(db, settings, assessment).await?.secret)
+        } else {
+            None
+        };
+        Ok(EvidenceLinks {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            secret,
+            evidenced,
+        })
+    }
+
+    /// The page of an item's files, when it has any.
+    pub fn link(&self, item: ItemCode) -> Option<String> {
+        let secret = self.secret.as_ref()?;
+        self.evidenced
+            .contains(&item)
+            .then(|| format!("{}/bukti/{secret}/{item}", self.base_url))
+    }
 }
 
 /// The unit's proposed assessment of `year`, for either predicate.
