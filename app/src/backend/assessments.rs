@@ -25,8 +25,9 @@ use crate::domain::review::{unit_sees_review, ReviewStatus};
 use crate::domain::versions::{self, RowSave};
 use crate::error::{AppError, Field, ItemConflict, MineRefused, Problem, Refusal};
 use crate::model::{
-    evidenced, AnswersSaved, AssessmentData, AssessmentHeader, EvidenceView, HistoryLine, MyAssessment,
-    ReviewView, Rights, SessionUser, StoredAnswer, TeamMember, WorkbookImported, WorkbookLane,
+    evidenced, AnswersSaved, AssessmentData, AssessmentHeader, EvidenceView, HistoryLine,
+    MyAssessment, ReviewView, Rights, SessionUser, StoredAnswer, TeamMember, WorkbookImported,
+    WorkbookLane,
 };
 
 /// An assessment the caller may at least read, with what else they may do.
@@ -417,7 +418,9 @@ pub async fn save(
                         entity: "answer",
                         entity_id: &audit::item_entity_id(id, *item),
                         before: before.map(|b| json!({ "value": b.value, "note": b.note })),
-                        after: Some(json!({ "value": after.0, "note": after.1, "version": version })),
+                        after: Some(
+                            json!({ "value": after.0, "note": after.1, "version": version }),
+                        ),
                     },
                 )
                 .await?;

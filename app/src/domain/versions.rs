@@ -43,7 +43,11 @@ mod tests {
     fn a_save_from_an_older_or_unknown_version_is_stale() {
         assert_eq!(decide(true, 3, Some(2)), RowSave::Stale);
         assert_eq!(decide(true, 3, Some(0)), RowSave::Stale);
-        assert_eq!(decide(true, 3, Some(4)), RowSave::Stale, "a version from the future");
+        assert_eq!(
+            decide(true, 3, Some(4)),
+            RowSave::Stale,
+            "a version from the future"
+        );
     }
 
     #[test]

@@ -4,12 +4,12 @@
 use crate::api::assessments::SaveAnswers;
 use crate::components::error::{error_text, value_problem_text};
 use crate::components::form::textarea_html;
+use crate::components::labels::moment_label;
 use crate::components::review_note::ReviewNote;
 use crate::components::score::percent;
 use crate::components::section::{number_text, ItemSpec, SpecKind};
 use crate::domain::assessment::{apply, parse_item_value, ValueProblem};
 use crate::domain::lke::{format_id, score, HasilItemId, InputKind, ItemCode, QuestionValue};
-use crate::components::labels::moment_label;
 use crate::error::{AppError, ItemConflict, MineRefused};
 use crate::i18n::*;
 use crate::model::AnswersSaved;
@@ -226,6 +226,9 @@ fn FieldError(code: String, errors: RwSignal<FieldErrors>) -> impl IntoView {
     }
 }
 
+/// A change waiting for the save before it: its values and notes by code.
+type Pending = (BTreeMap<String, String>, BTreeMap<String, String>);
+
 /// Raises the page's versions to those a save reports.
 pub(super) fn take_versions(walk: Walk, saved: &AnswersSaved) {
     walk.versions.update(|known| {
@@ -245,7 +248,7 @@ struct Saves {
     codes: StoredValue<Vec<ItemCode>>,
     versions: RwSignal<BTreeMap<String, i64>>,
     in_flight: StoredValue<bool>,
-    queued: StoredValue<Vec<(BTreeMap<String, String>, BTreeMap<String, String>)>>,
+    queued: StoredValue<Vec<Pending>>,
 }
 
 impl Saves {
@@ -285,12 +288,7 @@ impl Saves {
         saves
     }
 
-    fn send(
-        self,
-        walk: Walk,
-        value: BTreeMap<String, String>,
-        note: BTreeMap<String, String>,
-    ) {
+    fn send(self, walk: Walk, value: BTreeMap<String, String>, note: BTreeMap<String, String>) {
         if self.in_flight.get_value() {
             self.queued.update_value(|queue| queue.push((value, note)));
             return;
@@ -333,7 +331,9 @@ impl Saves {
 
     /// The conflicts of the latest save that name this item or one of its counts.
     fn conflicts(self) -> Vec<ItemConflict> {
-        let codes: Vec<String> = self.codes.with_value(|c| c.iter().map(ToString::to_string).collect());
+        let codes: Vec<String> = self
+            .codes
+            .with_value(|c| c.iter().map(ToString::to_string).collect());
         self.action.value().with(|latest| match latest {
             Some(Err(AppError::Conflict { conflicts, .. })) => conflicts
                 .iter()
@@ -349,7 +349,11 @@ impl Saves {
 /// the member's, to take theirs (the page again, as stored) or keep one's own
 /// (a save from the version now stored).
 #[component]
-fn ConflictNotice(conflict: ItemConflict, walk: Walk, save: ServerAction<SaveAnswers>) -> impl IntoView {
+fn ConflictNotice(
+    conflict: ItemConflict,
+    walk: Walk,
+    save: ServerAction<SaveAnswers>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let by = conflict
         .by
@@ -369,8 +373,9 @@ fn ConflictNotice(conflict: ItemConflict, walk: Walk, save: ServerAction<SaveAns
     let take_theirs = format!("{}#{}", walk.return_to.get_value(), code);
     let value_field = (mine.value != conflict.value)
         .then(|| view! { <input type="hidden" name=format!("value[{code}]") value=mine.value.clone().unwrap_or_default() /> });
-    let note_field = (takes_note && mine.note != conflict.note)
-        .then(|| view! { <input type="hidden" name=format!("note[{code}]") value=mine.note.clone() /> });
+    let note_field = (takes_note && mine.note != conflict.note).then(
+        || view! { <input type="hidden" name=format!("note[{code}]") value=mine.note.clone() /> },
+    );
     let (by_name, item_code) = (by.clone(), code.clone());
     let version_name = format!("version[{code}]");
     let assessment = walk.assessment.get_value();
@@ -388,7 +393,7 @@ fn ConflictNotice(conflict: ItemConflict, walk: Walk, save: ServerAction<SaveAns
             </dl>
             <div class="conflict-actions">
                 <a class="button" href=take_theirs rel="external">{t!(i18n, area.take_theirs)}</a>
-                <ActionForm action=save attr:class="inline">
+                <ActionForm action=save attr:class="inline-form">
                     <input type="hidden" name="assessment" value=assessment />
                     <input type="hidden" name=version_name value=conflict.version.to_string() />
                     {value_field}
