@@ -182,8 +182,8 @@ pub(super) fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
             <h3><code>{code.clone()}</code> " " {spec.text.clone()}</h3>
             <ReviewNote entry=walk.review.with_value(|r| r.get(&item).cloned()) />
             {answer_input}
-            {saves.version_inputs()}
-            {move || saves.conflicts().into_iter().map(|conflict| view! { <ConflictNotice conflict walk save /> }).collect_view()}
+            {saves.version_inputs().into_any()}
+            {move || saves.conflicts().into_iter().map(|conflict| view! { <ConflictNotice conflict walk save /> }).collect_view().into_any()}
             <div class="field">
                 <label for=note_id.clone()>{t!(i18n, area.note)}</label>
                 <textarea id=note_id name=format!("note[{code}]") form="answers" rows="2" disabled=disabled
@@ -270,12 +270,17 @@ impl Saves {
             queued: StoredValue::new(Vec::new()),
         };
         // Each answer takes the versions it reports, then the next queued save goes.
-        Effect::new(move |_| {
+        // The first run only subscribes: what the page loaded with (a refusal
+        // carried in the URL) is no answer to a save of this page.
+        Effect::new(move |ran: Option<()>| {
             action.value().with(|latest| {
-                if let Some(Ok(saved)) = latest {
+                if let (Some(()), Some(Ok(saved))) = (ran, latest) {
                     take_versions(walk, saved);
                 }
             });
+            if ran.is_none() {
+                return;
+            }
             saves.in_flight.set_value(false);
             let next = saves
                 .queued
