@@ -151,6 +151,32 @@ impl EvidenceProblem {
     }
 }
 
+/// What someone else saved for one item since the caller loaded it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemConflict {
+    pub item: String,
+    /// Their value and note, as stored now.
+    pub value: Option<String>,
+    pub note: String,
+    /// Their name.
+    pub by: Option<String>,
+    /// When they saved (ms since the epoch).
+    pub at: i64,
+    /// The version stored now: a save from it keeps one's own after all.
+    pub version: i64,
+    /// What the refused save would have stored (the unit's lane), so the
+    /// page can offer it again.
+    #[serde(default)]
+    pub mine: Option<MineRefused>,
+}
+
+/// The value and note a refused save carried.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MineRefused {
+    pub value: Option<String>,
+    pub note: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(rename_all = "snake_case", tag = "error")]
 pub enum AppError {
@@ -172,13 +198,13 @@ pub enum AppError {
     Refused(Refusal),
     #[error("evidence file refused: {problem:?}")]
     Evidence { problem: EvidenceProblem },
-    /// Someone else saved this item since the caller loaded it; nothing was written.
-    #[error("{item} was changed by someone else")]
+    /// Someone else saved these items since the caller loaded them; nothing
+    /// of them was written. `saved` other items of the same post were saved
+    /// (the unit's Save button saves what is not stale).
+    #[error("{} item(s) changed by someone else", conflicts.len())]
     Conflict {
-        item: String,
-        value: Option<String>,
-        note: String,
-        by: Option<String>,
+        conflicts: Vec<ItemConflict>,
+        saved: u32,
     },
     /// The uploaded workbook is not an LKE ZI; what each of its sheets holds.
     #[error("not an LKE ZI workbook")]
@@ -349,10 +375,19 @@ mod tests {
                 problem: ValueProblem::NotAnOption,
             },
             AppError::Conflict {
-                item: "ipak".into(),
-                value: Some("3.1".into()),
-                note: "Survei 2026".into(),
-                by: Some("Tina".into()),
+                conflicts: vec![ItemConflict {
+                    item: "ipak".into(),
+                    value: Some("3.1".into()),
+                    note: "Survei 2026".into(),
+                    by: Some("Tina".into()),
+                    at: 1_796_000_000_000,
+                    version: 4,
+                    mine: Some(MineRefused {
+                        value: Some("3.4".into()),
+                        note: String::new(),
+                    }),
+                }],
+                saved: 2,
             },
             AppError::Refused(Refusal::FailsGates),
         ];

@@ -154,6 +154,14 @@ pub struct ScorePoint {
     pub tpi_total: Option<f64>,
 }
 
+/// What a save of answers did: how many items changed, and the version each
+/// item it named is at now (the page saves its next change from it).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnswersSaved {
+    pub changed: u32,
+    pub versions: BTreeMap<String, i64>,
+}
+
 /// What importing a workbook into an assessment did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WorkbookImported {
@@ -352,6 +360,10 @@ pub struct StoredAnswer {
     pub value: Option<String>,
     pub note: String,
     pub updated_at: i64,
+    /// Grows by one on every write of the row; a save names the version it started from.
+    pub version: i64,
+    /// The full name of who wrote it last.
+    pub updated_by: Option<String>,
 }
 
 /// An evidence file as the unit sees it.
@@ -391,6 +403,8 @@ pub struct AssessmentData {
     pub gates: GateSet,
     pub answers: Answers,
     pub notes: BTreeMap<ItemCode, String>,
+    /// The version of each stored answer row (an item without a row is at 0).
+    pub versions: BTreeMap<ItemCode, i64>,
     pub evidence: Vec<EvidenceView>,
     /// Absent while the caller may not see the evaluators' work.
     pub review: Option<ReviewView>,

@@ -221,6 +221,8 @@ async fn submitted_for_review(
         Changes {
             values: demo_answers(builtin_90_2021_ref()),
             notes: BTreeMap::new(),
+            // Demo data into an empty assessment: nothing to check against.
+            versions: BTreeMap::new(),
         },
     )
     .await?;
@@ -522,7 +524,14 @@ pub async fn seed_load(
         for (n, assessment) in created.iter().enumerate() {
             let mut tx = db::begin_write(db).await?;
             for (item, value) in varied_answers(rubric, n) {
-                db::answers::upsert(&mut tx, &assessment.id, item, Some(&value), "", None)
+                // Fresh assessments: each row is written once, at version 1.
+                let write = db::answers::AnswerWrite {
+                    value: Some(&value),
+                    note: "",
+                    version: 1,
+                    by: None,
+                };
+                db::answers::upsert(&mut tx, &assessment.id, item, &write)
                     .await
                     .map_err(AppError::from)?;
             }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::domain::lke::AssessmentState;
 use crate::error::AppError;
-use crate::model::{AssessmentData, HistoryLine, MyAssessment, WorkbookImported};
+use crate::model::{AnswersSaved, AssessmentData, HistoryLine, MyAssessment, WorkbookImported};
 
 /// The assessments of the units the caller works in, newest period first.
 #[server(endpoint = "assessments/mine")]
@@ -28,14 +28,18 @@ pub async fn load_assessment(id: String) -> Result<AssessmentData, AppError> {
 }
 
 /// Saves answers and notes: `value[CODE]` and `note[CODE]` for each item that
-/// changed (the whole area without JavaScript, one question with it). An empty
-/// value clears the answer. Returns how many items changed.
+/// changed (the whole area without JavaScript, one question with it), and
+/// `version[CODE]`, the version each item was loaded at. An empty value clears
+/// the answer. An item someone else saved since is refused (409, with what
+/// they saved); the others are saved. Returns how many items changed and
+/// their versions now.
 #[server(endpoint = "assessments/answers")]
 pub async fn save_answers(
     assessment: String,
     #[server(default)] value: BTreeMap<String, String>,
     #[server(default)] note: BTreeMap<String, String>,
-) -> Result<u32, AppError> {
+    #[server(default)] version: BTreeMap<String, String>,
+) -> Result<AnswersSaved, AppError> {
     use crate::backend::assessments::{save, Changes};
     use crate::backend::{auth, request};
     let (state, session) = request().await?;
@@ -47,6 +51,7 @@ pub async fn save_answers(
         Changes {
             values: value,
             notes: note,
+            versions: version,
         },
     )
     .await

@@ -22,10 +22,12 @@ use crate::domain::lke::{
 use crate::domain::period::{Day, Window};
 use crate::domain::policy::{assessment_rights, AssessmentFacts};
 use crate::domain::review::{unit_sees_review, ReviewStatus};
-use crate::error::{AppError, Field, Problem, Refusal};
+use crate::domain::versions::{self, RowSave};
+use crate::error::{AppError, Field, ItemConflict, MineRefused, Problem, Refusal};
 use crate::model::{
-    evidenced, AssessmentData, AssessmentHeader, EvidenceView, HistoryLine, MyAssessment,
-    ReviewView, Rights, SessionUser, StoredAnswer, TeamMember, WorkbookImported, WorkbookLane,
+    evidenced, AnswersSaved, AssessmentData, AssessmentHeader, EvidenceView, HistoryLine,
+    MyAssessment, ReviewView, Rights, SessionUser, StoredAnswer, TeamMember, WorkbookImported,
+    WorkbookLane,
 };
 
 /// An assessment the caller may at least read, with what else they may do.
@@ -237,6 +239,7 @@ pub async fn data(db: &Db, user: &SessionUser, access: Access) -> Result<Assessm
         .filter(|s| !s.note.is_empty())
         .map(|s| (s.item, s.note.clone()))
         .collect();
+    let versions = stored.iter().map(|s| (s.item, s.version)).collect();
     let today = today();
     let shipped =
         (rubric.key() != KEY_90_2021 || &rubric != builtin_90_2021_ref()).then_some(rubric);
@@ -254,6 +257,7 @@ pub async fn data(db: &Db, user: &SessionUser, access: Access) -> Result<Assessm
         gates,
         answers,
         notes,
+        versions,
         evidence: files,
         review,
         predicates,
@@ -293,30 +297,41 @@ pub fn stored_answers(rubric: &RubricVersion, stored: &[StoredAnswer]) -> Answer
     )
 }
 
-/// What one save changes: values by item and notes by item, as typed. An item
-/// missing from `values` keeps its value; an empty value clears it.
+/// What one save changes: values by item and notes by item, as typed, and
+/// the version each item was loaded at. An item missing from `values` keeps
+/// its value; an empty value clears it. An item without a version is
+/// overwritten without a check (a workbook import does that on purpose).
 pub struct Changes {
     pub values: BTreeMap<String, String>,
     pub notes: BTreeMap<String, String>,
+    pub versions: BTreeMap<String, String>,
 }
 
-/// Saves the changed values and notes; returns how many items changed. Nothing
-/// is written when any value is refused.
+/// Saves the changed values and notes, each item from the version it was
+/// loaded at. Nothing is written when any value is refused. An item someone
+/// else saved since is not written: the items that are not stale are saved
+/// (nothing the member typed elsewhere is lost), and the answer is
+/// [`AppError::Conflict`] with what the other person saved, who and when,
+/// and what this save carried, so the page can offer both.
 pub async fn save(
     db: &Db,
     user: &SessionUser,
     id: &str,
     changes: Changes,
-) -> Result<u32, AppError> {
+) -> Result<AnswersSaved, AppError> {
     let mut tx = crate::backend::db::begin_write(db).await?;
     let access = open_for_change(&mut tx, user, id).await?;
     let (rubric, _) = rubric(&mut tx, &access.assessment.rubric_key).await?;
-    let current: BTreeMap<ItemCode, (Option<String>, String)> = answers::list(&mut tx, id)
+    let current: BTreeMap<ItemCode, StoredAnswer> = answers::list(&mut tx, id)
         .await?
         .into_iter()
-        .map(|s| (s.item, (s.value, s.note)))
+        .map(|s| (s.item, s))
         .collect();
-    let mut next = current.clone();
+    let mut next: BTreeMap<ItemCode, (Option<String>, String)> = current
+        .iter()
+        .map(|(item, s)| (*item, (s.value.clone(), s.note.clone())))
+        .collect();
+    let mut named = BTreeSet::new();
     for (code, raw) in &changes.values {
         let item = parse_code(code)?;
         let value = parse_item_value(&rubric, item, raw).map_err(|problem| AppError::Answer {
@@ -324,6 +339,7 @@ pub async fn save(
             problem,
         })?;
         next.entry(item).or_insert_with(|| (None, String::new())).0 = value.map(|v| v.to_stored());
+        named.insert(item);
     }
     for (code, note) in &changes.notes {
         let item = parse_code(code)?;
@@ -343,38 +359,85 @@ pub async fn save(
             return Err(AppError::field(Field::Note, Problem::TooLong));
         }
         next.entry(item).or_insert_with(|| (None, String::new())).1 = note.to_owned();
+        named.insert(item);
     }
-    let mut changed = 0;
+    let mut started_from = BTreeMap::new();
+    for (code, raw) in &changes.versions {
+        let item = parse_code(code)?;
+        let version: i64 = raw.trim().parse().map_err(|_| AppError::BadRequest)?;
+        started_from.insert(item, version);
+    }
+    let by = user.actor.user_id.as_str();
+    let mut saved = AnswersSaved::default();
+    let mut conflicts = Vec::new();
     for (item, after) in &next {
         let before = current.get(item);
-        if before == Some(after) || (before.is_none() && after.0.is_none() && after.1.is_empty()) {
-            continue;
+        let changed = match before {
+            Some(b) => b.value != after.0 || b.note != after.1,
+            None => after.0.is_some() || !after.1.is_empty(),
+        };
+        let version = before.map_or(0, |b| b.version);
+        match versions::decide(changed, version, started_from.get(item).copied()) {
+            RowSave::Unchanged => {
+                if named.contains(item) {
+                    saved.versions.insert(item.to_string(), version);
+                }
+            }
+            RowSave::Stale => {
+                conflicts.push(ItemConflict {
+                    item: item.to_string(),
+                    value: before.and_then(|b| b.value.clone()),
+                    note: before.map(|b| b.note.clone()).unwrap_or_default(),
+                    by: before.and_then(|b| b.updated_by.clone()),
+                    at: before.map_or(0, |b| b.updated_at),
+                    version,
+                    mine: Some(MineRefused {
+                        value: after.0.clone(),
+                        note: after.1.clone(),
+                    }),
+                });
+            }
+            RowSave::Write { version } => {
+                answers::upsert(
+                    &mut tx,
+                    id,
+                    *item,
+                    &answers::AnswerWrite {
+                        value: after.0.as_deref(),
+                        note: &after.1,
+                        version,
+                        by: Some(by),
+                    },
+                )
+                .await?;
+                audit::record(
+                    &mut tx,
+                    audit::AuditEntry {
+                        actor: Some(by),
+                        action: "answer.save",
+                        entity: "answer",
+                        entity_id: &audit::item_entity_id(id, *item),
+                        before: before.map(|b| json!({ "value": b.value, "note": b.note })),
+                        after: Some(
+                            json!({ "value": after.0, "note": after.1, "version": version }),
+                        ),
+                    },
+                )
+                .await?;
+                saved.changed += 1;
+                saved.versions.insert(item.to_string(), version);
+            }
         }
-        answers::upsert(
-            &mut tx,
-            id,
-            *item,
-            after.0.as_deref(),
-            &after.1,
-            Some(user.actor.user_id.as_str()),
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            audit::AuditEntry {
-                actor: Some(user.actor.user_id.as_str()),
-                action: "answer.save",
-                entity: "answer",
-                entity_id: &audit::item_entity_id(id, *item),
-                before: before.map(|(value, note)| json!({ "value": value, "note": note })),
-                after: Some(json!({ "value": after.0, "note": after.1 })),
-            },
-        )
-        .await?;
-        changed += 1;
     }
     tx.commit().await?;
-    Ok(changed)
+    if conflicts.is_empty() {
+        Ok(saved)
+    } else {
+        Err(AppError::Conflict {
+            conflicts,
+            saved: saved.changed,
+        })
+    }
 }
 
 /// Replaces the answers and notes with those of a workbook in the official
@@ -414,9 +477,20 @@ pub async fn import_workbook(
             (item.to_string(), note)
         })
         .collect();
-    let changed = save(db, user, id, Changes { values, notes }).await?;
+    // A deliberate overwrite: no versions named, every changed row bumped.
+    let saved = save(
+        db,
+        user,
+        id,
+        Changes {
+            values,
+            notes,
+            versions: BTreeMap::new(),
+        },
+    )
+    .await?;
     Ok(WorkbookImported {
-        changed,
+        changed: saved.changed,
         notes: sheet_notes(&imported.problems),
         read: imported.read,
     })

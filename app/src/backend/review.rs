@@ -21,7 +21,7 @@ use crate::domain::review::{
     ReviewStatus, MAX_REVIEW_TEXT_CHARS,
 };
 use crate::domain::role::Role;
-use crate::error::{AppError, Field, Problem, Refusal};
+use crate::error::{AppError, Field, ItemConflict, Problem, Refusal};
 use crate::model::{holds_wbk, QueueEntry, SessionUser};
 
 fn refusal(err: DecisionRefusal) -> AppError {
@@ -113,10 +113,16 @@ pub async fn save(
     if seen != change.version {
         let entry = before.ok_or(AppError::BadRequest)?;
         return Err(AppError::Conflict {
-            item: item.to_string(),
-            value: entry.value.clone(),
-            note: entry.note.clone(),
-            by: entry.updated_by.clone(),
+            conflicts: vec![ItemConflict {
+                item: item.to_string(),
+                value: entry.value.clone(),
+                note: entry.note.clone(),
+                by: entry.updated_by.clone(),
+                at: entry.updated_at,
+                version: entry.version,
+                mine: None,
+            }],
+            saved: 0,
         });
     }
     let version = seen + 1;

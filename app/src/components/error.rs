@@ -6,12 +6,12 @@ use crate::domain::lke::RefusalReason;
 use crate::domain::period::DatesError;
 use crate::domain::role::GrantError;
 use crate::domain::unit::UnitFieldError;
-use crate::error::{AppError, EvidenceProblem, Problem, Refusal, WorkbookProblem};
+use crate::error::{AppError, EvidenceProblem, ItemConflict, Problem, Refusal, WorkbookProblem};
 use crate::i18n::*;
 use crate::model::SheetSeen;
 use leptos_i18n::I18nContext;
 
-use super::labels::{date_label, Lang};
+use super::labels::{date_label, moment_label, Lang};
 
 /// The sentence a user reads for an error, in the current language.
 pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
@@ -32,24 +32,48 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         }
         AppError::Refused(refusal) => return refusal_text(i18n, *refusal),
         AppError::Evidence { problem } => return evidence_problem_text(i18n, *problem),
-        AppError::Conflict {
-            value, note, by, ..
-        } => {
-            let by = by
-                .clone()
-                .unwrap_or_else(|| t_string!(i18n, errors.someone).to_string());
-            let value = value.clone().unwrap_or_else(|| "—".to_owned());
-            return t_string!(
-                i18n,
-                errors.conflict,
-                by = by,
-                value = value,
-                note = note.clone()
-            )
-            .to_string();
+        AppError::Conflict { conflicts, saved } => {
+            return conflict_text(i18n, conflicts, *saved);
         }
     };
     text.to_string()
+}
+
+/// One conflict in full (the evaluators' lane saves one item at a time), or
+/// the items a Save-all post could not save and how many it saved.
+fn conflict_text(i18n: I18nContext<Locale>, conflicts: &[ItemConflict], saved: u32) -> String {
+    let mut text = match conflicts {
+        // The evaluators' lane: one item, kept in its form.
+        [one] if one.mine.is_none() => {
+            let by = one
+                .by
+                .clone()
+                .unwrap_or_else(|| t_string!(i18n, errors.someone).to_string());
+            let value = one.value.clone().unwrap_or_else(|| "—".to_owned());
+            t_string!(
+                i18n,
+                errors.conflict,
+                by = by,
+                at = moment_label(i18n, one.at),
+                value = value,
+                note = one.note.clone()
+            )
+            .to_string()
+        }
+        many => {
+            let items = many
+                .iter()
+                .map(|c| c.item.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            t_string!(i18n, errors.conflicts, count = many.len(), items = items).to_string()
+        }
+    };
+    if saved > 0 {
+        text.push(' ');
+        text.push_str(&t_string!(i18n, errors.conflicts_saved, count = saved).to_string());
+    }
+    text
 }
 
 pub fn value_problem_text(i18n: I18nContext<Locale>, problem: ValueProblem) -> &'static str {

@@ -11,3 +11,4 @@ pub mod portalrb;
 pub mod review;
 pub mod role;
 pub mod unit;
+pub mod versions;

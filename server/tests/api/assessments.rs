@@ -116,9 +116,11 @@ db_test!(
         .await;
         assert_eq!(saved.status, StatusCode::OK, "{saved}");
         assert_eq!(
-            saved.body, "5",
+            saved.json()["changed"],
+            5,
             "five items changed (the note rides with P.MP.i.b)"
         );
+        assert_eq!(saved.json()["versions"]["P.MP.i.b"], 1, "{saved}");
 
         let data = unit.call("assessments/get", &[("id", &id)]).await;
         assert_eq!(data.status, StatusCode::OK, "{data}");
@@ -142,7 +144,7 @@ db_test!(
 
         // Saving the same values again changes nothing and logs nothing.
         let again = save(&unit, &id, &[("value[P.MP.i.b]", "B")]).await;
-        assert_eq!(again.body, "0", "{again}");
+        assert_eq!(again.json()["changed"], 0, "{again}");
 
         // One bad value refuses the whole save: the good one beside it is not written.
         for (field, value) in [

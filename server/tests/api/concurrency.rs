@@ -42,7 +42,7 @@ db_test!(
             .await;
         let changed: i64 = replies
             .iter()
-            .map(|r| r.body.parse::<i64>().unwrap_or(0))
+            .map(|r| r.json()["changed"].as_i64().unwrap_or(0))
             .sum();
         assert_eq!(audited, changed, "every change has its audit line");
         assert!(changed >= 30, "each save changed its note: {changed}");

@@ -10,6 +10,7 @@
 
 mod helpers;
 
+mod answer_versions;
 mod assessments;
 mod auth;
 mod authorization;

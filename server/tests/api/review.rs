@@ -300,9 +300,14 @@ db_test!(
         .await;
         let conflict = refusal(&second);
         assert_eq!(conflict["error"], "conflict");
-        assert_eq!(conflict["value"], "Tidak", "the other's value is shown");
-        assert_eq!(conflict["note"], "Tidak ada rencana kerja");
-        assert_eq!(conflict["by"], "Budi Penilai TPI");
+        assert_eq!(conflict["saved"], 0);
+        let theirs = &conflict["conflicts"][0];
+        assert_eq!(theirs["item"], "P.MP.ii.a");
+        assert_eq!(theirs["value"], "Tidak", "the other's value is shown");
+        assert_eq!(theirs["note"], "Tidak ada rencana kerja");
+        assert_eq!(theirs["by"], "Budi Penilai TPI");
+        assert_eq!(theirs["version"], 1);
+        assert!(theirs["at"].as_i64().is_some_and(|at| at > 0), "{conflict}");
         let stored = load(&tpi2, &id).await;
         assert_eq!(stored["review"]["entries"]["P.MP.ii.a"]["value"], "Tidak");
 

@@ -9,7 +9,8 @@ pub async fn list(
     assessment: &str,
 ) -> Result<Vec<StoredAnswer>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT item_code, value, note, updated_at FROM answers WHERE assessment_id = $1",
+        "SELECT a.item_code, a.value, a.note, a.updated_at, a.version, u.full_name \
+         FROM answers a LEFT JOIN users u ON u.id = a.updated_by WHERE a.assessment_id = $1",
     )
     .bind(assessment)
     .fetch_all(conn)
@@ -25,44 +26,55 @@ pub async fn list(
             value: row.try_get("value")?,
             note: row.try_get("note")?,
             updated_at: row.try_get("updated_at")?,
+            version: row.try_get("version")?,
+            updated_by: row.try_get("full_name")?,
         });
     }
     Ok(out)
 }
 
-/// Writes the value and note of one item; `by` is absent for generated data.
+/// What one write stores for one item: its value, note and new version;
+/// `by` is absent for generated data.
+pub struct AnswerWrite<'a> {
+    pub value: Option<&'a str>,
+    pub note: &'a str,
+    pub version: i64,
+    pub by: Option<&'a str>,
+}
+
+/// Writes the value, note and version of one item.
 pub async fn upsert(
     conn: &mut AnyConnection,
     assessment: &str,
     item: ItemCode,
-    value: Option<&str>,
-    note: &str,
-    by: Option<&str>,
+    write: &AnswerWrite<'_>,
 ) -> Result<(), sqlx::Error> {
     let code = item.to_string();
     let updated = sqlx::query(
-        "UPDATE answers SET value = $1, note = $2, updated_at = $3, updated_by = $4 \
-         WHERE assessment_id = $5 AND item_code = $6",
+        "UPDATE answers SET value = $1, note = $2, updated_at = $3, updated_by = $4, \
+         version = $5 WHERE assessment_id = $6 AND item_code = $7",
     )
-    .bind(value.map(str::to_owned))
-    .bind(note)
+    .bind(write.value.map(str::to_owned))
+    .bind(write.note)
     .bind(now_ms())
-    .bind(by.map(str::to_owned))
+    .bind(write.by.map(str::to_owned))
+    .bind(write.version)
     .bind(assessment)
     .bind(&code)
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
         sqlx::query(
-            "INSERT INTO answers (assessment_id, item_code, value, note, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO answers (assessment_id, item_code, value, note, updated_at, updated_by, \
+             version) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(assessment)
         .bind(&code)
-        .bind(value.map(str::to_owned))
-        .bind(note)
+        .bind(write.value.map(str::to_owned))
+        .bind(write.note)
         .bind(now_ms())
-        .bind(by.map(str::to_owned))
+        .bind(write.by.map(str::to_owned))
+        .bind(write.version)
         .execute(conn)
         .await?;
     }

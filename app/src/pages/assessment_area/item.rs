@@ -4,13 +4,15 @@
 use crate::api::assessments::SaveAnswers;
 use crate::components::error::{error_text, value_problem_text};
 use crate::components::form::textarea_html;
+use crate::components::labels::moment_label;
 use crate::components::review_note::ReviewNote;
 use crate::components::score::percent;
 use crate::components::section::{number_text, ItemSpec, SpecKind};
 use crate::domain::assessment::{apply, parse_item_value, ValueProblem};
 use crate::domain::lke::{format_id, score, HasilItemId, InputKind, ItemCode, QuestionValue};
-use crate::error::AppError;
+use crate::error::{AppError, ItemConflict, MineRefused};
 use crate::i18n::*;
+use crate::model::AnswersSaved;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -26,9 +28,10 @@ pub(super) fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
     // What was refused, by the code of the field that holds it: typed here
     // (checked in the browser), or posted without JavaScript (from the URL).
     let field_errors = RwSignal::new(refused_here(&spec, save));
-    let on_value = move |raw: String| autosave(walk, save, field_errors, item, raw, None);
+    let saves = Saves::new(walk, &spec, save);
+    let on_value = move |raw: String| autosave(walk, saves, field_errors, item, raw, None);
     let on_note = move |note: String| {
-        autosave(walk, save, field_errors, item, String::new(), Some(note));
+        autosave(walk, saves, field_errors, item, String::new(), Some(note));
     };
     let note = walk
         .notes
@@ -113,7 +116,7 @@ pub(super) fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
                                         aria-invalid=invalid aria-describedby=format!("{id}-error")
                                         on:change=move |ev| {
                                             let raw = event_target_value(&ev);
-                                            autosave(walk, save, field_errors, ItemCode::Input(input_code), raw, None);
+                                            autosave(walk, saves, field_errors, ItemCode::Input(input_code), raw, None);
                                         } />
                                     <FieldError code=id errors=field_errors />
                                 }.into_any()
@@ -160,6 +163,8 @@ pub(super) fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
         }
         save.value().with(|latest| match latest {
             Some(Ok(_)) => view! { <p class="save-ok" role="status">{t!(i18n, common.saved)}</p> }.into_any(),
+            // Shown with both inputs by the conflict notice.
+            Some(Err(AppError::Conflict { .. })) => ().into_any(),
             Some(Err(err)) => view! {
                 <p class="field-error" role="alert">{error_text(i18n, err)} " " {t!(i18n, area.kept)}</p>
             }
@@ -177,6 +182,8 @@ pub(super) fn ItemBlock(spec: ItemSpec, walk: Walk) -> impl IntoView {
             <h3><code>{code.clone()}</code> " " {spec.text.clone()}</h3>
             <ReviewNote entry=walk.review.with_value(|r| r.get(&item).cloned()) />
             {answer_input}
+            {saves.version_inputs().into_any()}
+            {move || saves.conflicts().into_iter().map(|conflict| view! { <ConflictNotice conflict walk save /> }).collect_view().into_any()}
             <div class="field">
                 <label for=note_id.clone()>{t!(i18n, area.note)}</label>
                 <textarea id=note_id name=format!("note[{code}]") form="answers" rows="2" disabled=disabled
@@ -219,11 +226,196 @@ fn FieldError(code: String, errors: RwSignal<FieldErrors>) -> impl IntoView {
     }
 }
 
+/// A change waiting for the save before it: its values and notes by code.
+type Pending = (BTreeMap<String, String>, BTreeMap<String, String>);
+
+/// Raises the page's versions to those a save reports.
+pub(super) fn take_versions(walk: Walk, saved: &AnswersSaved) {
+    walk.versions.update(|known| {
+        for (code, version) in &saved.versions {
+            let at = known.entry(code.clone()).or_insert(0);
+            *at = (*at).max(*version);
+        }
+    });
+}
+
+/// The saves of one item block: the version each of its rows was loaded at
+/// (raised by every save of this page), sent with each save; one save at a
+/// time, so two quick changes never meet each other as a conflict.
+#[derive(Clone, Copy)]
+struct Saves {
+    action: ServerAction<SaveAnswers>,
+    codes: StoredValue<Vec<ItemCode>>,
+    versions: RwSignal<BTreeMap<String, i64>>,
+    in_flight: StoredValue<bool>,
+    queued: StoredValue<Vec<Pending>>,
+}
+
+impl Saves {
+    fn new(walk: Walk, spec: &ItemSpec, action: ServerAction<SaveAnswers>) -> Self {
+        let mut codes = vec![spec.item];
+        if let SpecKind::Percent(inputs) = &spec.kind {
+            codes.extend(
+                inputs
+                    .iter()
+                    .filter(|i| matches!(i.kind, InputKind::Entered))
+                    .map(|i| ItemCode::Input(i.code)),
+            );
+        }
+        let saves = Saves {
+            action,
+            codes: StoredValue::new(codes),
+            versions: walk.versions,
+            in_flight: StoredValue::new(false),
+            queued: StoredValue::new(Vec::new()),
+        };
+        // Each answer takes the versions it reports, then the next queued save goes.
+        // The first run only subscribes: what the page loaded with (a refusal
+        // carried in the URL) is no answer to a save of this page.
+        Effect::new(move |ran: Option<()>| {
+            action.value().with(|latest| {
+                if let (Some(()), Some(Ok(saved))) = (ran, latest) {
+                    take_versions(walk, saved);
+                }
+            });
+            if ran.is_none() {
+                return;
+            }
+            saves.in_flight.set_value(false);
+            let next = saves
+                .queued
+                .try_update_value(|queue| (!queue.is_empty()).then(|| queue.remove(0)))
+                .flatten();
+            if let Some((value, note)) = next {
+                saves.send(walk, value, note);
+            }
+        });
+        saves
+    }
+
+    fn send(self, walk: Walk, value: BTreeMap<String, String>, note: BTreeMap<String, String>) {
+        if self.in_flight.get_value() {
+            self.queued.update_value(|queue| queue.push((value, note)));
+            return;
+        }
+        self.in_flight.set_value(true);
+        let version = self.versions.with_untracked(|known| {
+            value
+                .keys()
+                .chain(note.keys())
+                .map(|code| {
+                    let at = known.get(code).copied().unwrap_or(0);
+                    (code.clone(), at.to_string())
+                })
+                .collect()
+        });
+        self.action.dispatch(SaveAnswers {
+            assessment: walk.assessment.get_value(),
+            value,
+            note,
+            version,
+        });
+    }
+
+    /// A hidden `version[CODE]` per row, for the Save button without JavaScript.
+    fn version_inputs(self) -> impl IntoView {
+        self.codes
+            .get_value()
+            .into_iter()
+            .map(|code| {
+                let key = code.to_string();
+                let current = move || {
+                    self.versions
+                        .with(|v| v.get(&key).copied().unwrap_or(0))
+                        .to_string()
+                };
+                view! { <input type="hidden" name=format!("version[{code}]") form="answers" value=current /> }
+            })
+            .collect_view()
+    }
+
+    /// The conflicts of the latest save that name this item or one of its counts.
+    fn conflicts(self) -> Vec<ItemConflict> {
+        let codes: Vec<String> = self
+            .codes
+            .with_value(|c| c.iter().map(ToString::to_string).collect());
+        self.action.value().with(|latest| match latest {
+            Some(Err(AppError::Conflict { conflicts, .. })) => conflicts
+                .iter()
+                .filter(|c| codes.contains(&c.item) && c.mine.is_some())
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        })
+    }
+}
+
+/// Someone else saved this item after the page was loaded: their input and
+/// the member's, to take theirs (the page again, as stored) or keep one's own
+/// (a save from the version now stored).
+#[component]
+fn ConflictNotice(
+    conflict: ItemConflict,
+    walk: Walk,
+    save: ServerAction<SaveAnswers>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let by = conflict
+        .by
+        .clone()
+        .unwrap_or_else(|| t_string!(i18n, errors.someone_else).to_string());
+    let mine = conflict.mine.clone().unwrap_or(MineRefused {
+        value: None,
+        note: String::new(),
+    });
+    let shown = move |text: &Option<String>| {
+        text.clone()
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| t_string!(i18n, area.empty).to_string())
+    };
+    let takes_note = !matches!(conflict.item.parse::<ItemCode>(), Ok(ItemCode::Input(_)));
+    let code = conflict.item.clone();
+    let take_theirs = format!("{}#{}", walk.return_to.get_value(), code);
+    let value_field = (mine.value != conflict.value)
+        .then(|| view! { <input type="hidden" name=format!("value[{code}]") value=mine.value.clone().unwrap_or_default() /> });
+    let note_field = (takes_note && mine.note != conflict.note).then(
+        || view! { <input type="hidden" name=format!("note[{code}]") value=mine.note.clone() /> },
+    );
+    let (by_name, item_code) = (by.clone(), code.clone());
+    let version_name = format!("version[{code}]");
+    let assessment = walk.assessment.get_value();
+    let at = moment_label(i18n, conflict.at);
+    view! {
+        <div class="alert alert-warning conflict" role="alert" data-testid=format!("conflict-{code}")>
+            <p>{t!(i18n, area.conflict, by = by_name, item = item_code, at = at)}</p>
+            <dl>
+                <dt>{t!(i18n, area.theirs, by = by)}</dt>
+                <dd data-testid="theirs">{t!(i18n, area.answer)} ": " {shown(&conflict.value)}
+                    {takes_note.then(|| view! { "; " {t!(i18n, area.note)} ": " {shown(&Some(conflict.note.clone()))} })}</dd>
+                <dt>{t!(i18n, area.mine)}</dt>
+                <dd data-testid="mine">{t!(i18n, area.answer)} ": " {shown(&mine.value)}
+                    {takes_note.then(|| view! { "; " {t!(i18n, area.note)} ": " {shown(&Some(mine.note.clone()))} })}</dd>
+            </dl>
+            <div class="conflict-actions">
+                <a class="button" href=take_theirs rel="external">{t!(i18n, area.take_theirs)}</a>
+                <ActionForm action=save attr:class="inline-form">
+                    <input type="hidden" name="assessment" value=assessment />
+                    <input type="hidden" name=version_name value=conflict.version.to_string() />
+                    {value_field}
+                    {note_field}
+                    <button type="submit" class="button primary">{t!(i18n, area.keep_mine)}</button>
+                </ActionForm>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
 /// Checks what the user typed and saves it for one item; a refused value
 /// stays out of the local score and is shown at its field.
 fn autosave(
     walk: Walk,
-    action: ServerAction<SaveAnswers>,
+    saves: Saves,
     field_errors: RwSignal<FieldErrors>,
     item: ItemCode,
     raw: String,
@@ -252,9 +444,5 @@ fn autosave(
         Some(note) => (BTreeMap::new(), BTreeMap::from([(item.to_string(), note)])),
         None => (BTreeMap::from([(item.to_string(), raw)]), BTreeMap::new()),
     };
-    action.dispatch(SaveAnswers {
-        assessment: walk.assessment.get_value(),
-        value,
-        note: notes,
-    });
+    saves.send(walk, value, notes);
 }

@@ -45,6 +45,9 @@ pub(super) struct Walk {
     pub(super) answers: RwSignal<Answers>,
     pub(super) evidence: RwSignal<Vec<EvidenceView>>,
     pub(super) notes: StoredValue<BTreeMap<ItemCode, String>>,
+    /// The version of each stored answer row by its code (no row: 0): loaded
+    /// with the page, raised by each save this page makes, sent with each save.
+    pub(super) versions: RwSignal<BTreeMap<String, i64>>,
     pub(super) editable: bool,
     pub(super) return_to: StoredValue<String>,
     pub(super) review: StoredValue<BTreeMap<ItemCode, ReviewEntry>>,
@@ -64,6 +67,12 @@ fn AreaWalk(data: AssessmentData, section: Section) -> impl IntoView {
         answers: RwSignal::new(data.answers.clone()),
         evidence: RwSignal::new(data.evidence.clone()),
         notes: StoredValue::new(data.notes.clone()),
+        versions: RwSignal::new(
+            data.versions
+                .iter()
+                .map(|(code, version)| (code.to_string(), *version))
+                .collect(),
+        ),
         editable: data.rights.edit,
         return_to: StoredValue::new(location.pathname.get_untracked()),
         review: StoredValue::new(
@@ -91,6 +100,14 @@ fn AreaWalk(data: AssessmentData, section: Section) -> impl IntoView {
         Section::Hasil => t_string!(i18n, gates.hasil).to_string(),
     };
     let save_all = ServerAction::<SaveAnswers>::new();
+    // The Save button with JavaScript: later saves start from what it saved.
+    Effect::new(move |_| {
+        save_all.value().with(|latest| {
+            if let Some(Ok(saved)) = latest {
+                item::take_versions(walk, saved);
+            }
+        });
+    });
     let holds_wbk = data.holds_wbk();
     let upload_error = move || {
         use_query_map()
