@@ -1,14 +1,18 @@
-//! The area page's browser half: uploads with progress, and saving what was
+//! The area page's browser half: uploads of several files with a progress bar each, and saving what was
 //! changed before the page became interactive.
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::closure::Closure;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{
-    Event, EventInit, FormData, HtmlFormElement, HtmlInputElement, HtmlTextAreaElement,
-    ProgressEvent, XmlHttpRequest,
+    DragEvent, Event, EventInit, File, FileList, FormData, HtmlFormElement, HtmlInputElement,
+    HtmlTextAreaElement, ProgressEvent, XmlHttpRequest,
 };
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
 
+use super::evidence::Sending;
 use crate::error::AppError;
 use crate::model::EvidenceView;
 
@@ -50,32 +54,108 @@ pub fn save_changes_made_while_loading() {
     }
 }
 
-/// The size of the file chosen in an upload form, if any.
-pub fn chosen_file_size(form: &HtmlFormElement) -> Option<u64> {
-    let input = form
-        .query_selector("input[type=file]")
-        .ok()
-        .flatten()?
-        .dyn_into::<HtmlInputElement>()
-        .ok()?;
-    let file = input.files()?.get(0)?;
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    Some(file.size() as u64)
+/// The form an event happened on.
+pub fn form_of(ev: &Event) -> Option<HtmlFormElement> {
+    ev.current_target()?.dyn_into::<HtmlFormElement>().ok()
 }
 
-/// Posts the form with XMLHttpRequest, the one browser API that reports upload progress.
-pub fn send(
+/// The files chosen in an upload form's file field.
+pub fn chosen_files(form: &HtmlFormElement) -> Vec<File> {
+    form.query_selector("input[type=file]")
+        .ok()
+        .flatten()
+        .and_then(|input| input.dyn_into::<HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .map(|list| files_of(&list))
+        .unwrap_or_default()
+}
+
+/// The files dropped on an upload form.
+pub fn dropped_files(ev: &DragEvent) -> Vec<File> {
+    ev.data_transfer()
+        .and_then(|transfer| transfer.files())
+        .map(|list| files_of(&list))
+        .unwrap_or_default()
+}
+
+/// A file's size in bytes.
+pub fn size_of(file: &File) -> u64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let bytes = file.size() as u64;
+    bytes
+}
+
+fn files_of(list: &FileList) -> Vec<File> {
+    (0..list.length()).filter_map(|n| list.get(n)).collect()
+}
+
+/// Sends the files one after another, each as the form with that one file,
+/// then calls `on_done`.
+pub fn send_all(
     form: HtmlFormElement,
+    queue: VecDeque<(File, Sending)>,
+    on_sent: impl Fn(EvidenceView) + 'static,
+    on_done: impl Fn() + 'static,
+) {
+    send_next(
+        form,
+        Rc::new(RefCell::new(queue)),
+        Rc::new(on_sent),
+        Rc::new(on_done),
+    );
+}
+
+fn send_next(
+    form: HtmlFormElement,
+    queue: Rc<RefCell<VecDeque<(File, Sending)>>>,
+    on_sent: Rc<dyn Fn(EvidenceView)>,
+    on_done: Rc<dyn Fn()>,
+) {
+    let Some((file, row)) = queue.borrow_mut().pop_front() else {
+        return on_done();
+    };
+    row.progress.set(Some(0.0));
+    let progress = row.progress;
+    send(&form, &file, progress, {
+        let form = form.clone();
+        move |result| {
+            row.progress.set(None);
+            match result {
+                Ok(view) => {
+                    on_sent(view);
+                    row.outcome.set(Some(Ok(())));
+                }
+                Err(err) => row.outcome.set(Some(Err(err))),
+            }
+            send_next(
+                form.clone(),
+                queue.clone(),
+                on_sent.clone(),
+                on_done.clone(),
+            );
+        }
+    });
+}
+
+/// Posts the form with this one file through XMLHttpRequest, the one browser
+/// API that reports upload progress.
+fn send(
+    form: &HtmlFormElement,
+    file: &File,
     progress: RwSignal<Option<f64>>,
     done: impl Fn(Result<EvidenceView, AppError>) + 'static,
 ) {
     let Ok(xhr) = XmlHttpRequest::new() else {
         return done(Err(AppError::Network));
     };
-    let Ok(data) = FormData::new_with_form(&form) else {
+    let Ok(data) = FormData::new_with_form(form) else {
         return done(Err(AppError::BadRequest));
     };
-    if xhr.open("POST", &form.action()).is_err() {
+    if data
+        .set_with_blob_and_filename("file", file, &file.name())
+        .is_err()
+        || xhr.open("POST", &form.action()).is_err()
+    {
         return done(Err(AppError::Network));
     }
     let _ = xhr.set_request_header("Accept", "application/json");
@@ -88,7 +168,7 @@ pub fn send(
         upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
         on_progress.forget();
     }
-    let done = std::rc::Rc::new(done);
+    let done = Rc::new(done);
     let finished = {
         let xhr = xhr.clone();
         let done = done.clone();
@@ -105,10 +185,13 @@ pub fn send(
     };
     xhr.set_onload(Some(finished.as_ref().unchecked_ref()));
     finished.forget();
-    let failed = Closure::<dyn Fn()>::new(move || done(Err(AppError::Network)));
+    let failed = {
+        let done = done.clone();
+        Closure::<dyn Fn()>::new(move || done(Err(AppError::Network)))
+    };
     xhr.set_onerror(Some(failed.as_ref().unchecked_ref()));
     failed.forget();
     if xhr.send_with_opt_form_data(Some(&data)).is_err() {
-        progress.set(None);
+        done(Err(AppError::Network));
     }
 }

@@ -233,74 +233,149 @@ fn DeletedRow(file: EvidenceView, walk: Walk) -> impl IntoView {
 
 /// A plain multipart form (works without JavaScript); with JavaScript it
 /// uploads in the background and shows a progress bar.
+/// One file on its way to the server, as its row in the upload list shows it.
+#[derive(Clone)]
+pub(super) struct Sending {
+    pub name: String,
+    pub progress: RwSignal<Option<f64>>,
+    pub outcome: RwSignal<Option<Result<(), AppError>>>,
+}
+
+/// The upload form. Without JavaScript it posts one file. With it, several
+/// files can be chosen or dropped on the form; they go up one after another
+/// (each gets the whole link), each with its own progress bar and outcome,
+/// and one too large is refused before it is sent while the others go on.
 #[component]
 fn UploadForm(item: ItemCode, walk: Walk, replaces: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let progress = RwSignal::new(None::<f64>);
-    let failure = RwSignal::new(None::<AppError>);
+    let replacing = replaces.is_some();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let sending = RwSignal::new(Vec::<Sending>::new());
+    let busy = RwSignal::new(false);
+    let dragging = RwSignal::new(false);
     let action = format!("/assessments/{}/evidence", walk.assessment.get_value());
     let input_id = format!(
         "upload-{item}-{}",
         replaces.clone().unwrap_or_else(|| "new".to_owned())
     );
+    #[cfg(feature = "hydrate")]
+    let start = move |form: leptos::web_sys::HtmlFormElement,
+                      mut files: Vec<leptos::web_sys::File>| {
+        if busy.get_untracked() || files.is_empty() {
+            return;
+        }
+        if replacing {
+            files.truncate(1);
+        }
+        let max = walk.max_file;
+        let mut queue = std::collections::VecDeque::new();
+        let rows = files
+            .into_iter()
+            .map(|file| {
+                let row = Sending {
+                    name: file.name(),
+                    progress: RwSignal::new(None),
+                    outcome: RwSignal::new(None),
+                };
+                if browser::size_of(&file) > max.bytes() {
+                    row.outcome.set(Some(Err(AppError::Evidence {
+                        problem: crate::error::EvidenceProblem::TooLarge { max_mb: max.mb() },
+                    })));
+                } else {
+                    queue.push_back((file, row.clone()));
+                }
+                row
+            })
+            .collect();
+        sending.set(rows);
+        busy.set(true);
+        let on_sent = move |view: EvidenceView| {
+            walk.evidence.update(|all| {
+                if let Some(old) = view.replaces.as_ref() {
+                    if let Some(f) = all.iter_mut().find(|f| &f.id == old) {
+                        f.replaced_by = Some(view.id.clone());
+                    }
+                }
+                all.retain(|f| f.id != view.id);
+                all.push(view);
+            });
+        };
+        let sent_form = form.clone();
+        // A second click must not send the same files again.
+        let on_done = move || {
+            sent_form.reset();
+            busy.set(false);
+        };
+        browser::send_all(form, queue, on_sent, on_done);
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         {
-            use leptos::wasm_bindgen::JsCast;
             ev.prevent_default();
-            if let Some(form) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
-            {
-                if browser::chosen_file_size(&form).is_some_and(|size| size > walk.max_file.bytes())
-                {
-                    failure.set(Some(AppError::Evidence {
-                        problem: crate::error::EvidenceProblem::TooLarge {
-                            max_mb: walk.max_file.mb(),
-                        },
-                    }));
-                    return;
-                }
-                failure.set(None);
-                progress.set(Some(0.0));
-                let sent = form.clone();
-                browser::send(form, progress, move |result| {
-                    progress.set(None);
-                    match result {
-                        Ok(view) => {
-                            // A second click must not send the same file again.
-                            sent.reset();
-                            walk.evidence.update(|all| {
-                                if let Some(old) = view.replaces.as_ref() {
-                                    if let Some(f) = all.iter_mut().find(|f| &f.id == old) {
-                                        f.replaced_by = Some(view.id.clone());
-                                    }
-                                }
-                                all.retain(|f| f.id != view.id);
-                                all.push(view);
-                            });
-                        }
-                        Err(err) => failure.set(Some(err)),
-                    }
-                });
+            if let Some(form) = browser::form_of(&ev) {
+                let files = browser::chosen_files(&form);
+                start(form, files);
             }
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        dragging.set(false);
+        #[cfg(feature = "hydrate")]
+        {
+            ev.prevent_default();
+            if let Some(form) = browser::form_of(&ev) {
+                start(form, browser::dropped_files(&ev));
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let on_drag_over = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(true);
+    };
     view! {
-        <form class="upload-form" method="post" action=action enctype="multipart/form-data" on:submit=on_submit>
+        <form class="upload-form" class:dragging=move || dragging.get() method="post" action=action enctype="multipart/form-data"
+            on:submit=on_submit on:drop=on_drop on:dragover=on_drag_over on:dragleave=move |_| dragging.set(false)>
             <input type="hidden" name="return_to" value=format!("{}#{item}", walk.return_to.get_value()) />
             <input type="hidden" name="item" value=item.to_string() />
             {replaces.map(|id| view! { <input type="hidden" name="replaces" value=id /> })}
             <label for=input_id.clone() class="visually-hidden">{t!(i18n, evidence.file)}</label>
-            <input id=input_id type="file" name="file" required accept=ACCEPT />
+            // Several files only where the browser code sends them one by one.
+            <input id=input_id type="file" name="file" required accept=ACCEPT multiple=move || hydrated.get() && !replacing />
             <span class="muted upload-limit">{t!(i18n, evidence.limit, max_mb = walk.max_file.mb())}</span>
-            <button type="submit" class="button" disabled=move || progress.get().is_some()>{t!(i18n, evidence.upload)}</button>
-            {move || progress.get().map(|p| view! {
-                <progress max="100" value=format!("{:.0}", p * 100.0) aria-label=move || t_string!(i18n, evidence.uploading)></progress>
-            })}
-            {move || failure.get().map(|err| view! { <p class="field-error" role="alert">{error_text(i18n, &err)}</p> })}
+            <button type="submit" class="button" disabled=move || busy.get()>{t!(i18n, evidence.upload)}</button>
+            {move || (hydrated.get() && !replacing).then(|| view! { <span class="muted drop-hint">{t!(i18n, evidence.drop)}</span> })}
+            <ul class="upload-list">
+                {move || sending.get().into_iter().map(|row| view! { <SendingRow row /> }).collect_view()}
+            </ul>
         </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn SendingRow(row: Sending) -> impl IntoView {
+    let i18n = use_i18n();
+    let Sending {
+        name,
+        progress,
+        outcome,
+    } = row;
+    view! {
+        <li>
+            <span class="upload-name">{name}</span> " "
+            {move || match (outcome.get(), progress.get()) {
+                (Some(Ok(())), _) => view! { <span class="save-ok" role="status">{t!(i18n, evidence.uploaded)}</span> }.into_any(),
+                (Some(Err(err)), _) => view! { <span class="field-error" role="alert">{error_text(i18n, &err)}</span> }.into_any(),
+                (None, Some(share)) => view! {
+                    <progress max="100" value=format!("{:.0}", share * 100.0) aria-label=move || t_string!(i18n, evidence.uploading)></progress>
+                }.into_any(),
+                (None, None) => view! { <span class="muted">{t!(i18n, evidence.waiting)}</span> }.into_any(),
+            }}
+        </li>
     }
 }
