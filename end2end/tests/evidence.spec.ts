@@ -216,6 +216,28 @@ test.describe('with JavaScript', () => {
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
+  test('uploading a file keeps the answers typed since the last save', async ({ page, logIn, request }) => {
+    await openFirstArea(page, logIn, request);
+    const area = page.url();
+    await question(page, 'P.MP.i.b').getByRole('radio', { name: /^B / }).check();
+    await question(page, 'P.MP.i.b').getByLabel('Catatan').fill('Dipilih lalu langsung unggah');
+    await newFileForm(page, 'P.MP.i.a').locator('input[type=file]').setInputFiles({
+      name: 'SK Tim ZI.pdf',
+      mimeType: 'application/pdf',
+      buffer: pdf('sk', 40_000),
+    });
+    await newFileForm(page, 'P.MP.i.a').getByRole('button', { name: 'Unggah', exact: true }).click();
+    await expect(question(page, 'P.MP.i.a').getByRole('link', { name: 'SK Tim ZI.pdf' })).toBeVisible();
+    await page.goto(area);
+    await expect(question(page, 'P.MP.i.b').getByRole('radio', { name: /^B / })).toBeChecked();
+    await expect(question(page, 'P.MP.i.b').getByLabel('Catatan')).toHaveValue('Dipilih lalu langsung unggah');
+    // The Save button still saves the area on its own, with no file chosen.
+    await question(page, 'P.MP.i.a').getByRole('radio', { name: /^Ya/ }).check();
+    await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+    await page.goto(area);
+    await expect(question(page, 'P.MP.i.a').getByRole('radio', { name: /^Ya/ })).toBeChecked();
+  });
+
   test('a file over the limit brings the user back to the question with the reason in Indonesian', async ({
     page,
     logIn,

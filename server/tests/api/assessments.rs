@@ -1542,3 +1542,119 @@ db_test!(
         assert!(page.body.contains(r#"value="tpi""#), "{page}");
     }
 );
+
+/// The area page without JavaScript, as the browser posts it when a new
+/// file's Unggah is pressed: every answer, note and version of the area, the
+/// other questions' empty file fields, and the chosen file.
+async fn post_area_with_file(
+    client: &Client,
+    id: &str,
+    answers: &[(&str, &str)],
+    file: (&str, Vec<u8>),
+) -> reqwest::Response {
+    let query = format!("item=P.MP.i.a&return_to=/assessments/{id}/pemenuhan/1%23P.MP.i.a");
+    let mut form = reqwest::multipart::Form::new().text("assessment", id.to_owned());
+    for (name, value) in answers {
+        form = form.text(name.to_string(), value.to_string());
+    }
+    form = form
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
+        )
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(file.1).file_name(file.0.to_owned()),
+        )
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
+        );
+    client
+        .http
+        .post(client.url(&format!("/assessments/{id}/evidence?{query}")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST the area with a file")
+}
+
+db_test!(
+    without_javascript_an_upload_keeps_the_answers_typed_since_the_last_save,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let typed = [
+            ("value[P.MP.i.a]", "Ya"),
+            ("note[P.MP.i.a]", "SK ditandatangani <b>Kepala</b>"),
+            ("version[P.MP.i.a]", "0"),
+            ("value[P.MP.i.b]", "b"),
+            ("version[P.MP.i.b]", "0"),
+        ];
+        let files_before = unit
+            .call("assessments/get", &[("id", id.as_str())])
+            .await
+            .json()["evidence"]
+            .as_array()
+            .map_or(0, Vec::len);
+        let response = post_area_with_file(&unit, &id, &typed, ("SK Tim ZI.pdf", pdf("sk"))).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers()["location"],
+            format!("/assessments/{id}/pemenuhan/1#P.MP.i.a").as_str(),
+            "back at the question"
+        );
+        let stored = unit
+            .call("assessments/get", &[("id", id.as_str())])
+            .await
+            .json();
+        assert_eq!(stored["answers"]["choices"]["P.MP.i.a"], "Ya", "{stored}");
+        assert_eq!(stored["answers"]["choices"]["P.MP.i.b"], "B", "{stored}");
+        assert_eq!(
+            stored["notes"]["P.MP.i.a"],
+            "SK ditandatangani <b>Kepala</b>"
+        );
+        let files: Vec<&serde_json::Value> = stored["evidence"]
+            .as_array()
+            .expect("evidence")
+            .iter()
+            .filter(|f| f["items"] == serde_json::json!(["P.MP.i.a"]))
+            .collect();
+        assert_eq!(files.len(), 1, "one file, under its question: {stored}");
+        assert_eq!(files[0]["name"], "SK Tim ZI.pdf");
+        assert_eq!(app.audit_rows("answer", &format!("{id}/P.MP.i.a")).await, 1);
+
+        // A refused file still keeps what was typed; the page says why.
+        let typed = [("value[P.MP.ii.a]", "Ya"), ("version[P.MP.ii.a]", "0")];
+        let program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec();
+        let response = post_area_with_file(&unit, &id, &typed, ("setup.exe", program)).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            location.starts_with(&format!("/assessments/{id}/pemenuhan/1?evidence_error="))
+                && location.ends_with("#P.MP.i.a"),
+            "{location}"
+        );
+        let back = unit.get(&location).await;
+        assert!(back.body.contains("Jenis berkas tidak diizinkan"), "{back}");
+        let stored = unit
+            .call("assessments/get", &[("id", id.as_str())])
+            .await
+            .json();
+        assert_eq!(stored["answers"]["choices"]["P.MP.ii.a"], "Ya", "{stored}");
+        assert_eq!(
+            stored["evidence"].as_array().map(Vec::len),
+            Some(files_before + 1),
+            "the program is not kept: {stored}"
+        );
+
+        // The page without JavaScript wires the new file's Unggah to the area's form.
+        let page = unit.get(&format!("/assessments/{id}/pemenuhan/1")).await;
+        assert!(
+            page.body.contains(r#"type="file" name="file""#)
+                && page.body.contains(r#"form="answers""#)
+                && page.body.contains("formenctype=\"multipart/form-data\""),
+            "{page}"
+        );
+    }
+);

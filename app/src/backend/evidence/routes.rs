@@ -3,6 +3,8 @@
 //! the ZIP of all evidence of an assessment. Every route asks the app's policy
 //! first, before reading a byte of the body or the store.
 
+use crate::backend::assessments::{save as save_answers, Changes};
+use crate::backend::blobs::Incoming;
 use crate::backend::db::evidence::Blob;
 use crate::backend::evidence::{
     authorize_download, authorize_upload, check_target, record_upload, UploadTarget,
@@ -11,7 +13,7 @@ use crate::backend::state::AppState;
 use crate::backend::{auth, local_path};
 use crate::domain::evidence::{is_allowed, is_inline, MaxFileSize};
 use crate::error::{AppError, EvidenceProblem};
-use crate::model::EvidenceView;
+use crate::model::{EvidenceView, SessionUser};
 use axum::body::Body;
 use axum::extract::multipart::MultipartError;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
@@ -20,6 +22,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use tokio_util::io::ReaderStream;
 use tower_sessions::Session;
 
@@ -107,20 +110,88 @@ fn percent_encode(s: &str) -> String {
 
 const MAX_TEXT_FIELD: usize = 4 * 1024;
 
+/// Where a plain upload that carries the area's answers names its item and
+/// its way back (its own hidden fields are not part of the answers form).
+#[derive(Deserialize, Default)]
+struct UploadQuery {
+    item: Option<String>,
+    return_to: Option<String>,
+}
+
 async fn upload(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
+    Query(query): Query<UploadQuery>,
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
     let json = wants_json(&headers);
-    let mut back = format!("/assessments/{id}");
-    match receive(&state, &session, &id, &mut multipart, &mut back).await {
+    let mut back = query
+        .return_to
+        .as_deref()
+        .map_or_else(|| format!("/assessments/{id}"), local_path);
+    let mut received = Posted {
+        items: query.item.into_iter().collect(),
+        ..Posted::default()
+    };
+    let outcome = receive(&state, &session, &id, &mut multipart, &mut received).await;
+    if let Some(to) = received.return_to.take() {
+        back = to;
+    }
+    let outcome = match outcome {
+        Ok(()) => keep_answers_then_file(&state, &session, &id, received).await,
+        Err(err) => Err(err),
+    };
+    match outcome {
         Ok(view) if json => (StatusCode::CREATED, Json(view)).into_response(),
         Ok(_) => redirect(&back),
         Err(err) => error_response(err, json, &back),
     }
+}
+
+/// What the form carried: the upload's own fields, its file, and (from a
+/// page without JavaScript, whose Unggah button posts the whole area) the
+/// answers and notes typed since the last save.
+#[derive(Default)]
+struct Posted {
+    items: Vec<String>,
+    replaces: Option<String>,
+    return_to: Option<String>,
+    file: Option<(String, Incoming)>,
+    values: BTreeMap<String, String>,
+    notes: BTreeMap<String, String>,
+    versions: BTreeMap<String, String>,
+}
+
+/// The answers first, so nothing typed is lost even when the file is
+/// refused; then the file. The first refusal is the answer.
+async fn keep_answers_then_file(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    received: Posted,
+) -> Result<EvidenceView, AppError> {
+    let user = auth::require_user(&state.db, session).await?;
+    let answers = if received.values.is_empty() && received.notes.is_empty() {
+        Ok(())
+    } else {
+        let changes = Changes {
+            values: received.values,
+            notes: received.notes,
+            versions: received.versions,
+        };
+        save_answers(&state.db, &user, id, changes)
+            .await
+            .map(|_| ())
+    };
+    let target = UploadTarget {
+        assessment: id.to_owned(),
+        items: received.items,
+        replaces: received.replaces,
+    };
+    let view = store(state, &user, target, received.file).await?;
+    answers.map(|()| view)
 }
 
 async fn receive(
@@ -128,17 +199,11 @@ async fn receive(
     session: &Session,
     id: &str,
     multipart: &mut Multipart,
-    back: &mut String,
-) -> Result<EvidenceView, AppError> {
+    received: &mut Posted,
+) -> Result<(), AppError> {
     let db = &state.db;
     let user = auth::require_user(db, session).await?;
     authorize_upload(db, &user, id).await?;
-    let mut target = UploadTarget {
-        assessment: id.to_owned(),
-        items: Vec::new(),
-        replaces: None,
-    };
-    let mut file = None;
     let too_large = || AppError::Evidence {
         problem: EvidenceProblem::TooLarge {
             max_mb: state.config.max_file.mb(),
@@ -154,12 +219,16 @@ async fn receive(
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
-            if file.is_some() {
+            let original = field.file_name().unwrap_or_default().to_owned();
+            // The other questions' empty file fields come along when the whole area is posted.
+            if original.is_empty() {
+                continue;
+            }
+            if received.file.is_some() {
                 return Err(AppError::Evidence {
                     problem: EvidenceProblem::OneFileAtATime,
                 });
             }
-            let original = field.file_name().unwrap_or_default().to_owned();
             let mut incoming = state
                 .blobs
                 .receive(state.config.max_file.bytes())
@@ -171,23 +240,46 @@ async fn receive(
                     ReceiveError::Io(err) => internal(err),
                 })?;
             }
-            file = Some((original, incoming.finish().await.map_err(internal)?));
+            received.file = Some((original, incoming));
             continue;
         }
         let text = field.text().await.map_err(multipart_error)?;
         if text.len() > MAX_TEXT_FIELD {
             return Err(AppError::BadRequest);
         }
-        match name.as_str() {
-            "item" => target.items.push(text),
-            "replaces" if !text.trim().is_empty() => target.replaces = Some(text.trim().to_owned()),
-            "return_to" => *back = local_path(&text),
+        match (name.as_str(), answer_field(&name)) {
+            ("item", _) => received.items.push(text),
+            ("replaces", _) if !text.trim().is_empty() => {
+                received.replaces = Some(text.trim().to_owned());
+            }
+            ("return_to", _) => received.return_to = Some(local_path(&text)),
+            (_, Some(("value", code))) => _ = received.values.insert(code.to_owned(), text),
+            (_, Some(("note", code))) => _ = received.notes.insert(code.to_owned(), text),
+            (_, Some(("version", code))) => _ = received.versions.insert(code.to_owned(), text),
             _ => {}
         }
     }
-    let (original, received) = file.ok_or(AppError::Evidence {
+    Ok(())
+}
+
+/// `value[CODE]` as `("value", "CODE")`: the answers form's field names.
+fn answer_field(name: &str) -> Option<(&str, &str)> {
+    let (kind, rest) = name.split_once('[')?;
+    Some((kind, rest.strip_suffix(']')?))
+}
+
+/// Checks the received file and records it under its items.
+async fn store(
+    state: &AppState,
+    user: &SessionUser,
+    target: UploadTarget,
+    file: Option<(String, Incoming)>,
+) -> Result<EvidenceView, AppError> {
+    let db = &state.db;
+    let (original, incoming) = file.ok_or(AppError::Evidence {
         problem: EvidenceProblem::Empty,
     })?;
+    let received = incoming.finish().await.map_err(internal)?;
     if received.size == 0 {
         return Err(AppError::Evidence {
             problem: EvidenceProblem::Empty,
@@ -200,13 +292,13 @@ async fn receive(
         .ok_or(AppError::Evidence {
             problem: EvidenceProblem::TypeNotAllowed,
         })?;
-    check_target(db, &user, &target).await?;
+    check_target(db, user, &target).await?;
     let sha256 = received.sha256.clone();
     let size = i64::try_from(received.size).unwrap_or(i64::MAX);
     state.blobs.keep(received).await.map_err(internal)?;
     record_upload(
         db,
-        &user,
+        user,
         target,
         Blob {
             sha256: &sha256,

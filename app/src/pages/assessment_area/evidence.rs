@@ -255,6 +255,16 @@ fn UploadForm(item: ItemCode, walk: Walk, replaces: Option<String>) -> impl Into
     let busy = RwSignal::new(false);
     let dragging = RwSignal::new(false);
     let action = format!("/assessments/{}/evidence", walk.assessment.get_value());
+    let return_to = format!("{}#{item}", walk.return_to.get_value());
+    // Without JavaScript a new file's Unggah posts the whole area's form, so
+    // answers typed since the last save go up with the file instead of being
+    // lost; its item and way back ride in the address.
+    let plain = move || !hydrated.get() && !replacing && walk.editable;
+    let carrying_answers = format!(
+        "{action}?{}",
+        serde_urlencoded::to_string([("item", item.to_string()), ("return_to", return_to.clone())])
+            .unwrap_or_default()
+    );
     let input_id = format!(
         "upload-{item}-{}",
         replaces.clone().unwrap_or_else(|| "new".to_owned())
@@ -340,14 +350,22 @@ fn UploadForm(item: ItemCode, walk: Walk, replaces: Option<String>) -> impl Into
     view! {
         <form class="upload-form" class:dragging=move || dragging.get() method="post" action=action enctype="multipart/form-data"
             on:submit=on_submit on:drop=on_drop on:dragover=on_drag_over on:dragleave=move |_| dragging.set(false)>
-            <input type="hidden" name="return_to" value=format!("{}#{item}", walk.return_to.get_value()) />
+            <input type="hidden" name="return_to" value=return_to />
             <input type="hidden" name="item" value=item.to_string() />
             {replaces.map(|id| view! { <input type="hidden" name="replaces" value=id /> })}
             <label for=input_id.clone() class="visually-hidden">{t!(i18n, evidence.file)}</label>
             // Several files only where the browser code sends them one by one.
-            <input id=input_id type="file" name="file" required accept=ACCEPT multiple=move || hydrated.get() && !replacing />
+            <input id=input_id type="file" name="file" accept=ACCEPT
+                required=move || !plain() multiple=move || hydrated.get() && !replacing
+                form=move || plain().then_some("answers") />
             <span class="muted upload-limit">{t!(i18n, evidence.limit, max_mb = walk.max_file.mb())}</span>
-            <button type="submit" class="button" disabled=move || busy.get()>{t!(i18n, evidence.upload)}</button>
+            <button type="submit" class="button" disabled=move || busy.get()
+                form=move || plain().then_some("answers")
+                formaction=move || plain().then(|| carrying_answers.clone())
+                formenctype=move || plain().then_some("multipart/form-data")
+                formmethod=move || plain().then_some("post")>
+                {t!(i18n, evidence.upload)}
+            </button>
             {move || (hydrated.get() && !replacing).then(|| view! { <span class="muted drop-hint">{t!(i18n, evidence.drop)}</span> })}
             <ul class="upload-list">
                 {move || sending.get().into_iter().map(|row| view! { <SendingRow row /> }).collect_view()}
