@@ -280,15 +280,20 @@ db_test!(
             async move { client.login("unit", "wrong-password").await.status }
         });
         let statuses = futures_util::future::join_all(guesses).await;
-        let checked = statuses
-            .iter()
-            .filter(|s| **s == StatusCode::UNAUTHORIZED)
-            .count();
-        let paused = statuses
-            .iter()
-            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
-            .count();
-        assert_eq!((checked, paused), (5, 35), "{statuses:?}");
+        let count = |status: StatusCode| statuses.iter().filter(|s| **s == status).count();
+        // The password queue is the whole test process's: under a full parallel
+        // run some guesses find it full and are turned away (503) before they
+        // are counted. Of the rest, five are checked and the others paused.
+        let busy = count(StatusCode::SERVICE_UNAVAILABLE);
+        let reached = statuses.len() - busy;
+        assert_eq!(
+            (
+                count(StatusCode::UNAUTHORIZED),
+                count(StatusCode::TOO_MANY_REQUESTS)
+            ),
+            (reached.min(5), reached.saturating_sub(5)),
+            "{statuses:?}"
+        );
 
         // Forty at once across accounts from another address: twelve are checked.
         let guesses = (0..40).map(|n| {
@@ -301,13 +306,11 @@ db_test!(
             }
         });
         let statuses = futures_util::future::join_all(guesses).await;
-        let checked = statuses
-            .iter()
-            .filter(|s| **s == StatusCode::UNAUTHORIZED)
-            .count();
+        let count = |status: StatusCode| statuses.iter().filter(|s| **s == status).count();
+        let reached = statuses.len() - count(StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(
-            checked,
-            if distinct_addresses() { 12 } else { 7 },
+            count(StatusCode::UNAUTHORIZED),
+            reached.min(if distinct_addresses() { 12 } else { 7 }),
             "{statuses:?}"
         );
     }
