@@ -1557,19 +1557,14 @@ async fn post_area_with_file(
     for (name, value) in answers {
         form = form.text(name.to_string(), value.to_string());
     }
+    let empty = || reqwest::multipart::Part::bytes(Vec::new()).file_name("");
     form = form
+        .part("file[P.MP.i.b]", empty())
         .part(
-            "file",
-            reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
-        )
-        .part(
-            "file",
+            "file[P.MP.i.a]",
             reqwest::multipart::Part::bytes(file.1).file_name(file.0.to_owned()),
         )
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
-        );
+        .part("file[P.MP.ii.a]", empty());
     client
         .http
         .post(client.url(&format!("/assessments/{id}/evidence?{query}")))
@@ -1651,10 +1646,23 @@ db_test!(
         // The page without JavaScript wires the new file's Unggah to the area's form.
         let page = unit.get(&format!("/assessments/{id}/pemenuhan/1")).await;
         assert!(
-            page.body.contains(r#"type="file" name="file""#)
+            page.body.contains(r#"name="file[P.MP.i.a]""#)
                 && page.body.contains(r#"form="answers""#)
                 && page.body.contains("formenctype=\"multipart/form-data\""),
             "{page}"
         );
+        // The Save button's plain post carries those file fields too, empty.
+        let saved = save(
+            &unit,
+            &id,
+            &[
+                ("value[P.MP.ii.a]", "Tidak"),
+                ("version[P.MP.ii.a]", "1"),
+                ("file[P.MP.i.a]", ""),
+                ("file[P.MP.ii.a]", ""),
+            ],
+        )
+        .await;
+        assert_eq!(saved.status, StatusCode::OK, "{saved}");
     }
 );

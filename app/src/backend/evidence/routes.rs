@@ -218,7 +218,7 @@ async fn receive(
     };
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
+        if name == "file" || answer_field(&name).is_some_and(|(kind, _)| kind == "file") {
             let original = field.file_name().unwrap_or_default().to_owned();
             // The other questions' empty file fields come along when the whole area is posted.
             if original.is_empty() {
@@ -262,7 +262,8 @@ async fn receive(
     Ok(())
 }
 
-/// `value[CODE]` as `("value", "CODE")`: the answers form's field names.
+/// `value[CODE]` as `("value", "CODE")`: the answers form's field names
+/// (`file[CODE]` is a question's file when the whole area is posted).
 fn answer_field(name: &str) -> Option<(&str, &str)> {
     let (kind, rest) = name.split_once('[')?;
     Some((kind, rest.strip_suffix(']')?))

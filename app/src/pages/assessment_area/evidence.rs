@@ -355,7 +355,10 @@ fn UploadForm(item: ItemCode, walk: Walk, replaces: Option<String>) -> impl Into
             {replaces.map(|id| view! { <input type="hidden" name="replaces" value=id /> })}
             <label for=input_id.clone() class="visually-hidden">{t!(i18n, evidence.file)}</label>
             // Several files only where the browser code sends them one by one.
-            <input id=input_id type="file" name="file" accept=ACCEPT
+            // In the area's form each question's file has its own name: the
+            // Save button's plain post may not repeat a key.
+            <input id=input_id type="file" accept=ACCEPT
+                name=move || if plain() { format!("file[{item}]") } else { "file".to_owned() }
                 required=move || !plain() multiple=move || hydrated.get() && !replacing
                 form=move || plain().then_some("answers") />
             <span class="muted upload-limit">{t!(i18n, evidence.limit, max_mb = walk.max_file.mb())}</span>
