@@ -211,7 +211,7 @@ fn router(settings: &Settings, state: AppState) -> Router {
         }
     };
     let app = Router::new()
-        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), {
+        .leptos_routes_with_context(&state, route_list(), context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
         })
@@ -278,4 +278,15 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down; finishing requests in flight");
+}
+
+/// The app's routes, listed once per process. Listing them runs the app with
+/// resource loading switched off process-wide (leptos_server's
+/// `SuppressResourceLoad`): a page of another server in the same process whose
+/// resource first polls in that window never finishes (leptos#4773), which
+/// every test that starts its own server used to risk.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
