@@ -505,9 +505,7 @@ impl Client {
             // idle connection the server closed at that instant; reqwest does
             // not, and under a full parallel run that race failed a test.
             .pool_max_idle_per_host(0)
-            // Generous: a full parallel run puts dozens of servers on two
-            // cores; a request that hangs still fails, one that waits its turn does not.
-            .timeout(Duration::from_secs(90))
+            .timeout(Duration::from_secs(30))
             .build()
             .expect("reqwest client");
         Client {
