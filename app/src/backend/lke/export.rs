@@ -479,21 +479,8 @@ impl<'a> Writer<'a> {
                 self.ws.add_data_validation(row, col::K, row, col::K, &dv)?;
             }
             InputKind::Sum { of } => {
-                let refs: Vec<String> = of
-                    .iter()
-                    .map(|c| format!("K{}", r1(row_of(q, *c, rows))))
-                    .collect();
-                let blank: Vec<String> = refs.iter().map(|r| format!("{r}=\"\"")).collect();
-                let f = format!(
-                    "=IF(OR({}),\"Blm Diisi\",{})",
-                    blank.join(","),
-                    refs.join("+")
-                );
-                let sum: Option<f64> = of
-                    .iter()
-                    .map(|c| self.answers.input(*c).map(|v| v.value()))
-                    .sum();
-                let cached = sum.map_or(Cached::Text(NOT_FILLED), Cached::Num);
+                let cells = of.iter().map(|c| format!("K{}", r1(row_of(q, *c, rows))));
+                let (f, cached) = summed_input(cells, of, self.answers);
                 self.formula(row, col::K, &f, cached)?;
             }
         }
@@ -625,6 +612,27 @@ pub(super) fn percent_formula(
             )
         }
     }
+}
+
+/// A summed Jumlah input as the workbook computes it: "Blm Diisi" while any
+/// of its cells is empty, else their sum; with that result, for the cache.
+pub(super) fn summed_input(
+    cells: impl Iterator<Item = String>,
+    of: &[crate::domain::lke::InputCode],
+    answers: &Answers,
+) -> (String, Cached) {
+    let refs: Vec<String> = cells.collect();
+    let blank: Vec<String> = refs.iter().map(|r| format!("{r}=\"\"")).collect();
+    let formula = format!(
+        "=IF(OR({}),\"Blm Diisi\",{})",
+        blank.join(","),
+        refs.join("+")
+    );
+    let sum: Option<f64> = of
+        .iter()
+        .map(|c| answers.input(*c).map(|v| v.value()))
+        .sum();
+    (formula, sum.map_or(Cached::Text(NOT_FILLED), Cached::Num))
 }
 
 #[cfg(test)]

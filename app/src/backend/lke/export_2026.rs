@@ -24,7 +24,9 @@ use crate::domain::lke::{
 };
 
 use super::error::ExportError;
-use super::export::{percent_formula, r1, row_of, value_formula_of, Cached, NOT_FILLED};
+use super::export::{
+    percent_formula, r1, row_of, summed_input, value_formula_of, Cached, NOT_FILLED,
+};
 use super::grid::SHEET_NAME_2026;
 use super::import::{sheet_type_of, Notes};
 use super::outline::SheetType;
@@ -480,23 +482,10 @@ impl Writer<'_> {
                             .add_data_validation(r, c(cols.answer), r, c(cols.answer), &dv)?;
                     }
                     InputKind::Sum { of } => {
-                        let refs: Vec<String> = of
-                            .iter()
-                            .map(|code| {
-                                format!("{}{}", cols.answer, r1(row_of(q, *code, &input_rows)))
-                            })
-                            .collect();
-                        let blank: Vec<String> = refs.iter().map(|r| format!("{r}=\"\"")).collect();
-                        let f = format!(
-                            "=IF(OR({}),\"Blm Diisi\",{})",
-                            blank.join(","),
-                            refs.join("+")
-                        );
-                        let sum: Option<f64> = of
-                            .iter()
-                            .map(|code| answers.input(*code).map(|v| v.value()))
-                            .sum();
-                        let cached = sum.map_or(Cached::Text(NOT_FILLED), Cached::Num);
+                        let cells = of.iter().map(|code| {
+                            format!("{}{}", cols.answer, r1(row_of(q, *code, &input_rows)))
+                        });
+                        let (f, cached) = summed_input(cells, of, answers);
                         self.formula(r, cols.answer, &f, cached)?;
                     }
                 }
