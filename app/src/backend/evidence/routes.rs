@@ -140,7 +140,7 @@ async fn upload(
         back = to;
     }
     let outcome = match outcome {
-        Ok(()) => keep_answers_then_file(&state, &session, &id, received).await,
+        Ok(user) => keep_answers_then_file(&state, &user, &id, received).await,
         Err(err) => Err(err),
     };
     match outcome {
@@ -168,11 +168,10 @@ struct Posted {
 /// refused; then the file. The first refusal is the answer.
 async fn keep_answers_then_file(
     state: &AppState,
-    session: &Session,
+    user: &SessionUser,
     id: &str,
     received: Posted,
 ) -> Result<EvidenceView, AppError> {
-    let user = auth::require_user(&state.db, session).await?;
     let answers = if received.values.is_empty() && received.notes.is_empty() {
         Ok(())
     } else {
@@ -181,16 +180,14 @@ async fn keep_answers_then_file(
             notes: received.notes,
             versions: received.versions,
         };
-        save_answers(&state.db, &user, id, changes)
-            .await
-            .map(|_| ())
+        save_answers(&state.db, user, id, changes).await.map(|_| ())
     };
     let target = UploadTarget {
         assessment: id.to_owned(),
         items: received.items,
         replaces: received.replaces,
     };
-    let view = store(state, &user, target, received.file).await?;
+    let view = store(state, user, target, received.file).await?;
     answers.map(|()| view)
 }
 
@@ -200,7 +197,7 @@ async fn receive(
     id: &str,
     multipart: &mut Multipart,
     received: &mut Posted,
-) -> Result<(), AppError> {
+) -> Result<SessionUser, AppError> {
     let db = &state.db;
     let user = auth::require_user(db, session).await?;
     authorize_upload(db, &user, id).await?;
@@ -259,7 +256,7 @@ async fn receive(
             _ => {}
         }
     }
-    Ok(())
+    Ok(user)
 }
 
 /// `value[CODE]` as `("value", "CODE")`: the answers form's field names
