@@ -38,18 +38,24 @@ ensure_build_tools() {
 }
 
 # The browser bundle: the app's hydrate build, bound by wasm-bindgen, shrunk by
-# wasm-opt, with the stylesheet, all precompressed (brotli and gzip).
+# wasm-opt, with the stylesheet and the small script of the pages that load no
+# wasm, all named after their content hash (so browsers may keep them for a
+# year) and precompressed (brotli and gzip). The server reads the name from
+# pkg/bundle-name.
 build_site() {
   local pkg="$SITE_DIR/pkg"
   local wasm="target/wasm32-unknown-unknown/wasm-release/app.wasm"
   log "Building the browser bundle (app, hydrate, wasm32)"
   cargo build -p app --lib --target wasm32-unknown-unknown --profile wasm-release \
     --no-default-features --features hydrate
+  local name
+  name="zi-$(cat "$wasm" style/main.css app/static/enhance.js | sha256sum | cut -c1-16)"
   rm -rf "$pkg"
   mkdir -p "$pkg"
-  wasm-bindgen "$wasm" --target web --no-typescript --out-dir "$pkg" --out-name zi
-  wasm-opt -Oz "$pkg/zi_bg.wasm" -o "$pkg/zi_bg.wasm"
-  cp style/main.css "$pkg/zi.css"
+  wasm-bindgen "$wasm" --target web --no-typescript --out-dir "$pkg" --out-name "$name"
+  wasm-opt -Oz "$pkg/${name}_bg.wasm" -o "$pkg/${name}_bg.wasm"
+  cp style/main.css "$pkg/$name.css"
+  cp app/static/enhance.js "$pkg/$name-enhance.js"
   node -e '
     const fs = require("fs"), path = require("path"), zlib = require("zlib");
     const dir = process.argv[1];
@@ -60,6 +66,7 @@ build_site() {
         params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
       fs.writeFileSync(file + ".gz", zlib.gzipSync(data, { level: 9 }));
     }' "$pkg"
+  echo "$name" > "$pkg/bundle-name"
 }
 
 build_release() {

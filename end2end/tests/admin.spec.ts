@@ -8,7 +8,6 @@ test('the administrator adds a unit and a member of it, who can then sign in', a
   logIn,
   browser,
   baseURL,
-  javaScriptEnabled,
 }) => {
   const suffix = uniqueSuffix();
   const unit = { code: `E2E-${suffix.toUpperCase()}`, name: `Unit Uji E2E ${suffix}`, parent: BPSDM };
@@ -81,10 +80,7 @@ test('the administrator adds a unit and a member of it, who can then sign in', a
     const context = await freshContext(browser, baseURL!, 'id');
     try {
       const other = await context.newPage();
-      await logInAs(other, member.username, member.password, {
-        language: 'id',
-        hydrate: javaScriptEnabled,
-      });
+      await logInAs(other, member.username, member.password, { language: 'id' });
       await expect(other.getByRole('heading', { level: 1 })).toHaveText(
         `Selamat datang, ${member.fullName}`,
       );

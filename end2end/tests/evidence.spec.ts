@@ -1,5 +1,6 @@
 import type { APIRequestContext, Page } from '@playwright/test';
-import { DEMO, DEMO_PASSWORD, expect, test, uniqueSuffix, waitForHydration } from './fixtures';
+import { freshUnit } from './units';
+import { expect, test, waitForHydration } from './fixtures';
 
 // Evidence as unit teams really have it: scanned decrees of several MB, a file
 // replaced twice, and answers chosen on a slow link before the page is ready.
@@ -17,35 +18,6 @@ function question(page: Page, code: string) {
 
 function newFileForm(page: Page, code: string) {
   return question(page, code).locator('.evidence > form.upload-form');
-}
-
-async function call(request: APIRequestContext, endpoint: string, form: Record<string, string>) {
-  const reply = await request.post(`/api/${endpoint}`, { form });
-  expect(reply.status(), `${endpoint}: ${await reply.text()}`).toBe(200);
-  return reply.json();
-}
-
-/** A new unit with its own member and a draft assessment in the demo's period. */
-async function freshUnit(request: APIRequestContext) {
-  const suffix = uniqueSuffix().toUpperCase();
-  await call(request, 'login', { identifier: DEMO.admin.username, password: DEMO_PASSWORD });
-  const code = `E2E-${suffix}`;
-  const name = `Direktorat Uji ${suffix}`;
-  const unit = await call(request, 'units/create', { code, name, kind: 'direktorat', parent: '' });
-  const username = `uji${suffix.toLowerCase()}`;
-  await call(request, 'users/create', {
-    username,
-    email: '',
-    full_name: `Anggota Uji ${suffix}`,
-    password: DEMO_PASSWORD,
-    confirm: DEMO_PASSWORD,
-    role: 'unit_member',
-    unit,
-  });
-  const periods = await call(request, 'periods/list', {});
-  await call(request, 'periods/assessments/create', { period: periods[0].id, unit, target: 'wbk' });
-  await call(request, 'logout', {});
-  return { username, name };
 }
 
 async function openFirstArea(page: Page, logIn: (page: Page, user: string) => Promise<void>, request: APIRequestContext) {

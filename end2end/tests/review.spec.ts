@@ -11,7 +11,7 @@ const MEDAN = 'Balai Diklat Medan';
 async function signedIn(browser: Browser, baseURL: string, username: string): Promise<Page> {
   const context = await freshContext(browser, baseURL, 'id');
   const page = await context.newPage();
-  await logInAs(page, username, DEMO_PASSWORD, { language: 'id', hydrate: true });
+  await logInAs(page, username, DEMO_PASSWORD, { language: 'id' });
   return page;
 }
 

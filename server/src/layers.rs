@@ -1,5 +1,6 @@
 //! HTTP middleware of our own: the status mapping of server-function errors,
-//! the cross-site request check, and the security headers.
+//! the note of what a plain form post did, the cross-site request check, and
+//! the security headers.
 
 use app::api::assessments::ImportAnswers;
 use app::api::rubrics::ImportRubric;
@@ -37,6 +38,70 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
         err.set_retry_after(&mut parts.headers);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The query parameter that names the server function a plain form post
+/// completed; `FormStatus` reads it.
+const DONE: &str = app::components::form::DONE_PARAM;
+
+/// Without JavaScript a form's post ends in a redirect back to the page it
+/// came from. Naming the server function there (`?__done=/api/…`) lets that
+/// page say what was done, as it does with JavaScript.
+pub async fn plain_form_done(request: Request, next: Next) -> Response {
+    let server_fn = request.method() == Method::POST && request.uri().path().starts_with("/api/");
+    let path = request.uri().path().to_owned();
+    let referer = request
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut response = next.run(request).await;
+    let (true, Some(referer)) = (server_fn && response.status().is_redirection(), referer) else {
+        return response;
+    };
+    let done = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|location| done_location(location, &referer, &path))
+        .and_then(|done| HeaderValue::from_str(&done).ok());
+    if let Some(done) = done {
+        response.headers_mut().insert(header::LOCATION, done);
+    }
+    response
+}
+
+/// The page the form came from, naming `server_fn` as done, when `location`
+/// is the plain redirect back to it (not an error, not the function's own).
+fn done_location(location: &str, referer: &str, server_fn: &str) -> Option<String> {
+    let failed = location
+        .split_once('?')
+        .is_some_and(|(_, query)| query.split('&').any(|pair| pair.starts_with("__err=")));
+    if failed || without_marks(location) != without_marks(referer) {
+        return None;
+    }
+    let page = without_marks(referer);
+    let separator = if page.contains('?') { '&' } else { '?' };
+    Some(format!("{page}{separator}{DONE}={server_fn}"))
+}
+
+/// A URL without the parameters a form post's outcome adds to it.
+fn without_marks(url: &str) -> String {
+    let Some((page, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            !pair.is_empty() && !matches!(key, "__path" | "__err") && key != DONE
+        })
+        .collect();
+    if kept.is_empty() {
+        page.to_owned()
+    } else {
+        format!("{page}?{}", kept.join("&"))
+    }
 }
 
 /// The largest bodies accepted: forms and API calls, workbook uploads, evidence uploads.
@@ -205,6 +270,31 @@ pub fn with_security_headers(router: Router) -> Router {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plain_redirect_back_names_the_function_once() {
+        let page = "http://zi.example/admin/units?parent=1";
+        assert_eq!(
+            done_location(page, page, "/api/units/create").as_deref(),
+            Some("http://zi.example/admin/units?parent=1&__done=/api/units/create")
+        );
+        let again = "http://zi.example/admin/units?__done=/api/units/create";
+        assert_eq!(
+            done_location(again, again, "/api/units/update").as_deref(),
+            Some("http://zi.example/admin/units?__done=/api/units/update")
+        );
+    }
+
+    #[test]
+    fn errors_and_the_functions_own_redirects_are_left_alone() {
+        let page = "http://zi.example/admin/units";
+        let failed = "http://zi.example/admin/units?__path=/api/units/create&__err=eyJ9";
+        assert_eq!(done_location(failed, page, "/api/units/create"), None);
+        assert_eq!(
+            done_location("/", "http://zi.example/login", "/api/login"),
+            None
+        );
+    }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         pairs

@@ -3,6 +3,7 @@ use app::backend::blobs::LocalStore;
 use app::backend::db::{self, Db, DbError};
 use app::backend::session_store::DbSessionStore;
 use app::backend::state::{AppConfig, AppState, LoginThrottle, PortalSettings};
+use axum::http::{header, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
@@ -17,6 +18,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -182,12 +184,31 @@ fn max_file_size(settings: &Settings) -> MaxFileSize {
 
 fn leptos_options(settings: &Settings, addr: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder()
-        .output_name("zi")
+        .output_name(bundle_name(&settings.site_root).unwrap_or_else(|| "zi".to_owned()))
         .site_root(settings.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .env(Env::PROD)
         .build()
+}
+
+/// The browser bundle's name, which carries its content hash
+/// (`pkg/zi-<hash>.js`, `…_bg.wasm`, `….css`), as `scripts/lib.sh` wrote it.
+fn bundle_name(site_root: &str) -> Option<String> {
+    std::fs::read_to_string(format!("{site_root}/pkg/bundle-name"))
+        .map(|name| name.trim().to_owned())
+        .ok()
+        .filter(|name| !name.is_empty())
+}
+
+/// A named bundle never changes, so browsers keep it for a year; an unnamed
+/// one (a development build) is checked on every use.
+fn bundle_caching(name: &str) -> HeaderValue {
+    if name == "zi" {
+        HeaderValue::from_static("no-cache")
+    } else {
+        HeaderValue::from_static("public, max-age=31536000, immutable")
+    }
 }
 
 fn router(settings: &Settings, state: AppState) -> Router {
@@ -220,6 +241,7 @@ fn router(settings: &Settings, state: AppState) -> Router {
             context, shell,
         ))
         .layer(from_fn(layers::server_fn_status))
+        .layer(from_fn(layers::plain_form_done))
         .layer(sessions)
         .layer(from_fn_with_state(
             layers::PublicOrigin::of_url(settings.public_url.as_deref()),
@@ -234,9 +256,13 @@ fn router(settings: &Settings, state: AppState) -> Router {
         .with_state(state)
         .nest_service(
             "/pkg",
-            ServeDir::new(pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
+            SetResponseHeader::overriding(
+                ServeDir::new(pkg_dir)
+                    .precompressed_br()
+                    .precompressed_gzip(),
+                header::CACHE_CONTROL,
+                bundle_caching(&options.output_name),
+            ),
         )
         .merge(app)
         .layer(from_fn_with_state(

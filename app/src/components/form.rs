@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use super::error::{error_text, ErrorAlert};
 use crate::error::{AppError, Field};
@@ -74,22 +75,36 @@ pub fn TextField(
     }
 }
 
-/// An alert for an outcome's error that no field shows; a success note otherwise.
+/// The query parameter naming the server function whose plain form post (no
+/// JavaScript) just succeeded; the server adds it to the redirect back.
+pub const DONE_PARAM: &str = "__done";
+
+/// An alert for an outcome's error that no field shows; a success note
+/// otherwise: after the action completed in the browser, or, without
+/// JavaScript, when the server names `done` (the action's server function) as
+/// what the post back to this page did.
 #[component]
 pub fn FormStatus<T: Clone + Send + Sync + 'static>(
     outcome: Outcome<T>,
     #[prop(into)] success: Signal<String>,
+    #[prop(optional)] done: Option<&'static str>,
 ) -> impl IntoView {
+    let done_by_post = done.is_some_and(|path| {
+        use_query_map().with_untracked(|query| query.get(DONE_PARAM).as_deref() == Some(path))
+    });
     move || {
-        outcome.with(|latest| match latest {
-            Some(Err(err)) if err.field_of().is_none() => {
-                view! { <ErrorAlert error=err.clone() /> }.into_any()
+        outcome.with(|latest| {
+            let succeeded = matches!(latest, Some(Ok(_))) || (latest.is_none() && done_by_post);
+            match latest {
+                Some(Err(err)) if err.field_of().is_none() => {
+                    view! { <ErrorAlert error=err.clone() /> }.into_any()
+                }
+                _ if succeeded => view! {
+                    <p class="alert alert-success" role="status">{success.get()}</p>
+                }
+                .into_any(),
+                _ => ().into_any(),
             }
-            Some(Ok(_)) => view! {
-                <p class="alert alert-success" role="status">{success.get()}</p>
-            }
-            .into_any(),
-            _ => ().into_any(),
         })
     }
 }

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::auth::ChangePassword as ChangePasswordAction;
@@ -15,7 +16,7 @@ pub fn ChangePassword() -> impl IntoView {
         <Title text=t_string!(i18n, account.title).to_string() />
         <section class="card narrow">
             <h1>{t!(i18n, account.title)}</h1>
-            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, account.changed).to_string()) />
+            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, account.changed).to_string()) done=ChangePasswordAction::PATH />
             <ActionForm action=change>
                 <TextField
                     id="current"

@@ -2,6 +2,7 @@
 //! proposal to the national team (TPN), and the national result.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -47,8 +48,8 @@ pub fn AdminReviewPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, decisions.title).to_string() />
         // Outside the data: the forms go away once the state moves on, the outcome stays.
-        <FormStatus outcome=propose.value() success=Signal::derive(move || t_string!(i18n, decisions.proposed).to_string()) />
-        <FormStatus outcome=result.value() success=Signal::derive(move || t_string!(i18n, decisions.recorded).to_string()) />
+        <FormStatus outcome=propose.value() success=Signal::derive(move || t_string!(i18n, decisions.proposed).to_string()) done=ProposeAssessment::PATH />
+        <FormStatus outcome=result.value() success=Signal::derive(move || t_string!(i18n, decisions.recorded).to_string()) done=RecordNationalResult::PATH />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|loaded| match loaded {
                 Err(error) => view! { <PageError error /> }.into_any(),
@@ -105,7 +106,7 @@ fn Manage(data: AssessmentData, actions: Actions) -> impl IntoView {
             } else {
                 view! { <ul data-testid="team">{team}</ul> }.into_any()
             }}
-            <FormStatus outcome=actions.assign.value() success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) />
+            <FormStatus outcome=actions.assign.value() success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) done=AssignEvaluator::PATH />
             <ActionForm action=actions.assign attr:class="grid-form">
                 <input type="hidden" name="assessment" value=id.clone() />
                 <div class="field">

@@ -3,6 +3,7 @@
 //! whole subtree, and extend one unit's self-assessment window.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::periods::{
@@ -42,9 +43,9 @@ pub fn AdminPeriods() -> impl IntoView {
         <Title text=t_string!(i18n, periods.title).to_string() />
         <h1>{t!(i18n, periods.title)}</h1>
         <p class="muted">{t!(i18n, periods.intro)}</p>
-        <FormStatus outcome=copy.value() success=Signal::derive(move || t_string!(i18n, periods.copied).to_string()) />
-        <FormStatus outcome=update.value() success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) />
-        <FormStatus outcome=assess.value() success=Signal::derive(move || t_string!(i18n, periods.assessments_created).to_string()) />
+        <FormStatus outcome=copy.value() success=Signal::derive(move || t_string!(i18n, periods.copied).to_string()) done=CopyPeriod::PATH />
+        <FormStatus outcome=update.value() success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) done=UpdatePeriod::PATH />
+        <FormStatus outcome=assess.value() success=Signal::derive(move || t_string!(i18n, periods.assessments_created).to_string()) done=CreateAssessments::PATH />
         <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || match (periods.get(), units.get()) {
                 (Some(Err(error)), _) | (_, Some(Err(error))) => Some(view! { <ErrorAlert error /> }.into_any()),
@@ -71,7 +72,7 @@ fn CreatePeriodForm(create: ServerAction<CreatePeriod>) -> impl IntoView {
         <section class="card" aria-labelledby="period-create">
             <h2 id="period-create">{t!(i18n, periods.create_title)}</h2>
             <p class="hint">{t!(i18n, periods.dates_help)}</p>
-            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, periods.created).to_string()) />
+            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, periods.created).to_string()) done=CreatePeriod::PATH />
             <ActionForm action=create attr:class="grid-form">
                 <TextField id="period-year" name="year" kind="number" required=true
                     label=label(t_string!(i18n, periods.year)) error=field_error(outcome, Field::Year) />

@@ -3,6 +3,7 @@
 //! its latest calls.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::portalrb::{load_portal, CreateApiToken, RevokeApiToken, RevokeEvidenceLinks};
@@ -40,8 +41,8 @@ pub fn AdminPortalRb() -> impl IntoView {
         <Title text=t_string!(i18n, portalrb.title).to_string() />
         <h1>{t!(i18n, portalrb.title)}</h1>
         <p class="muted">{t!(i18n, portalrb.intro)}</p>
-        <FormStatus outcome=actions.revoke.value() success=Signal::derive(move || t_string!(i18n, portalrb.token_revoked).to_string()) />
-        <FormStatus outcome=actions.revoke_links.value() success=Signal::derive(move || t_string!(i18n, portalrb.links_revoked).to_string()) />
+        <FormStatus outcome=actions.revoke.value() success=Signal::derive(move || t_string!(i18n, portalrb.token_revoked).to_string()) done=RevokeApiToken::PATH />
+        <FormStatus outcome=actions.revoke_links.value() success=Signal::derive(move || t_string!(i18n, portalrb.links_revoked).to_string()) done=RevokeEvidenceLinks::PATH />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || view_data.get().map(|loaded| match loaded {
                 Err(error) => view! { <PageError error /> }.into_any(),

@@ -75,7 +75,7 @@ fn ImportForm(import: ImportAction) -> impl IntoView {
             <h2 id="import-title">{t!(i18n, rubrics.import_title)}</h2>
             <p class="hint">{t!(i18n, rubrics.import_help)}</p>
             {error_from_url().map(|error| view! { <ErrorAlert error /> })}
-            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, rubrics.imported).to_string()) />
+            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, rubrics.imported).to_string()) done=ImportRubric::PATH />
             <form
                 node_ref=form
                 method="post"
@@ -158,7 +158,7 @@ fn GatesForm(
     let i18n = use_i18n();
     let outcome = update.value();
     view! {
-        <FormStatus outcome success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) />
+        <FormStatus outcome success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) done=UpdateGates::PATH />
         <p class="field-error" role="alert">{move || field_error(outcome, Field::Threshold).get()}</p>
         <ActionForm action=update attr:class="gates-form">
             <input type="hidden" name="key" value=rubric_key.clone() />

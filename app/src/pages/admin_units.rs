@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::units::{list_units, CreateUnit, SetUnitActive, UpdateUnit};
@@ -38,7 +39,7 @@ pub fn AdminUnits() -> impl IntoView {
                         Ok(units) => {
                             let units = StoredValue::new(units);
                             view! {
-                                <FormStatus outcome=update.value() success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) />
+                                <FormStatus outcome=update.value() success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) done=UpdateUnit::PATH />
                                 <UnitTable units update toggle />
                                 <CreateUnitForm units create />
                             }
@@ -158,7 +159,7 @@ fn CreateUnitForm(
     view! {
         <section class="card" aria-labelledby="new-unit">
             <h2 id="new-unit">{t!(i18n, units.create_title)}</h2>
-            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, units.created).to_string()) />
+            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, units.created).to_string()) done=CreateUnit::PATH />
             <ActionForm action=create node_ref=form attr:class="grid-form">
                 <TextField
                     id="unit-code"

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -105,7 +106,7 @@ fn CreateUserForm(units: Vec<UnitSummary>, create: ServerAction<CreateUser>) -> 
     view! {
         <section class="card" aria-labelledby="new-user">
             <h2 id="new-user">{t!(i18n, users.create_title)}</h2>
-            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, users.created).to_string()) />
+            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, users.created).to_string()) done=CreateUser::PATH />
             <ActionForm action=create node_ref=form attr:class="grid-form">
                 <TextField id="user-username" name="username" required=true
                     label=Signal::derive(move || t_string!(i18n, users.username).to_string())
@@ -251,7 +252,7 @@ fn UserDetail(
     view! {
         <h1>{user.full_name.clone()} " " <small class="muted">"@" {user.username.clone()}</small></h1>
         <p>{user.email.clone()}</p>
-        <FormStatus outcome=toggle.value() success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) />
+        <FormStatus outcome=toggle.value() success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) done=SetUserActive::PATH />
         <ActionForm action=toggle attr:class="inline-form">
             <input type="hidden" name="id" value=toggle_id />
             <input type="hidden" name="active" value=(!active).to_string() />
@@ -266,9 +267,9 @@ fn UserDetail(
 
         <section class="card" aria-labelledby="roles-title">
             <h2 id="roles-title">{t!(i18n, users.roles)}</h2>
-            <FormStatus outcome=revoke.value() success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) />
+            <FormStatus outcome=revoke.value() success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) done=RevokeRole::PATH />
             <ul class="grant-list">{grant_items}</ul>
-            <FormStatus outcome=grant_outcome success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) />
+            <FormStatus outcome=grant_outcome success=Signal::derive(move || t_string!(i18n, common.saved).to_string()) done=GrantRole::PATH />
             <ActionForm action=grant attr:class="grid-form">
                 <input type="hidden" name="id" value=grant_id />
                 <GrantFields prefix="grant" units outcome_error=field_error(grant_outcome, Field::Unit) optional_role=false />
@@ -278,7 +279,7 @@ fn UserDetail(
 
         <section class="card" aria-labelledby="reset-title">
             <h2 id="reset-title">{t!(i18n, users.reset_title)}</h2>
-            <FormStatus outcome=reset_outcome success=Signal::derive(move || t_string!(i18n, users.reset_done).to_string()) />
+            <FormStatus outcome=reset_outcome success=Signal::derive(move || t_string!(i18n, users.reset_done).to_string()) done=ResetPassword::PATH />
             <ActionForm action=reset attr:class="grid-form">
                 <input type="hidden" name="id" value=reset_id />
                 <TextField id="reset-password" name="password" kind="password" required=true autocomplete="new-password"

@@ -201,7 +201,7 @@ fn Overview(
                                 {(!gaps.is_empty()).then(|| view! {
                                     <p><a href=format!("/assessments/{}/missing", data.header.summary.id)>{t!(i18n, missing.link)}</a></p>
                                 })}
-                                <FormStatus outcome success=Signal::derive(move || t_string!(i18n, assessment.submitted).to_string()) />
+                                <FormStatus outcome success=Signal::derive(move || t_string!(i18n, assessment.submitted).to_string()) done=SubmitAssessment::PATH />
                                 <ActionForm action=submit>
                                     <input type="hidden" name="assessment" value=data.header.summary.id.clone() />
                                     {(!gaps.is_empty()).then(|| view! {
@@ -258,7 +258,7 @@ fn WorkbookImport(id: String, import: ImportAction) -> impl IntoView {
             <h2 id="import-title">{t!(i18n, assessment.import_title)}</h2>
             <p class="hint">{t!(i18n, assessment.import_help)}</p>
             {from_url.clone().filter(|e| !is_unconfirmed(e)).map(|error| view! { <ErrorAlert error /> })}
-            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, assessment.imported).to_string()) />
+            <FormStatus outcome success=Signal::derive(move || t_string!(i18n, assessment.imported).to_string()) done=ImportAnswers::PATH />
             <form node_ref=form method="post" action=ImportAnswers::url() enctype="multipart/form-data"
                 class="grid-form" on:submit=submit>
                 <input type="hidden" name="assessment" value=id />

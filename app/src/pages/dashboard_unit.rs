@@ -95,7 +95,7 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
             " "
             <a class="button" href=format!("/assessments/{id}/lke-2026.xlsx") download>{t!(i18n, review.export_lke_2026)}</a>
             " "
-            <button type="button" class="button" on:click=|_| print_page()>{t!(i18n, unit_report.print)}</button>
+            <button type="button" class="button" data-print="">{t!(i18n, unit_report.print)}</button>
         </p>
         <PredicateHistory predicates=data.predicates.clone() />
         <div class="assessment-layout unit-report">
@@ -243,11 +243,5 @@ fn TpiNotes(review: Option<ReviewView>) -> impl IntoView {
                 }.into_any()
             }}
         </section>
-    }
-}
-
-fn print_page() {
-    if let Err(err) = window().print() {
-        leptos::logging::warn!("printing failed: {err:?}");
     }
 }

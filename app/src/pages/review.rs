@@ -3,6 +3,7 @@
 //! the last return, and the team's decisions (return, finalize).
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -40,8 +41,8 @@ pub fn ReviewPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, review.title).to_string() />
         // Outside the data: the forms go away once the state moves on, the outcome stays.
-        <FormStatus outcome=give_back.value() success=Signal::derive(move || t_string!(i18n, review.returned).to_string()) />
-        <FormStatus outcome=finalize.value() success=Signal::derive(move || t_string!(i18n, review.finalized).to_string()) />
+        <FormStatus outcome=give_back.value() success=Signal::derive(move || t_string!(i18n, review.returned).to_string()) done=ReturnAssessment::PATH />
+        <FormStatus outcome=finalize.value() success=Signal::derive(move || t_string!(i18n, review.finalized).to_string()) done=FinalizeAssessment::PATH />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|result| match result {
                 Err(error) => view! { <PageError error /> }.into_any(),

@@ -285,7 +285,7 @@ pub fn current_year() -> i64 {
     i64::from(app::domain::period::Day::from_unix_ms(now).year())
 }
 
-fn unique() -> String {
+pub fn unique() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 

@@ -150,3 +150,126 @@ db_test!(
         );
     }
 );
+
+const BUNDLE: &str = "zi-0123456789abcdef";
+
+/// A built site as `scripts/lib.sh` leaves it: a named bundle, precompressed.
+fn named_bundle_site() -> String {
+    let root = std::env::temp_dir().join(format!("zi_test_site_{}", unique()));
+    let pkg = root.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("site directory");
+    std::fs::write(pkg.join("bundle-name"), format!("{BUNDLE}\n")).expect("bundle name");
+    std::fs::write(pkg.join(format!("{BUNDLE}.css")), "body { margin: 0 }").expect("css");
+    std::fs::write(pkg.join(format!("{BUNDLE}.css.br")), b"brotli bytes").expect("css.br");
+    root.to_string_lossy().into_owned()
+}
+
+db_test!(
+    only_the_interactive_pages_load_the_app_and_the_named_bundle_is_cached_for_a_year,
+    settings = |s| s.site_root = named_bundle_site(),
+    |app| async move {
+        let login = app.client().get("/login").await;
+        assert_eq!(login.status, StatusCode::OK, "{login}");
+        assert!(
+            login.body.contains(&format!("href=\"/pkg/{BUNDLE}.css\"")),
+            "{login}"
+        );
+        assert!(
+            login
+                .body
+                .contains(&format!("src=\"/pkg/{BUNDLE}-enhance.js\"")),
+            "{login}"
+        );
+        assert!(!login.body.contains(".wasm"), "the login page loads no app");
+
+        let unit = app.signed_in("unit").await;
+        let id = app.assessment_of("DIT-IZIN").await;
+        for page in [
+            "/".to_owned(),
+            format!("/assessments/{id}/missing"),
+            "/account/password".to_owned(),
+        ] {
+            let reply = unit.get(&page).await;
+            assert_eq!(reply.status, StatusCode::OK, "{page}: {reply}");
+            assert!(!reply.body.contains(".wasm"), "{page} loads no app");
+        }
+        let area = unit.get(&format!("/assessments/{id}/pemenuhan/1")).await;
+        assert_eq!(area.status, StatusCode::OK, "{area}");
+        assert!(
+            area.body.contains(&format!("/pkg/{BUNDLE}_bg.wasm")),
+            "{area}"
+        );
+        assert!(area.body.contains(&format!("/pkg/{BUNDLE}.js")), "{area}");
+        assert!(
+            area.body.contains(&format!("href=\"/pkg/{BUNDLE}.css\"")),
+            "{area}"
+        );
+
+        let css = unit
+            .http
+            .get(app.url(&format!("/pkg/{BUNDLE}.css")))
+            .header("accept-encoding", "br, gzip")
+            .send()
+            .await
+            .expect("GET the stylesheet");
+        assert_eq!(css.status(), StatusCode::OK);
+        let header = |name: &str| {
+            css.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        assert_eq!(header("content-encoding").as_deref(), Some("br"));
+        assert_eq!(
+            header("cache-control").as_deref(),
+            Some("public, max-age=31536000, immutable")
+        );
+        assert_eq!(css.bytes().await.expect("body").as_ref(), b"brotli bytes");
+    }
+);
+
+db_test!(
+    a_plain_form_post_comes_back_to_its_page_saying_what_was_done,
+    |app| async move {
+        let admin = app.signed_in("admin").await;
+        let page = app.url("/admin/units?view=all");
+        let post = |code: &'static str| {
+            admin
+                .http
+                .post(app.url("/api/units/create"))
+                .header("accept", "text/html")
+                .header("referer", &page)
+                .form(&[
+                    ("code", code),
+                    ("name", "Unit Tanpa JavaScript"),
+                    ("kind", "direktorat"),
+                    ("parent", ""),
+                ])
+                .send()
+        };
+        let created = post("NOJS-1").await.expect("POST units/create");
+        assert_eq!(created.status(), StatusCode::FOUND);
+        let back = created.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_owned();
+        assert_eq!(back, format!("{page}&__done=/api/units/create"));
+        let shown = admin.get(back.trim_start_matches(&app.address)).await;
+        assert_eq!(shown.status, StatusCode::OK, "{shown}");
+        assert!(shown.body.contains("Unit kerja ditambahkan."), "{shown}");
+
+        // A refused post comes back with the error instead, and no success note.
+        let refused = post("NOJS-1").await.expect("POST units/create again");
+        let back = refused.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_owned();
+        assert!(
+            back.contains("__err=") && !back.contains("__done="),
+            "{back}"
+        );
+        let shown = admin.get(back.trim_start_matches(&app.address)).await;
+        assert!(!shown.body.contains("Unit kerja ditambahkan."), "{shown}");
+        assert!(shown.body.contains("Sudah dipakai."), "{shown}");
+    }
+);

@@ -49,7 +49,6 @@ db_test!(
 db_test!(
     an_html_page_gets_a_fresh_script_nonce_in_its_policy,
     |app| async move {
-        let client = app.client();
         let nonce_of = |reply: &Reply| {
             let csp = reply
                 .header("content-security-policy")
@@ -62,13 +61,28 @@ db_test!(
             let end = start + csp[start..].find('\'').expect("closing quote");
             csp[start..end].to_owned()
         };
-        let page = client.get("/login").await;
-        assert_eq!(page.status, StatusCode::OK, "{page}");
-        assert!(page
+        // The login page loads no app: no inline script at all, only the
+        // site's own small script file.
+        let login = app.client().get("/login").await;
+        assert_eq!(login.status, StatusCode::OK, "{login}");
+        assert!(login
             .header("content-type")
             .unwrap_or_default()
             .starts_with("text/html"));
-        assert_common_headers("GET /login", &page);
+        assert_common_headers("GET /login", &login);
+        assert!(!login.body.contains("<script>") && !login.body.contains("<script nonce"));
+        assert!(
+            !login.body.contains(".wasm"),
+            "the login page loads no wasm"
+        );
+
+        // The area page hydrates: its inline script carries the header's nonce.
+        let id = app.assessment_of("DIT-IZIN").await;
+        let unit = app.signed_in("unit").await;
+        let area = format!("/assessments/{id}/pemenuhan/1");
+        let page = unit.get(&area).await;
+        assert_eq!(page.status, StatusCode::OK, "{page}");
+        assert_common_headers(&format!("GET {area}"), &page);
         let nonce = nonce_of(&page);
         assert!(nonce.len() >= 16, "a nonce worth the name: {nonce}");
         assert!(
@@ -76,7 +90,7 @@ db_test!(
             "the page's scripts carry the nonce of its header"
         );
 
-        let again = client.get("/login").await;
+        let again = unit.get(&area).await;
         assert_ne!(nonce_of(&again), nonce, "every page gets its own nonce");
     }
 );

@@ -16,6 +16,7 @@ use super::{
     authenticate, log_call, open_share, proposals, public_base, shared_file, unit_answers, Caller,
 };
 use super::{PortalError, SharedItem};
+use crate::app::stylesheet_href;
 use crate::backend::db::portalrb::NewCall;
 use crate::backend::evidence::routes::content_disposition;
 use crate::backend::state::AppState;
@@ -205,9 +206,10 @@ pub struct ShareLink {
 }
 
 async fn shared_item(State(s): State<AppState>, Path(link): Path<ShareLink>) -> Response {
+    let stylesheet = stylesheet_href(&s.leptos_options);
     match open_share(&s.db, &link.secret, &link.item).await {
-        Ok(shared) => page(&link, &shared),
-        Err(err) => not_found_page(err),
+        Ok(shared) => page(&link, &shared, &stylesheet),
+        Err(err) => not_found_page(err, &stylesheet),
     }
 }
 
@@ -221,13 +223,13 @@ pub struct ShareFile {
 async fn shared_download(State(s): State<AppState>, Path(path): Path<ShareFile>) -> Response {
     let view = match shared_file(&s.db, &path.link.secret, &path.link.item, &path.file).await {
         Ok(view) => view,
-        Err(err) => return not_found_page(err),
+        Err(err) => return not_found_page(err, &stylesheet_href(&s.leptos_options)),
     };
     let reader = match s.blobs.open(&view.sha256).await {
         Ok(reader) => reader,
         Err(err) => {
             tracing::error!(%err, "a shared evidence file cannot be read");
-            return not_found_page(AppError::Internal);
+            return not_found_page(AppError::Internal, &stylesheet_href(&s.leptos_options));
         }
     };
     let mut response =
@@ -250,7 +252,7 @@ async fn shared_download(State(s): State<AppState>, Path(path): Path<ShareFile>)
 }
 
 /// The item's files for a national evaluator: plain HTML, every text escaped.
-fn page(link: &ShareLink, shared: &SharedItem) -> Response {
+fn page(link: &ShareLink, shared: &SharedItem, stylesheet: &str) -> Response {
     let summary = &shared.assessment.summary;
     let files: String = if shared.files.is_empty() {
         format!("<p>{}</p>", escape(td_string!(L, portalrb.share_no_files)))
@@ -276,7 +278,7 @@ fn page(link: &ShareLink, shared: &SharedItem) -> Response {
         "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"robots\" content=\"noindex\"><title>{title}</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/zi.css\"></head><body><main class=\"page\">\
+         <link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body><main class=\"page\">\
          <h1>{title}</h1><p>{unit} · {year} · {target}</p><h2>{code}</h2><p>{text}</p>\
          {files}<p class=\"muted\">{note}</p></main></body></html>",
         title = escape(&title),
@@ -294,7 +296,7 @@ fn page(link: &ShareLink, shared: &SharedItem) -> Response {
     response
 }
 
-fn not_found_page(err: AppError) -> Response {
+fn not_found_page(err: AppError, stylesheet: &str) -> Response {
     let status = match err {
         AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -303,7 +305,7 @@ fn not_found_page(err: AppError) -> Response {
     let text = td_string!(L, portalrb.share_not_found).to_string();
     let body = format!(
         "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>{t}</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/zi.css\"></head><body><main class=\"page\">\
+         <link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body><main class=\"page\">\
          <h1>{t}</h1></main></body></html>",
         t = escape(&text)
     );

@@ -375,7 +375,13 @@ fn ConflictNotice(
     };
     let takes_note = !matches!(conflict.item.parse::<ItemCode>(), Ok(ItemCode::Input(_)));
     let code = conflict.item.clone();
-    let take_theirs = format!("{}#{}", walk.return_to.get_value(), code);
+    // A URL of its own, so the browser loads the page afresh rather than only
+    // scrolling to the item.
+    let take_theirs = format!(
+        "{}?theirs={code}@{}#{code}",
+        walk.return_to.get_value(),
+        conflict.version
+    );
     let value_field = (mine.value != conflict.value)
         .then(|| view! { <input type="hidden" name=format!("value[{code}]") value=mine.value.clone().unwrap_or_default() /> });
     let note_field = (takes_note && mine.note != conflict.note).then(
