@@ -247,7 +247,51 @@ impl ThrottleKeys {
     }
 }
 
-/// Checks the credentials and, on success, starts a fresh session for the user.
+/// Where a sign-in stands after a correct password.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignIn {
+    /// Signed in: the session holds the user.
+    Done(UserId),
+    /// The account has a second factor: the session holds only a pending
+    /// sign-in, which grants nothing until [`second_step`] takes its code.
+    CodeNeeded,
+}
+
+/// A sign-in whose password was right and whose code is still to come. It
+/// lives in the session under its own key, never the user's id, so every
+/// check of the signed-in user (`current_user`) sees an anonymous visitor.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct PendingSignIn {
+    user: String,
+    /// What was typed at the password step, for the same throttling keys.
+    identifier: String,
+    since_ms: i64,
+}
+
+const PENDING_KEY: &str = "pending_sign_in";
+/// How long the code step waits for its code.
+const PENDING_MS: i64 = 5 * 60 * 1000;
+
+/// Counts one attempt against the throttling limits (before any check), or
+/// refuses it with 429 when a limit is reached.
+async fn reserve_attempt(
+    db: &Db,
+    config: &AppConfig,
+    keys: &ThrottleKeys,
+) -> Result<String, AppError> {
+    let now = db::now_ms();
+    let window = config.login_throttle.window;
+    let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+    db::login_failures::reserve(db, &keys.limits(config), now, now - window_ms)
+        .await?
+        .ok_or(AppError::TooManyAttempts {
+            retry_after_minutes: u32::try_from(window.as_secs() / 60).unwrap_or(15),
+        })
+}
+
+/// Checks the credentials and, on success, starts a fresh session for the
+/// user, or, when the account has a second factor, a pending sign-in that
+/// waits for its code.
 pub async fn sign_in(
     db: &Db,
     config: &AppConfig,
@@ -255,20 +299,11 @@ pub async fn sign_in(
     client: Option<&str>,
     identifier: &str,
     password: String,
-) -> Result<UserId, AppError> {
+) -> Result<SignIn, AppError> {
     let _slot = SignInSlot::take()?;
     let identifier = LoginIdentifier::parse(identifier);
     let keys = ThrottleKeys::of(&identifier, client);
-    let now = db::now_ms();
-    let window = config.login_throttle.window;
-    let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
-    let Some(attempt) =
-        db::login_failures::reserve(db, &keys.limits(config), now, now - window_ms).await?
-    else {
-        return Err(AppError::TooManyAttempts {
-            retry_after_minutes: u32::try_from(window.as_secs() / 60).unwrap_or(15),
-        });
-    };
+    let attempt = reserve_attempt(db, config, &keys).await?;
     let credentials = db::users::find_credentials(db, &identifier).await?;
     let (hash, user) = match credentials {
         Some(c) => (Some(c.password_hash), Some((c.id, c.active))),
@@ -284,20 +319,99 @@ pub async fn sign_in(
     };
     match user {
         Some((id, true)) if password_ok => {
-            db::login_failures::forget_attempt(db, &attempt, &[&keys.pair, &keys.account]).await?;
             session.cycle_id().await.map_err(session_error)?;
+            if super::totp::is_enabled(db, &id).await? {
+                // Not a failure; but the earlier failures stay counted until
+                // the code is right, so retyping the password does not buy
+                // fresh guesses at the code.
+                db::login_failures::forget_attempt(db, &attempt, &[]).await?;
+                session
+                    .remove::<String>(USER_ID_KEY)
+                    .await
+                    .map_err(session_error)?;
+                let pending = PendingSignIn {
+                    user: id.as_str().to_owned(),
+                    identifier: identifier.as_str().to_owned(),
+                    since_ms: db::now_ms(),
+                };
+                session
+                    .insert(PENDING_KEY, pending)
+                    .await
+                    .map_err(session_error)?;
+                tracing::info!(user = %id, "password accepted; waiting for the second factor");
+                return Ok(SignIn::CodeNeeded);
+            }
+            db::login_failures::forget_attempt(db, &attempt, &[&keys.pair, &keys.account]).await?;
             session
                 .insert(USER_ID_KEY, id.as_str())
                 .await
                 .map_err(session_error)?;
             tracing::info!(user = %id, "signed in");
-            Ok(id)
+            Ok(SignIn::Done(id))
         }
         _ => {
             tracing::info!(identifier = identifier.as_str(), "sign-in refused");
             Err(AppError::InvalidCredentials)
         }
     }
+}
+
+/// Whether this session waits for a sign-in code (the password was right).
+pub async fn awaits_code(session: &Session) -> Result<bool, AppError> {
+    Ok(pending(session).await?.is_some())
+}
+
+async fn pending(session: &Session) -> Result<Option<PendingSignIn>, AppError> {
+    let pending = session
+        .get::<PendingSignIn>(PENDING_KEY)
+        .await
+        .map_err(session_error)?;
+    match pending {
+        Some(pending) if db::now_ms() - pending.since_ms <= PENDING_MS => Ok(Some(pending)),
+        Some(_) => {
+            session
+                .remove::<PendingSignIn>(PENDING_KEY)
+                .await
+                .map_err(session_error)?;
+            Ok(None)
+        }
+        None => Ok(None),
+    }
+}
+
+/// The second step of a sign-in: the code from the authenticator app or a
+/// recovery code, counted by the same throttling as passwords. On success
+/// the session (under a new id) holds the user; before it, nothing.
+pub async fn second_step(
+    db: &Db,
+    config: &AppConfig,
+    session: &Session,
+    client: Option<&str>,
+    code: &str,
+) -> Result<UserId, AppError> {
+    let Some(pending) = pending(session).await? else {
+        return Err(AppError::Unauthenticated);
+    };
+    let identifier = LoginIdentifier::parse(&pending.identifier);
+    let keys = ThrottleKeys::of(&identifier, client);
+    let attempt = reserve_attempt(db, config, &keys).await?;
+    let id = UserId::new(pending.user);
+    if !super::totp::check_sign_in_code(db, &id, code).await? {
+        tracing::info!(user = %id, "sign-in code refused");
+        return Err(AppError::InvalidCode);
+    }
+    db::login_failures::forget_attempt(db, &attempt, &[&keys.pair, &keys.account]).await?;
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .remove::<PendingSignIn>(PENDING_KEY)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(USER_ID_KEY, id.as_str())
+        .await
+        .map_err(session_error)?;
+    tracing::info!(user = %id, "signed in with a second factor");
+    Ok(id)
 }
 
 /// Gives the current session a new id and stores it again (after its rows were deleted).

@@ -17,6 +17,7 @@ pub mod predicates;
 pub mod reviews;
 pub mod rubrics;
 pub mod sessions;
+pub mod totp;
 pub mod snapshots;
 pub mod units;
 pub mod users;

@@ -1,0 +1,48 @@
+//! The second step of a sign-in for an account with a second factor: the
+//! code from the authenticator app, or a recovery code.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Redirect, A};
+
+use crate::api::auth::LoginCode as LoginCodeAction;
+use crate::app::{reload_user_after, use_current_user};
+use crate::components::form::{FormStatus, TextField};
+use crate::i18n::*;
+
+#[component]
+pub fn LoginCode() -> impl IntoView {
+    let i18n = use_i18n();
+    let step = ServerAction::<LoginCodeAction>::new();
+    reload_user_after(step);
+    // Signed in (the code was right): go home, as after a password alone.
+    let signed_in = move || {
+        use_current_user()
+            .get()
+            .flatten()
+            .map(|_| view! { <Redirect path="/" /> })
+    };
+    view! {
+        <Title text=t_string!(i18n, login_code.title).to_string() />
+        <Suspense fallback=|| ()>{signed_in}</Suspense>
+        <section class="card narrow">
+            <h1>{t!(i18n, login_code.title)}</h1>
+            <p class="muted">{t!(i18n, login_code.intro)}</p>
+            <FormStatus outcome=step.value() success=Signal::derive(String::new) />
+            <ActionForm action=step>
+                <TextField
+                    id="code"
+                    name="code"
+                    label=Signal::derive(move || t_string!(i18n, login_code.code).to_string())
+                    required=true
+                    autocomplete="one-time-code"
+                />
+                <button type="submit" class="button primary" disabled=move || step.pending().get()>
+                    {t!(i18n, login_code.submit)}
+                </button>
+            </ActionForm>
+            <p class="muted">{t!(i18n, login_code.recovery_hint)}</p>
+            <p><A href="/login">{t!(i18n, login_code.back)}</A></p>
+        </section>
+    }
+}
