@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{SessionUser, TwoFactorView};
+use crate::model::{SessionUser, TwoFactorEnrolment, TwoFactorView};
 
 #[server(endpoint = "login")]
 pub async fn login(identifier: String, password: String) -> Result<(), AppError> {
@@ -17,7 +17,10 @@ pub async fn login(identifier: String, password: String) -> Result<(), AppError>
         password,
     )
     .await?;
-    if step == auth::SignIn::CodeNeeded {
+    if matches!(
+        step,
+        auth::SignIn::CodeNeeded | auth::SignIn::EnrolmentNeeded
+    ) {
         leptos_axum::redirect("/login/code");
     }
     Ok(())
@@ -30,7 +33,7 @@ pub async fn login_code(code: String) -> Result<(), AppError> {
     use crate::backend::{auth, client_address, request};
     let (state, session) = request().await?;
     let client = client_address(&state.config.trusted_proxies).await;
-    auth::second_step(
+    let step = auth::second_step(
         &state.db,
         &state.config,
         &session,
@@ -38,7 +41,20 @@ pub async fn login_code(code: String) -> Result<(), AppError> {
         &code,
     )
     .await?;
+    if step == auth::SecondStep::Enrolled {
+        // Where the recovery codes are shown, once.
+        leptos_axum::redirect("/account/two-factor");
+    }
     Ok(())
+}
+
+/// For the code step's page: the app to enrol first when the account's role
+/// requires a second factor it does not have yet (`ZI_REQUIRE_TOTP_FOR`).
+#[server(endpoint = "login/enrolment")]
+pub async fn login_enrolment() -> Result<Option<TwoFactorEnrolment>, AppError> {
+    use crate::backend::{auth, request};
+    let (state, session) = request().await?;
+    auth::pending_enrolment(&state.db, &session).await
 }
 
 /// The account's second factor as its page shows it (recovery codes made

@@ -255,6 +255,18 @@ pub enum SignIn {
     /// The account has a second factor: the session holds only a pending
     /// sign-in, which grants nothing until [`second_step`] takes its code.
     CodeNeeded,
+    /// The account's role requires a second factor it does not have yet: as
+    /// `CodeNeeded`, and the code step enrols the app first.
+    EnrolmentNeeded,
+}
+
+/// How the code step ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecondStep {
+    SignedIn,
+    /// Signed in after switching the second factor on: the recovery codes wait
+    /// on the account page.
+    Enrolled,
 }
 
 /// A sign-in whose password was right and whose code is still to come. It
@@ -266,6 +278,9 @@ struct PendingSignIn {
     /// What was typed at the password step, for the same throttling keys.
     identifier: String,
     since_ms: i64,
+    /// The code step enrols an app first (the role requires a second factor).
+    #[serde(default)]
+    enrol: bool,
 }
 
 const PENDING_KEY: &str = "pending_sign_in";
@@ -320,7 +335,9 @@ pub async fn sign_in(
     match user {
         Some((id, true)) if password_ok => {
             session.cycle_id().await.map_err(session_error)?;
-            if super::totp::is_enabled(db, &id).await? {
+            let has_code = super::totp::is_enabled(db, &id).await?;
+            let enrol = !has_code && must_enrol(db, config, &id).await?;
+            if has_code || enrol {
                 // Not a failure; but the earlier failures stay counted until
                 // the code is right, so retyping the password does not buy
                 // fresh guesses at the code.
@@ -333,13 +350,18 @@ pub async fn sign_in(
                     user: id.as_str().to_owned(),
                     identifier: identifier.as_str().to_owned(),
                     since_ms: db::now_ms(),
+                    enrol,
                 };
                 session
                     .insert(PENDING_KEY, pending)
                     .await
                     .map_err(session_error)?;
-                tracing::info!(user = %id, "password accepted; waiting for the second factor");
-                return Ok(SignIn::CodeNeeded);
+                tracing::info!(user = %id, enrol, "password accepted; waiting for the second factor");
+                return Ok(if enrol {
+                    SignIn::EnrolmentNeeded
+                } else {
+                    SignIn::CodeNeeded
+                });
             }
             db::login_failures::forget_attempt(db, &attempt, &[&keys.pair, &keys.account]).await?;
             session
@@ -356,9 +378,32 @@ pub async fn sign_in(
     }
 }
 
-/// Whether this session waits for a sign-in code (the password was right).
-pub async fn awaits_code(session: &Session) -> Result<bool, AppError> {
-    Ok(pending(session).await?.is_some())
+/// Whether the user holds a role that `ZI_REQUIRE_TOTP_FOR` names.
+async fn must_enrol(db: &Db, config: &AppConfig, id: &UserId) -> Result<bool, AppError> {
+    if config.require_totp_for.is_empty() {
+        return Ok(false);
+    }
+    let user = db::users::session_user(db, id).await?;
+    Ok(user.is_some_and(|user| {
+        crate::domain::totp::required_for(&user.actor, &config.require_totp_for)
+    }))
+}
+
+/// For the code step's page: the app to enrol when this pending sign-in must
+/// enrol one first; `None` otherwise (no pending sign-in, or one with a code).
+pub async fn pending_enrolment(
+    db: &Db,
+    session: &Session,
+) -> Result<Option<crate::model::TwoFactorEnrolment>, AppError> {
+    match pending(session).await? {
+        Some(pending) if pending.enrol => {
+            let user = UserId::new(pending.user);
+            Ok(Some(
+                super::totp::enrolment_at_sign_in(db, &user, session).await?,
+            ))
+        }
+        _ => Ok(None),
+    }
 }
 
 async fn pending(session: &Session) -> Result<Option<PendingSignIn>, AppError> {
@@ -388,7 +433,7 @@ pub async fn second_step(
     session: &Session,
     client: Option<&str>,
     code: &str,
-) -> Result<UserId, AppError> {
+) -> Result<SecondStep, AppError> {
     let Some(pending) = pending(session).await? else {
         return Err(AppError::Unauthenticated);
     };
@@ -396,10 +441,21 @@ pub async fn second_step(
     let keys = ThrottleKeys::of(&identifier, client);
     let attempt = reserve_attempt(db, config, &keys).await?;
     let id = UserId::new(pending.user);
-    if !super::totp::check_sign_in_code(db, &id, code).await? {
+    let outcome = if pending.enrol {
+        match super::totp::enable_with_code(db, &id, session, code).await {
+            Ok(()) => SecondStep::Enrolled,
+            Err(AppError::Invalid { .. }) => {
+                tracing::info!(user = %id, "enrolment code refused at sign-in");
+                return Err(AppError::InvalidCode);
+            }
+            Err(err) => return Err(err),
+        }
+    } else if super::totp::check_sign_in_code(db, &id, code).await? {
+        SecondStep::SignedIn
+    } else {
         tracing::info!(user = %id, "sign-in code refused");
         return Err(AppError::InvalidCode);
-    }
+    };
     db::login_failures::forget_attempt(db, &attempt, &[&keys.pair, &keys.account]).await?;
     session.cycle_id().await.map_err(session_error)?;
     session
@@ -411,7 +467,7 @@ pub async fn second_step(
         .await
         .map_err(session_error)?;
     tracing::info!(user = %id, "signed in with a second factor");
-    Ok(id)
+    Ok(outcome)
 }
 
 /// Gives the current session a new id and stores it again (after its rows were deleted).

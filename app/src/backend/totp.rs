@@ -135,7 +135,49 @@ pub async fn confirm(
     session: &Session,
     code: &str,
 ) -> Result<(), AppError> {
-    let id = me(permit)?;
+    enable_with_code(db, me(permit)?, session, code).await
+}
+
+/// The enrolment a sign-in asks for (the user's role requires a second
+/// factor): the secret kept in the session, made on the first call.
+pub async fn enrolment_at_sign_in(
+    db: &Db,
+    user: &UserId,
+    session: &Session,
+) -> Result<TwoFactorEnrolment, AppError> {
+    let kept = session
+        .get::<String>(PENDING_SECRET_KEY)
+        .await
+        .map_err(session_error)?
+        .and_then(|text| TotpSecret::parse(&text));
+    let secret = match kept {
+        Some(secret) => secret,
+        None => {
+            let mut bytes = [0u8; SECRET_BYTES];
+            OsRng.fill_bytes(&mut bytes);
+            let secret = TotpSecret::from_bytes(bytes);
+            session
+                .insert(PENDING_SECRET_KEY, secret.to_base32())
+                .await
+                .map_err(session_error)?;
+            secret
+        }
+    };
+    let username = users::session_user(db, user)
+        .await?
+        .map(|user| user.username)
+        .ok_or(AppError::Unauthenticated)?;
+    enrolment_view(&secret, &username)
+}
+
+/// Switches `id`'s second factor on with the secret being enrolled in this
+/// session, once `code` is one of its current codes.
+pub async fn enable_with_code(
+    db: &Db,
+    id: &UserId,
+    session: &Session,
+    code: &str,
+) -> Result<(), AppError> {
     let secret = session
         .get::<String>(PENDING_SECRET_KEY)
         .await

@@ -5,6 +5,9 @@
 
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
+use super::policy::Actor;
+use super::role::Role;
+
 /// Seconds per time step.
 pub const STEP_SECONDS: u64 = 30;
 /// Digits of a code.
@@ -127,6 +130,12 @@ pub fn looks_like_code(typed: &str) -> bool {
     digits.len() == usize::from(DIGITS) && digits.iter().all(char::is_ascii_digit)
 }
 
+/// Whether `actor` must sign in with a second factor: they hold one of the
+/// roles the instance requires it for (`ZI_REQUIRE_TOTP_FOR`).
+pub fn required_for(actor: &Actor, roles: &[Role]) -> bool {
+    roles.iter().any(|role| actor.has_role(*role))
+}
+
 /// A recovery code from random bytes: ten base32 characters as `abcde-fghij`.
 pub fn recovery_code(random: [u8; RECOVERY_CODE_BYTES]) -> String {
     let text = Secret::from(random.to_vec()).to_base32().to_ascii_lowercase();
@@ -240,6 +249,31 @@ mod tests {
         assert!(uri.starts_with("otpauth://totp/ZI%20Tracker:ani?"), "{uri}");
         assert!(uri.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"), "{uri}");
         assert!(uri.contains("issuer=ZI%20Tracker"), "{uri}");
+    }
+
+    #[test]
+    fn a_second_factor_is_required_of_whoever_holds_a_listed_role() {
+        use crate::domain::account::UserId;
+        use crate::domain::role::Grant;
+        let actor = |roles: &[Role]| Actor {
+            user_id: UserId::new("u".to_owned()),
+            grants: roles
+                .iter()
+                .map(|role| Grant {
+                    role: *role,
+                    unit: None,
+                })
+                .collect(),
+        };
+        let required = [Role::Admin, Role::Evaluator];
+        assert!(required_for(&actor(&[Role::Admin]), &required));
+        assert!(required_for(
+            &actor(&[Role::Leadership, Role::Evaluator]),
+            &required
+        ));
+        assert!(!required_for(&actor(&[Role::UnitMember]), &required));
+        assert!(!required_for(&actor(&[]), &required));
+        assert!(!required_for(&actor(&[Role::Admin]), &[]), "nothing required by default");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::api::auth::{
 };
 use crate::components::error::PageError;
 use crate::components::form::{field_error, FormStatus, TextField};
+use crate::components::two_factor::AppKey;
 use crate::error::Field;
 use crate::i18n::*;
 use crate::model::{TwoFactorEnrolment, TwoFactorView};
@@ -124,20 +125,9 @@ fn Enabled(left: u32, disable: ServerAction<DisableTwoFactor>) -> impl IntoView 
 fn Enrol(enrolment: TwoFactorEnrolment, confirm: ServerAction<ConfirmTwoFactor>) -> impl IntoView {
     let i18n = use_i18n();
     let outcome = confirm.value();
-    let TwoFactorEnrolment { secret, uri, qr_svg } = enrolment;
     view! {
         <ol class="steps">
-            <li>
-                <p>{t!(i18n, two_factor.scan)}</p>
-                // Drawn on the server from the otpauth URI; no script involved.
-                <div class="qr" role="img" aria-label=move || t_string!(i18n, two_factor.qr_label) inner_html=qr_svg></div>
-            </li>
-            <li>
-                <p>{t!(i18n, two_factor.manual)}</p>
-                <p><code data-testid="totp-secret">{secret}</code></p>
-                <p class="muted">{t!(i18n, two_factor.manual_details)}</p>
-                <p class="muted"><a href=uri>{t!(i18n, two_factor.open_app)}</a></p>
-            </li>
+            <AppKey enrolment />
             <li>
                 <p>{t!(i18n, two_factor.confirm_intro)}</p>
                 <ActionForm action=confirm>

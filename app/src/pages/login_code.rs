@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
 
-use crate::api::auth::LoginCode as LoginCodeAction;
+use crate::api::auth::{login_enrolment, LoginCode as LoginCodeAction};
 use crate::app::{reload_user_after, use_current_user};
 use crate::components::form::{FormStatus, TextField};
+use crate::components::two_factor::AppKey;
 use crate::i18n::*;
 
 #[component]
@@ -22,12 +23,24 @@ pub fn LoginCode() -> impl IntoView {
             .flatten()
             .map(|_| view! { <Redirect path="/" /> })
     };
+    // A role that requires a second factor, and none yet: enrol an app first.
+    let enrolment = Resource::new(|| (), |_| login_enrolment());
+    let enrol = move || {
+        enrolment.get().map(|loaded| match loaded.ok().flatten() {
+            Some(enrolment) => view! {
+                <p>{t!(i18n, login_code.enrol_intro)}</p>
+                <ol class="steps"><AppKey enrolment /></ol>
+            }
+            .into_any(),
+            None => view! { <p class="muted">{t!(i18n, login_code.intro)}</p> }.into_any(),
+        })
+    };
     view! {
         <Title text=t_string!(i18n, login_code.title).to_string() />
         <Suspense fallback=|| ()>{signed_in}</Suspense>
         <section class="card narrow">
             <h1>{t!(i18n, login_code.title)}</h1>
-            <p class="muted">{t!(i18n, login_code.intro)}</p>
+            <Suspense fallback=|| ()>{enrol}</Suspense>
             <FormStatus outcome=step.value() success=Signal::derive(String::new) />
             <ActionForm action=step>
                 <TextField

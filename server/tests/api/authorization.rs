@@ -339,6 +339,8 @@ db_test!(
                 ANYONE,
                 S::UNAUTHORIZED,
             ),
+            // …and its page's enrolment: none without a pending sign-in that must enrol.
+            row(f("login/enrolment", vec![]), ANYONE, S::OK),
             row(
                 f(
                     "users/active",
@@ -784,7 +786,7 @@ db_test!(
             missing.is_empty() && unknown.is_empty(),
             "endpoints without a row: {missing:?}; rows for no endpoint: {unknown:?}"
         );
-        assert!(registered.len() >= 72, "{registered:?}");
+        assert!(registered.len() >= 73, "{registered:?}");
 
         let actors = [
             (Anonymous, None),

@@ -216,7 +216,8 @@ db_test!(
         assert_eq!(reply.status, StatusCode::OK, "{reply}");
         assert_eq!(client.whoami().await.as_deref(), Some("unit"));
         assert_ne!(client.session_cookie(), before, "a new session id");
-        let page = client.get("/assessments/".to_owned() + &app.assessment_of("DIT-IZIN").await).await;
+        let izin = app.assessment_of("DIT-IZIN").await;
+        let page = client.get(&format!("/assessments/{izin}")).await;
         assert_eq!(page.status, StatusCode::OK, "{page}");
 
         // The same code again, within its window: refused.
@@ -465,5 +466,56 @@ db_test!(
         assert_eq!(reply.status, StatusCode::OK, "{reply}");
         assert_eq!(reply.header("location"), None, "no code step: {reply}");
         assert_eq!(client.whoami().await.as_deref(), Some("unit"));
+    }
+);
+
+db_test!(
+    a_role_that_requires_a_second_factor_enrols_at_sign_in_before_any_right,
+    settings = |s| s.require_totp_for = vec![app::domain::role::Role::Admin],
+    |app| async move {
+        let admin_id = app.user_id("admin").await;
+        // A role without the requirement signs in as before.
+        let unit = app.client();
+        let reply = unit.login("unit", PASSWORD).await;
+        assert_eq!(reply.header("location"), None, "{reply}");
+        assert_eq!(unit.whoami().await.as_deref(), Some("unit"));
+
+        let admin = password_step(&app, "admin").await;
+        let reply = admin.call("users/list", &[]).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "no rights yet: {reply}");
+        let page = admin.get("/login/code").await;
+        assert_eq!(page.status, StatusCode::OK, "{page}");
+        assert!(page.body.contains("<svg"), "the QR code: {page}");
+        let mut authenticator = Authenticator::from_page(&page.body);
+        // The key stays the same while the page is opened again.
+        let again = admin.get("/login/code").await;
+        let key = |html: &str| text_of(html, r#"data-testid="totp-secret">"#, "</code>");
+        assert_eq!(key(&again.body), key(&page.body));
+
+        let reply = admin
+            .call("login/code", &[("code", &authenticator.wrong_code())])
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{reply}");
+        assert_eq!(admin.me().await, None);
+        assert_eq!(app.count("SELECT COUNT(*) FROM user_totp", &[]).await, 0);
+
+        let code = authenticator.next_code().await;
+        let reply = admin.call("login/code", &[("code", &code)]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+        assert_eq!(reply.header("location"), Some("/account/two-factor"), "{reply}");
+        assert_eq!(admin.whoami().await.as_deref(), Some("admin"));
+        assert_eq!(audit_lines(&app, "totp.enable", &admin_id).await, 1);
+        let page = admin.get("/account/two-factor").await;
+        assert_eq!(recovery_codes(&page.body).len(), 10, "{}", page.body);
+
+        // From now on the administrator signs in with a code.
+        let next = password_step(&app, "admin").await;
+        let page = next.get("/login/code").await;
+        assert!(!page.body.contains("totp-secret"), "no second enrolment");
+        let code = authenticator.next_code().await;
+        let reply = next.call("login/code", &[("code", &code)]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+        assert_eq!(reply.header("location"), None, "{reply}");
+        assert_eq!(next.whoami().await.as_deref(), Some("admin"));
     }
 );
