@@ -33,14 +33,8 @@ pub async fn login_code(code: String) -> Result<(), AppError> {
     use crate::backend::{auth, client_address, request};
     let (state, session) = request().await?;
     let client = client_address(&state.config.trusted_proxies).await;
-    let step = auth::second_step(
-        &state.db,
-        &state.config,
-        &session,
-        client.as_deref(),
-        &code,
-    )
-    .await?;
+    let step =
+        auth::second_step(&state.db, &state.config, &session, client.as_deref(), &code).await?;
     if step == auth::SecondStep::Enrolled {
         // Where the recovery codes are shown, once.
         leptos_axum::redirect("/account/two-factor");

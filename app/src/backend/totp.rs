@@ -217,7 +217,9 @@ pub async fn enable_with_code(
             entity: "user",
             entity_id: id.as_str(),
             before: Some(serde_json::json!({ "two_factor": false })),
-            after: Some(serde_json::json!({ "two_factor": true, "recovery_codes": RECOVERY_CODES })),
+            after: Some(
+                serde_json::json!({ "two_factor": true, "recovery_codes": RECOVERY_CODES }),
+            ),
         },
     )
     .await?;

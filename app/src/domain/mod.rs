@@ -9,7 +9,7 @@ pub mod period;
 pub mod policy;
 pub mod portalrb;
 pub mod review;
-pub mod totp;
 pub mod role;
+pub mod totp;
 pub mod unit;
 pub mod versions;

@@ -71,9 +71,7 @@ impl TotpSecret {
             .with_step_duration(STEP_SECONDS)
             .with_secret(self.0.clone());
         let builder = match account {
-            Some(account) => builder
-                .with_account_name(account)
-                .with_issuer(Some(ISSUER)),
+            Some(account) => builder.with_account_name(account).with_issuer(Some(ISSUER)),
             None => builder,
         };
         builder.build().ok()
@@ -95,7 +93,9 @@ impl TotpSecret {
 pub enum CodeCheck {
     /// Valid for this time step (now, or one step before or after), which was
     /// not used before: the caller records it as the last accepted step.
-    Accepted { step: u64 },
+    Accepted {
+        step: u64,
+    },
     /// Valid, but its step (or a later one) was already accepted: a replay.
     Replayed,
     Wrong,
@@ -138,7 +138,9 @@ pub fn required_for(actor: &Actor, roles: &[Role]) -> bool {
 
 /// A recovery code from random bytes: ten base32 characters as `abcde-fghij`.
 pub fn recovery_code(random: [u8; RECOVERY_CODE_BYTES]) -> String {
-    let text = Secret::from(random.to_vec()).to_base32().to_ascii_lowercase();
+    let text = Secret::from(random.to_vec())
+        .to_base32()
+        .to_ascii_lowercase();
     let text: String = text.chars().take(10).collect();
     let (first, second) = text.split_at(text.len().min(5));
     format!("{first}-{second}")
@@ -180,17 +182,19 @@ mod tests {
     fn a_code_is_accepted_one_step_early_or_late_but_not_two() {
         let now = 1_234_567_890;
         let step = now / STEP_SECONDS;
-        for (offset, accepted) in [(-2_i64, false), (-1, true), (0, true), (1, true), (2, false)] {
+        for (offset, accepted) in [
+            (-2_i64, false),
+            (-1, true),
+            (0, true),
+            (1, true),
+            (2, false),
+        ] {
             let then = now.saturating_add_signed(offset * 30);
             let code = secret().code_at(then).expect("a code");
             let result = check_code(&secret(), &code, now, None);
             if accepted {
                 let expected = step.saturating_add_signed(offset);
-                assert_eq!(
-                    result,
-                    CodeCheck::Accepted { step: expected },
-                    "{offset}"
-                );
+                assert_eq!(result, CodeCheck::Accepted { step: expected }, "{offset}");
             } else {
                 assert_eq!(result, CodeCheck::Wrong, "{offset}");
             }
@@ -235,7 +239,11 @@ mod tests {
             CodeCheck::Accepted { .. }
         ));
         for typed in ["", "81804", "0818040", "08180a", "081805"] {
-            assert_eq!(check_code(&secret(), typed, now, None), CodeCheck::Wrong, "{typed}");
+            assert_eq!(
+                check_code(&secret(), typed, now, None),
+                CodeCheck::Wrong,
+                "{typed}"
+            );
         }
     }
 
@@ -247,7 +255,10 @@ mod tests {
         assert_eq!(TotpSecret::parse("GEZDGNBV"), None, "too short");
         let uri = secret().otpauth_uri("ani").expect("a uri");
         assert!(uri.starts_with("otpauth://totp/ZI%20Tracker:ani?"), "{uri}");
-        assert!(uri.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"), "{uri}");
+        assert!(
+            uri.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+            "{uri}"
+        );
         assert!(uri.contains("issuer=ZI%20Tracker"), "{uri}");
     }
 
@@ -273,7 +284,10 @@ mod tests {
         ));
         assert!(!required_for(&actor(&[Role::UnitMember]), &required));
         assert!(!required_for(&actor(&[]), &required));
-        assert!(!required_for(&actor(&[Role::Admin]), &[]), "nothing required by default");
+        assert!(
+            !required_for(&actor(&[Role::Admin]), &[]),
+            "nothing required by default"
+        );
     }
 
     #[test]

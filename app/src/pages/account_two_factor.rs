@@ -5,9 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::auth::{
-    two_factor, ConfirmTwoFactor, DisableTwoFactor, StartTwoFactor,
-};
+use crate::api::auth::{two_factor, ConfirmTwoFactor, DisableTwoFactor, StartTwoFactor};
 use crate::components::error::PageError;
 use crate::components::form::{field_error, FormStatus, TextField};
 use crate::components::two_factor::AppKey;
@@ -64,7 +62,8 @@ fn State(view: TwoFactorView, actions: Actions) -> impl IntoView {
         enrolment,
         new_recovery_codes,
     } = view;
-    let codes = (!new_recovery_codes.is_empty()).then(|| view! { <RecoveryCodes codes=new_recovery_codes /> });
+    let codes = (!new_recovery_codes.is_empty())
+        .then(|| view! { <RecoveryCodes codes=new_recovery_codes /> });
     let state = if enabled {
         view! { <Enabled left=recovery_codes_left disable=actions.disable /> }.into_any()
     } else if let Some(enrolment) = enrolment {

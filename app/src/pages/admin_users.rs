@@ -300,7 +300,11 @@ fn UserDetail(
 
 /// Whether the user has a second factor, and the reset for a lost phone.
 #[component]
-fn TwoFactorReset(id: String, enabled: bool, action: ServerAction<ResetTwoFactor>) -> impl IntoView {
+fn TwoFactorReset(
+    id: String,
+    enabled: bool,
+    action: ServerAction<ResetTwoFactor>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="card" aria-labelledby="two-factor-title">

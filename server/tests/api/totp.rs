@@ -336,7 +336,11 @@ db_test!(
             ),
         ] {
             let reply = pending.call(endpoint, &form).await;
-            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{endpoint}: {reply}");
+            assert_eq!(
+                reply.status,
+                StatusCode::UNAUTHORIZED,
+                "{endpoint}: {reply}"
+            );
         }
         let (status, _, _) = pending.get_bytes("/dashboard.csv").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "/dashboard.csv");
@@ -390,7 +394,10 @@ db_test!(
         assert_eq!(page.status, StatusCode::OK, "{page}");
         let state = text_of(&page.body, r#"data-testid="two-factor-state">"#, "</p>")
             .expect("the user page shows the second factor");
-        assert!(state.contains("Aktif") && !state.contains("Tidak"), "{state}");
+        assert!(
+            state.contains("Aktif") && !state.contains("Tidak"),
+            "{state}"
+        );
 
         let member = app.signed_in("aduan").await;
         let reply = member
@@ -441,7 +448,10 @@ db_test!(
         enrol(&app, &unit).await;
 
         let reply = unit
-            .call("account/two-factor/disable", &[("current", "not-my-password")])
+            .call(
+                "account/two-factor/disable",
+                &[("current", "not-my-password")],
+            )
             .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{reply}");
         assert_eq!(reply.json()["field"], "current_password", "{reply}");
@@ -482,7 +492,11 @@ db_test!(
 
         let admin = password_step(&app, "admin").await;
         let reply = admin.call("users/list", &[]).await;
-        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "no rights yet: {reply}");
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "no rights yet: {reply}"
+        );
         let page = admin.get("/login/code").await;
         assert_eq!(page.status, StatusCode::OK, "{page}");
         assert!(page.body.contains("<svg"), "the QR code: {page}");
@@ -502,7 +516,11 @@ db_test!(
         let code = authenticator.next_code().await;
         let reply = admin.call("login/code", &[("code", &code)]).await;
         assert_eq!(reply.status, StatusCode::OK, "{reply}");
-        assert_eq!(reply.header("location"), Some("/account/two-factor"), "{reply}");
+        assert_eq!(
+            reply.header("location"),
+            Some("/account/two-factor"),
+            "{reply}"
+        );
         assert_eq!(admin.whoami().await.as_deref(), Some("admin"));
         assert_eq!(audit_lines(&app, "totp.enable", &admin_id).await, 1);
         let page = admin.get("/account/two-factor").await;

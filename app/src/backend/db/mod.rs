@@ -17,8 +17,8 @@ pub mod predicates;
 pub mod reviews;
 pub mod rubrics;
 pub mod sessions;
-pub mod totp;
 pub mod snapshots;
+pub mod totp;
 pub mod units;
 pub mod users;
 
