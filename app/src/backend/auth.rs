@@ -335,6 +335,12 @@ pub async fn sign_in(
     match user {
         Some((id, true)) if password_ok => {
             session.cycle_id().await.map_err(session_error)?;
+            // Whatever an earlier sign-in in this browser left half done goes.
+            session
+                .remove::<PendingSignIn>(PENDING_KEY)
+                .await
+                .map_err(session_error)?;
+            super::totp::forget_enrolment(session).await?;
             let has_code = super::totp::is_enabled(db, &id).await?;
             let enrol = !has_code && must_enrol(db, config, &id).await?;
             if has_code || enrol {

@@ -108,6 +108,16 @@ fn enrolment_view(secret: &TotpSecret, username: &str) -> Result<TwoFactorEnrolm
     })
 }
 
+/// Drops an enrolment begun in this session and not confirmed (a new
+/// sign-in starts from nothing).
+pub async fn forget_enrolment(session: &Session) -> Result<(), AppError> {
+    session
+        .remove::<String>(PENDING_SECRET_KEY)
+        .await
+        .map_err(session_error)?;
+    Ok(())
+}
+
 /// Begins an enrolment: a new secret, kept in the session until a code confirms it.
 pub async fn start(
     db: &Db,

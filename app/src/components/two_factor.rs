@@ -21,7 +21,7 @@ pub fn AppKey(enrolment: TwoFactorEnrolment) -> impl IntoView {
         </li>
         <li>
             <p>{t!(i18n, two_factor.manual)}</p>
-            <p><code data-testid="totp-secret">{secret}</code></p>
+            <p><code class="totp-key" data-testid="totp-secret">{secret}</code></p>
             <p class="muted">{t!(i18n, two_factor.manual_details)}</p>
             <p class="muted"><a href=uri>{t!(i18n, two_factor.open_app)}</a></p>
         </li>

@@ -92,7 +92,7 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
         <div class="alert alert-success" role="status">
             <p><strong>{t!(i18n, two_factor.enabled)}</strong></p>
             <p>{t!(i18n, two_factor.codes_once)}</p>
-            <ul data-testid="recovery-codes">{items}</ul>
+            <ul class="recovery-codes" data-testid="recovery-codes">{items}</ul>
         </div>
     }
 }
