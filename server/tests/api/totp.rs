@@ -25,7 +25,7 @@ fn unix_now() -> u64 {
 impl Authenticator {
     /// From the enrolment page, as a user types the key shown beside the QR code.
     fn from_page(html: &str) -> Self {
-        let key = text_of(html, r#"data-testid="totp-secret">"#, "</code>")
+        let key = text_of(html, r#"data-testid="totp-secret""#, "</code>")
             .unwrap_or_else(|| panic!("the page shows the key: {html}"));
         let compact: String = key.chars().filter(|c| !c.is_whitespace()).collect();
         assert!(compact.len() >= 32, "a 160-bit key in base32: {key}");
@@ -82,9 +82,11 @@ impl Authenticator {
     }
 }
 
-/// The text between `start` and `end` in `html`, without comment markers.
-fn text_of(html: &str, start: &str, end: &str) -> Option<String> {
-    let from = html.find(start)? + start.len();
+/// The content of the element whose tag holds `marker` (e.g. its
+/// `data-testid`), up to `end`, without comment markers.
+fn text_of(html: &str, marker: &str, end: &str) -> Option<String> {
+    let tag = html.find(marker)?;
+    let from = tag + html[tag..].find('>')? + 1;
     let to = from + html[from..].find(end)?;
     Some(strip_comments(&html[from..to]))
 }
@@ -105,7 +107,7 @@ fn strip_comments(html: &str) -> String {
 
 /// The recovery codes the page shows right after enrolment.
 fn recovery_codes(html: &str) -> Vec<String> {
-    let Some(list) = text_of(html, r#"data-testid="recovery-codes">"#, "</ul>") else {
+    let Some(list) = text_of(html, r#"data-testid="recovery-codes""#, "</ul>") else {
         return Vec::new();
     };
     list.split("<code>")
@@ -392,7 +394,7 @@ db_test!(
         let admin = app.signed_in("admin").await;
         let page = admin.get(&format!("/admin/users/{unit_id}")).await;
         assert_eq!(page.status, StatusCode::OK, "{page}");
-        let state = text_of(&page.body, r#"data-testid="two-factor-state">"#, "</p>")
+        let state = text_of(&page.body, r#"data-testid="two-factor-state""#, "</p>")
             .expect("the user page shows the second factor");
         assert!(
             state.contains("Aktif") && !state.contains("Tidak"),
@@ -428,7 +430,7 @@ db_test!(
             "the recovery codes went with it"
         );
         let page = admin.get(&format!("/admin/users/{unit_id}")).await;
-        let state = text_of(&page.body, r#"data-testid="two-factor-state">"#, "</p>")
+        let state = text_of(&page.body, r#"data-testid="two-factor-state""#, "</p>")
             .expect("the user page shows the second factor");
         assert!(state.contains("Tidak aktif"), "{state}");
 
@@ -503,7 +505,7 @@ db_test!(
         let mut authenticator = Authenticator::from_page(&page.body);
         // The key stays the same while the page is opened again.
         let again = admin.get("/login/code").await;
-        let key = |html: &str| text_of(html, r#"data-testid="totp-secret">"#, "</code>");
+        let key = |html: &str| text_of(html, r#"data-testid="totp-secret""#, "</code>");
         assert_eq!(key(&again.body), key(&page.body));
 
         let reply = admin
