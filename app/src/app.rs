@@ -128,7 +128,9 @@ fn Pages() -> impl IntoView {
         <Routes fallback=pages::not_found::NotFound>
             <Route path=path!("/") ssr=SsrMode::Async view=pages::home::Home />
             <Route path=path!("/login") ssr=SsrMode::Async view=pages::login::Login />
+            <Route path=path!("/login/code") ssr=SsrMode::Async view=pages::login_code::LoginCode />
             <Route path=path!("/account/password") ssr=SsrMode::Async view=pages::account_password::ChangePassword />
+            <Route path=path!("/account/two-factor") ssr=SsrMode::Async view=pages::account_two_factor::TwoFactor />
             <Route path=path!("/admin/units") ssr=SsrMode::Async view=pages::admin_units::AdminUnits />
             <Route path=path!("/admin/users") ssr=SsrMode::Async view=pages::admin_users::AdminUsers />
             <Route path=path!("/admin/users/:id") ssr=SsrMode::Async view=pages::admin_users::AdminUser />

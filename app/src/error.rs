@@ -62,6 +62,8 @@ pub enum Problem {
     Taken,
     UnknownReference,
     WrongPassword,
+    /// Not the current code of the authenticator app (or a used one).
+    WrongCode,
     /// Not a number in range (decimal comma or point).
     Number,
     Required,
@@ -188,6 +190,9 @@ pub enum AppError {
     NotFound,
     #[error("wrong username or password")]
     InvalidCredentials,
+    /// The second step of a sign-in: not a valid code nor an unused recovery code.
+    #[error("wrong sign-in code")]
+    InvalidCode,
     #[error("too many failed sign-ins")]
     TooManyAttempts { retry_after_minutes: u32 },
     #[error("invalid field {field:?}: {problem:?}")]
@@ -260,7 +265,7 @@ impl AppError {
 
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Unauthenticated | AppError::InvalidCredentials => 401,
+            AppError::Unauthenticated | AppError::InvalidCredentials | AppError::InvalidCode => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Invalid {

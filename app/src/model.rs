@@ -50,7 +50,31 @@ pub struct UserSummary {
     pub email: Option<String>,
     pub full_name: String,
     pub active: bool,
+    /// A second factor (TOTP) is switched on.
+    #[serde(default)]
+    pub two_factor: bool,
     pub grants: Vec<GrantView>,
+}
+
+/// The account's second factor, as its page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TwoFactorView {
+    pub enabled: bool,
+    pub recovery_codes_left: u32,
+    /// Started and not yet confirmed with a code.
+    pub enrolment: Option<TwoFactorEnrolment>,
+    /// The recovery codes made just now, shown this once.
+    pub new_recovery_codes: Vec<String>,
+}
+
+/// What the authenticator app needs: the QR code, and the same secret as text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TwoFactorEnrolment {
+    /// The secret in base32, in groups of four, for typing by hand.
+    pub secret: String,
+    pub uri: String,
+    /// An SVG drawing of the QR code of `uri`, made on the server.
+    pub qr_svg: String,
 }
 
 /// A stored rubric version, as the administrator's list shows it.

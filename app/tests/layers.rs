@@ -137,8 +137,16 @@ fn the_domain_does_no_io() {
     );
 }
 
-/// Server functions anyone may call: they sign in, sign out, choose the language.
-const PUBLIC_SERVER_FUNCTIONS: &[&str] = &["login", "logout", "language"];
+/// Server functions anyone may call: they sign in (the password step, and the
+/// code step, whose user is the session's pending sign-in), sign out, choose
+/// the language.
+const PUBLIC_SERVER_FUNCTIONS: &[&str] = &[
+    "login",
+    "login/code",
+    "login/enrolment",
+    "logout",
+    "language",
+];
 
 /// What finds out who asks: the policy's permit, the signed-in user (whose
 /// backend call then asks the policy), or the optional user for `me`.

@@ -244,6 +244,15 @@ pub struct Settings {
         global = true
     )]
     pub login_max_failures_address: u32,
+    /// Roles (comma-separated: admin, evaluator, leadership, unit_member) whose
+    /// holders must use a second factor: one without it enrols at sign-in.
+    #[arg(
+        long,
+        env = "ZI_REQUIRE_TOTP_FOR",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub require_totp_for: Vec<app::domain::role::Role>,
     /// Reverse proxies (comma-separated IP addresses) whose `X-Forwarded-For`
     /// header names the client; from anyone else the header is ignored.
     #[arg(long, env = "ZI_TRUSTED_PROXIES", value_delimiter = ',', global = true)]

@@ -142,6 +142,7 @@ impl Application {
                     window: settings.login_window(),
                 },
                 trusted_proxies: settings.trusted_proxies.clone(),
+                require_totp_for: settings.require_totp_for.clone(),
                 max_file: max_file_size(settings),
                 portalrb: PortalSettings {
                     public_url: settings.public_url.clone(),

@@ -1,14 +1,14 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::SessionUser;
+use crate::model::{SessionUser, TwoFactorEnrolment, TwoFactorView};
 
 #[server(endpoint = "login")]
 pub async fn login(identifier: String, password: String) -> Result<(), AppError> {
     use crate::backend::{auth, client_address, request};
     let (state, session) = request().await?;
     let client = client_address(&state.config.trusted_proxies).await;
-    auth::sign_in(
+    let step = auth::sign_in(
         &state.db,
         &state.config,
         &session,
@@ -17,7 +17,79 @@ pub async fn login(identifier: String, password: String) -> Result<(), AppError>
         password,
     )
     .await?;
+    if matches!(
+        step,
+        auth::SignIn::CodeNeeded | auth::SignIn::EnrolmentNeeded
+    ) {
+        leptos_axum::redirect("/login/code");
+    }
     Ok(())
+}
+
+/// The second step of a sign-in with a second factor: the code from the
+/// authenticator app, or a recovery code.
+#[server(endpoint = "login/code")]
+pub async fn login_code(code: String) -> Result<(), AppError> {
+    use crate::backend::{auth, client_address, request};
+    let (state, session) = request().await?;
+    let client = client_address(&state.config.trusted_proxies).await;
+    let step =
+        auth::second_step(&state.db, &state.config, &session, client.as_deref(), &code).await?;
+    if step == auth::SecondStep::Enrolled {
+        // Where the recovery codes are shown, once.
+        leptos_axum::redirect("/account/two-factor");
+    }
+    Ok(())
+}
+
+/// For the code step's page: the app to enrol first when the account's role
+/// requires a second factor it does not have yet (`ZI_REQUIRE_TOTP_FOR`).
+#[server(endpoint = "login/enrolment")]
+pub async fn login_enrolment() -> Result<Option<TwoFactorEnrolment>, AppError> {
+    use crate::backend::{auth, request};
+    let (state, session) = request().await?;
+    auth::pending_enrolment(&state.db, &session).await
+}
+
+/// The account's second factor as its page shows it (recovery codes made
+/// just now are in it once).
+#[server(endpoint = "account/two-factor")]
+pub async fn two_factor() -> Result<TwoFactorView, AppError> {
+    use crate::backend::permit::ChangeOwnPassword;
+    use crate::backend::{auth, request, totp};
+    let (state, session) = request().await?;
+    let permit = auth::authorize::<ChangeOwnPassword>(&state.db, &session).await?;
+    totp::view(&state.db, &permit, &session).await
+}
+
+/// Begins enrolling an authenticator app: a new secret for the page to show.
+#[server(endpoint = "account/two-factor/start")]
+pub async fn start_two_factor() -> Result<(), AppError> {
+    use crate::backend::permit::ChangeOwnPassword;
+    use crate::backend::{auth, request, totp};
+    let (state, session) = request().await?;
+    let permit = auth::authorize::<ChangeOwnPassword>(&state.db, &session).await?;
+    totp::start(&state.db, &permit, &session).await
+}
+
+/// Switches the second factor on with a current code of the app.
+#[server(endpoint = "account/two-factor/confirm")]
+pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
+    use crate::backend::permit::ChangeOwnPassword;
+    use crate::backend::{auth, request, totp};
+    let (state, session) = request().await?;
+    let permit = auth::authorize::<ChangeOwnPassword>(&state.db, &session).await?;
+    totp::confirm(&state.db, &permit, &session, &code).await
+}
+
+/// Switches one's own second factor off, with the password.
+#[server(endpoint = "account/two-factor/disable")]
+pub async fn disable_two_factor(current: String) -> Result<(), AppError> {
+    use crate::backend::permit::ChangeOwnPassword;
+    use crate::backend::{auth, request, totp};
+    let (state, session) = request().await?;
+    let permit = auth::authorize::<ChangeOwnPassword>(&state.db, &session).await?;
+    totp::disable(&state.db, &permit, current).await
 }
 
 #[server(endpoint = "logout")]

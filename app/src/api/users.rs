@@ -22,6 +22,16 @@ pub async fn get_user(id: String) -> Result<UserSummary, AppError> {
     users::get(&state.db, &permit, &UserId::new(id)).await
 }
 
+/// Switches a user's second factor off (lost phone and recovery codes).
+#[server(endpoint = "users/two-factor/reset")]
+pub async fn reset_two_factor(id: String) -> Result<(), AppError> {
+    use crate::backend::permit::AdministerUsers;
+    use crate::backend::{auth, request, totp};
+    let (state, session) = request().await?;
+    let permit = auth::authorize::<AdministerUsers>(&state.db, &session).await?;
+    totp::reset(&state.db, &permit, &UserId::new(id)).await
+}
+
 /// Creates an account with a first role; more roles are granted on the user's page.
 #[server(endpoint = "users/create")]
 pub async fn create_user(

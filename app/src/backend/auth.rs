@@ -247,7 +247,66 @@ impl ThrottleKeys {
     }
 }
 
-/// Checks the credentials and, on success, starts a fresh session for the user.
+/// Where a sign-in stands after a correct password.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignIn {
+    /// Signed in: the session holds the user.
+    Done(UserId),
+    /// The account has a second factor: the session holds only a pending
+    /// sign-in, which grants nothing until [`second_step`] takes its code.
+    CodeNeeded,
+    /// The account's role requires a second factor it does not have yet: as
+    /// `CodeNeeded`, and the code step enrols the app first.
+    EnrolmentNeeded,
+}
+
+/// How the code step ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecondStep {
+    SignedIn,
+    /// Signed in after switching the second factor on: the recovery codes wait
+    /// on the account page.
+    Enrolled,
+}
+
+/// A sign-in whose password was right and whose code is still to come. It
+/// lives in the session under its own key, never the user's id, so every
+/// check of the signed-in user (`current_user`) sees an anonymous visitor.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct PendingSignIn {
+    user: String,
+    /// What was typed at the password step, for the same throttling keys.
+    identifier: String,
+    since_ms: i64,
+    /// The code step enrols an app first (the role requires a second factor).
+    #[serde(default)]
+    enrol: bool,
+}
+
+const PENDING_KEY: &str = "pending_sign_in";
+/// How long the code step waits for its code.
+const PENDING_MS: i64 = 5 * 60 * 1000;
+
+/// Counts one attempt against the throttling limits (before any check), or
+/// refuses it with 429 when a limit is reached.
+async fn reserve_attempt(
+    db: &Db,
+    config: &AppConfig,
+    keys: &ThrottleKeys,
+) -> Result<String, AppError> {
+    let now = db::now_ms();
+    let window = config.login_throttle.window;
+    let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+    db::login_failures::reserve(db, &keys.limits(config), now, now - window_ms)
+        .await?
+        .ok_or(AppError::TooManyAttempts {
+            retry_after_minutes: u32::try_from(window.as_secs() / 60).unwrap_or(15),
+        })
+}
+
+/// Checks the credentials and, on success, starts a fresh session for the
+/// user, or, when the account has a second factor, a pending sign-in that
+/// waits for its code.
 pub async fn sign_in(
     db: &Db,
     config: &AppConfig,
@@ -255,20 +314,11 @@ pub async fn sign_in(
     client: Option<&str>,
     identifier: &str,
     password: String,
-) -> Result<UserId, AppError> {
+) -> Result<SignIn, AppError> {
     let _slot = SignInSlot::take()?;
     let identifier = LoginIdentifier::parse(identifier);
     let keys = ThrottleKeys::of(&identifier, client);
-    let now = db::now_ms();
-    let window = config.login_throttle.window;
-    let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
-    let Some(attempt) =
-        db::login_failures::reserve(db, &keys.limits(config), now, now - window_ms).await?
-    else {
-        return Err(AppError::TooManyAttempts {
-            retry_after_minutes: u32::try_from(window.as_secs() / 60).unwrap_or(15),
-        });
-    };
+    let attempt = reserve_attempt(db, config, &keys).await?;
     let credentials = db::users::find_credentials(db, &identifier).await?;
     let (hash, user) = match credentials {
         Some(c) => (Some(c.password_hash), Some((c.id, c.active))),
@@ -284,20 +334,146 @@ pub async fn sign_in(
     };
     match user {
         Some((id, true)) if password_ok => {
-            db::login_failures::forget_attempt(db, &attempt, &[&keys.pair, &keys.account]).await?;
             session.cycle_id().await.map_err(session_error)?;
+            // Whatever an earlier sign-in in this browser left half done goes.
+            session
+                .remove::<PendingSignIn>(PENDING_KEY)
+                .await
+                .map_err(session_error)?;
+            super::totp::forget_enrolment(session).await?;
+            let has_code = super::totp::is_enabled(db, &id).await?;
+            let enrol = !has_code && must_enrol(db, config, &id).await?;
+            if has_code || enrol {
+                // Not a failure; but the earlier failures stay counted until
+                // the code is right, so retyping the password does not buy
+                // fresh guesses at the code.
+                db::login_failures::forget_attempt(db, &attempt, &[]).await?;
+                session
+                    .remove::<String>(USER_ID_KEY)
+                    .await
+                    .map_err(session_error)?;
+                let pending = PendingSignIn {
+                    user: id.as_str().to_owned(),
+                    identifier: identifier.as_str().to_owned(),
+                    since_ms: db::now_ms(),
+                    enrol,
+                };
+                session
+                    .insert(PENDING_KEY, pending)
+                    .await
+                    .map_err(session_error)?;
+                tracing::info!(user = %id, enrol, "password accepted; waiting for the second factor");
+                return Ok(if enrol {
+                    SignIn::EnrolmentNeeded
+                } else {
+                    SignIn::CodeNeeded
+                });
+            }
+            db::login_failures::forget_attempt(db, &attempt, &[&keys.pair, &keys.account]).await?;
             session
                 .insert(USER_ID_KEY, id.as_str())
                 .await
                 .map_err(session_error)?;
             tracing::info!(user = %id, "signed in");
-            Ok(id)
+            Ok(SignIn::Done(id))
         }
         _ => {
             tracing::info!(identifier = identifier.as_str(), "sign-in refused");
             Err(AppError::InvalidCredentials)
         }
     }
+}
+
+/// Whether the user holds a role that `ZI_REQUIRE_TOTP_FOR` names.
+async fn must_enrol(db: &Db, config: &AppConfig, id: &UserId) -> Result<bool, AppError> {
+    if config.require_totp_for.is_empty() {
+        return Ok(false);
+    }
+    let user = db::users::session_user(db, id).await?;
+    Ok(user.is_some_and(|user| {
+        crate::domain::totp::required_for(&user.actor, &config.require_totp_for)
+    }))
+}
+
+/// For the code step's page: the app to enrol when this pending sign-in must
+/// enrol one first; `None` otherwise (no pending sign-in, or one with a code).
+pub async fn pending_enrolment(
+    db: &Db,
+    session: &Session,
+) -> Result<Option<crate::model::TwoFactorEnrolment>, AppError> {
+    match pending(session).await? {
+        Some(pending) if pending.enrol => {
+            let user = UserId::new(pending.user);
+            Ok(Some(
+                super::totp::enrolment_at_sign_in(db, &user, session).await?,
+            ))
+        }
+        _ => Ok(None),
+    }
+}
+
+async fn pending(session: &Session) -> Result<Option<PendingSignIn>, AppError> {
+    let pending = session
+        .get::<PendingSignIn>(PENDING_KEY)
+        .await
+        .map_err(session_error)?;
+    match pending {
+        Some(pending) if db::now_ms() - pending.since_ms <= PENDING_MS => Ok(Some(pending)),
+        Some(_) => {
+            session
+                .remove::<PendingSignIn>(PENDING_KEY)
+                .await
+                .map_err(session_error)?;
+            Ok(None)
+        }
+        None => Ok(None),
+    }
+}
+
+/// The second step of a sign-in: the code from the authenticator app or a
+/// recovery code, counted by the same throttling as passwords. On success
+/// the session (under a new id) holds the user; before it, nothing.
+pub async fn second_step(
+    db: &Db,
+    config: &AppConfig,
+    session: &Session,
+    client: Option<&str>,
+    code: &str,
+) -> Result<SecondStep, AppError> {
+    let Some(pending) = pending(session).await? else {
+        return Err(AppError::Unauthenticated);
+    };
+    let identifier = LoginIdentifier::parse(&pending.identifier);
+    let keys = ThrottleKeys::of(&identifier, client);
+    let attempt = reserve_attempt(db, config, &keys).await?;
+    let id = UserId::new(pending.user);
+    let outcome = if pending.enrol {
+        match super::totp::enable_with_code(db, &id, session, code).await {
+            Ok(()) => SecondStep::Enrolled,
+            Err(AppError::Invalid { .. }) => {
+                tracing::info!(user = %id, "enrolment code refused at sign-in");
+                return Err(AppError::InvalidCode);
+            }
+            Err(err) => return Err(err),
+        }
+    } else if super::totp::check_sign_in_code(db, &id, code).await? {
+        SecondStep::SignedIn
+    } else {
+        tracing::info!(user = %id, "sign-in code refused");
+        return Err(AppError::InvalidCode);
+    };
+    db::login_failures::forget_attempt(db, &attempt, &[&keys.pair, &keys.account]).await?;
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .remove::<PendingSignIn>(PENDING_KEY)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(USER_ID_KEY, id.as_str())
+        .await
+        .map_err(session_error)?;
+    tracing::info!(user = %id, "signed in with a second factor");
+    Ok(outcome)
 }
 
 /// Gives the current session a new id and stores it again (after its rows were deleted).

@@ -35,6 +35,7 @@ pub mod rubrics;
 pub mod session_store;
 pub mod snapshots;
 pub mod state;
+pub mod totp;
 pub mod units;
 pub mod upload;
 pub mod users;

@@ -14,6 +14,8 @@ pub struct AppConfig {
     pub login_throttle: LoginThrottle,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Holders of these roles sign in only with a second factor (`ZI_REQUIRE_TOTP_FOR`).
+    pub require_totp_for: Vec<crate::domain::role::Role>,
     /// The largest evidence file accepted.
     pub max_file: crate::domain::evidence::MaxFileSize,
     pub portalrb: PortalSettings,

@@ -51,6 +51,7 @@ fn Navigation(user: SessionUser) -> impl IntoView {
                 {admin_rubrics.then(|| view! { <li><A href="/admin/periods">{t!(i18n, nav.periods)}</A></li> })}
                 {admin_integration.then(|| view! { <li><A href="/admin/portalrb">{t!(i18n, portalrb.nav)}</A></li> })}
                 <li><A href="/account/password">{t!(i18n, nav.password)}</A></li>
+                <li><A href="/account/two-factor">{t!(i18n, nav.two_factor)}</A></li>
             </ul>
         </nav>
         <div class="user-menu">

@@ -9,4 +9,5 @@ pub mod review_note;
 pub mod review_queue;
 pub mod score;
 pub mod section;
+pub mod two_factor;
 pub mod workbook;

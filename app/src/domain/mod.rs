@@ -10,5 +10,6 @@ pub mod policy;
 pub mod portalrb;
 pub mod review;
 pub mod role;
+pub mod totp;
 pub mod unit;
 pub mod versions;

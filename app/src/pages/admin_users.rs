@@ -6,7 +6,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::units::list_units;
 use crate::api::users::{
-    get_user, list_users, CreateUser, GrantRole, ResetPassword, RevokeRole, SetUserActive,
+    get_user, list_users, CreateUser, GrantRole, ResetPassword, ResetTwoFactor, RevokeRole,
+    SetUserActive,
 };
 use crate::components::error::ErrorAlert;
 use crate::components::form::{cleared_on_success, field_error, FormStatus, TextField};
@@ -185,6 +186,7 @@ pub fn AdminUser() -> impl IntoView {
     let toggle = ServerAction::<SetUserActive>::new();
     let grant = ServerAction::<GrantRole>::new();
     let revoke = ServerAction::<RevokeRole>::new();
+    let two_factor = ServerAction::<ResetTwoFactor>::new();
     let user = Resource::new(
         move || {
             (
@@ -192,6 +194,7 @@ pub fn AdminUser() -> impl IntoView {
                 toggle.version().get(),
                 grant.version().get(),
                 revoke.version().get(),
+                two_factor.version().get(),
             )
         },
         |(id, ..)| get_user(id),
@@ -204,9 +207,12 @@ pub fn AdminUser() -> impl IntoView {
             {move || {
                 let units = units.get().and_then(Result::ok).unwrap_or_default();
                 user.get()
-                    .map(|result| match result {
+                    .map(|result| match result.map(|user| (user.id.as_str().to_owned(), user.two_factor, user)) {
                         Err(err) => view! { <ErrorAlert error=err /> }.into_any(),
-                        Ok(user) => view! { <UserDetail user units reset toggle grant revoke /> }.into_any(),
+                        Ok((user_id, two_factor_on, user)) => view! {
+                            <UserDetail user units reset toggle grant revoke />
+                            <TwoFactorReset id=user_id enabled=two_factor_on action=two_factor />
+                        }.into_any(),
                     })
             }}
         </Transition>
@@ -289,6 +295,36 @@ fn UserDetail(
                     label=Signal::derive(move || t_string!(i18n, users.confirm).to_string()) />
                 <button type="submit" class="button">{t!(i18n, users.reset)}</button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// Whether the user has a second factor, and the reset for a lost phone.
+#[component]
+fn TwoFactorReset(
+    id: String,
+    enabled: bool,
+    action: ServerAction<ResetTwoFactor>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card" aria-labelledby="two-factor-title">
+            <h2 id="two-factor-title">{t!(i18n, two_factor.admin_title)}</h2>
+            <FormStatus outcome=action.value() success=Signal::derive(move || t_string!(i18n, two_factor.admin_reset_done).to_string()) done=ResetTwoFactor::PATH />
+            {if enabled {
+                view! {
+                    <p data-testid="two-factor-state"><span class="badge ok">{t!(i18n, two_factor.state_on)}</span></p>
+                    <p class="muted">{t!(i18n, two_factor.admin_reset_hint)}</p>
+                    <ActionForm action attr:class="inline-form">
+                        <input type="hidden" name="id" value=id />
+                        <button type="submit" class="button">{t!(i18n, two_factor.admin_reset)}</button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! {
+                    <p data-testid="two-factor-state"><span class="badge off">{t!(i18n, two_factor.state_off)}</span></p>
+                }.into_any()
+            }}
         </section>
     }
 }

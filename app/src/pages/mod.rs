@@ -1,4 +1,5 @@
 pub mod account_password;
+pub mod account_two_factor;
 pub mod admin_assessment;
 pub mod admin_periods;
 pub mod admin_portalrb;
@@ -13,6 +14,7 @@ pub mod dashboard;
 pub mod dashboard_unit;
 pub mod home;
 pub mod login;
+pub mod login_code;
 pub mod not_found;
 pub mod review;
 pub mod review_area;

@@ -310,6 +310,38 @@ db_test!(
                 S::OK,
             ),
             row(
+                f("users/two-factor/reset", vec![("id", target.clone())]),
+                ADMIN,
+                S::OK,
+            ),
+            // One's own second factor: seeing it and starting an enrolment are
+            // for everyone signed in; a wrong code or password is refused on
+            // its field once the policy let the caller through.
+            row(f("account/two-factor", vec![]), SIGNED_IN, S::OK),
+            row(f("account/two-factor/start", vec![]), SIGNED_IN, S::OK),
+            row(
+                f("account/two-factor/confirm", vec![("code", s("000000"))]),
+                SIGNED_IN,
+                S::UNPROCESSABLE_ENTITY,
+            ),
+            row(
+                f(
+                    "account/two-factor/disable",
+                    vec![("current", s("not-the-password"))],
+                ),
+                SIGNED_IN,
+                S::UNPROCESSABLE_ENTITY,
+            ),
+            // The code step of a sign-in needs a pending sign-in (a right
+            // password of an account with a second factor); nobody here has one.
+            row(
+                f("login/code", vec![("code", s("000000"))]),
+                ANYONE,
+                S::UNAUTHORIZED,
+            ),
+            // …and its page's enrolment: none without a pending sign-in that must enrol.
+            row(f("login/enrolment", vec![]), ANYONE, S::OK),
+            row(
                 f(
                     "users/active",
                     vec![("id", target.clone()), ("active", s("false"))],
@@ -754,7 +786,7 @@ db_test!(
             missing.is_empty() && unknown.is_empty(),
             "endpoints without a row: {missing:?}; rows for no endpoint: {unknown:?}"
         );
-        assert!(registered.len() >= 66, "{registered:?}");
+        assert!(registered.len() >= 73, "{registered:?}");
 
         let actors = [
             (Anonymous, None),

@@ -325,6 +325,7 @@ impl TestApp {
         settings.login_max_failures_account = 50;
         settings.login_max_failures_address = 50;
         settings.trusted_proxies = Vec::new();
+        settings.require_totp_for = Vec::new();
         settings.login_window_minutes = 15;
 
         settings.data_dir = std::env::temp_dir().join(format!("zi_test_data_{}", unique()));

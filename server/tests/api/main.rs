@@ -27,5 +27,6 @@ mod portalrb;
 mod review;
 mod rubrics;
 mod security;
+mod totp;
 mod units;
 mod users;

@@ -30,6 +30,8 @@ pub const TABLES: &[&str] = &[
     "api_tokens",
     "portalrb_calls",
     "evidence_shares",
+    "user_totp",
+    "totp_recovery_codes",
 ];
 
 /// Columns that point into their own table: restored after every row is in,

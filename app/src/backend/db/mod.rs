@@ -18,6 +18,7 @@ pub mod reviews;
 pub mod rubrics;
 pub mod sessions;
 pub mod snapshots;
+pub mod totp;
 pub mod units;
 pub mod users;
 

@@ -138,10 +138,13 @@ pub async fn list(db: &Db) -> Result<Vec<UserSummary>, sqlx::Error> {
     for (user, grant) in grants_of(&mut conn, None).await? {
         grants.entry(user).or_default().push(grant);
     }
-    let rows =
-        sqlx::query("SELECT id, username, email, full_name, active FROM users ORDER BY username")
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows = sqlx::query(
+        "SELECT id, username, email, full_name, active, \
+             (SELECT COUNT(*) FROM user_totp t WHERE t.user_id = users.id) AS two_factor \
+             FROM users ORDER BY username",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter()
         .map(|row| {
             let id = UserId::new(row.try_get::<String, _>("id")?);
@@ -152,6 +155,7 @@ pub async fn list(db: &Db) -> Result<Vec<UserSummary>, sqlx::Error> {
                 email: row.try_get("email")?,
                 full_name: row.try_get("full_name")?,
                 active: get_bool(row, "active")?,
+                two_factor: get_bool(row, "two_factor")?,
             })
         })
         .collect()
@@ -161,10 +165,14 @@ pub async fn get(
     conn: &mut AnyConnection,
     id: &UserId,
 ) -> Result<Option<UserSummary>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, username, email, full_name, active FROM users WHERE id = $1")
-        .bind(id.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(
+        "SELECT id, username, email, full_name, active, \
+         (SELECT COUNT(*) FROM user_totp t WHERE t.user_id = users.id) AS two_factor \
+         FROM users WHERE id = $1",
+    )
+    .bind(id.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let grants = grants_of(conn, Some(id))
         .await?
@@ -177,6 +185,7 @@ pub async fn get(
         email: row.try_get("email")?,
         full_name: row.try_get("full_name")?,
         active: get_bool(&row, "active")?,
+        two_factor: get_bool(&row, "two_factor")?,
         grants,
     }))
 }
