@@ -88,7 +88,7 @@ db_test!(
         let mut found = Vec::new();
         for index in 0..archive.len() {
             let mut entry = archive.by_index(index).expect("an entry");
-            let name = entry.name().to_owned();
+            let name = entry.name().expect("a name").into_owned();
             let mut bytes = Vec::new();
             entry.read_to_end(&mut bytes).expect("the entry reads");
             if name.ends_with("SK pindaian.pdf") || name.ends_with("SK salinan.pdf") {
