@@ -273,7 +273,12 @@ pub struct Settings {
     #[arg(long, env = "ZI_S3_ACCESS_KEY_ID", global = true)]
     pub s3_access_key_id: Option<String>,
     /// Secret of the S3 credentials (set it in the environment, not as a flag).
-    #[arg(long, env = "ZI_S3_SECRET_ACCESS_KEY", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "ZI_S3_SECRET_ACCESS_KEY",
+        hide_env_values = true,
+        global = true
+    )]
     pub s3_secret_access_key: Option<Secret>,
     /// Keys start with this prefix (e.g. `evidence`); empty: the bucket's root.
     #[arg(long, env = "ZI_S3_PREFIX", default_value = "", global = true)]

@@ -19,7 +19,10 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
     }
     if let Err(err) = state.blobs.check().await {
         tracing::error!(%err, "readiness check failed");
-        return (StatusCode::SERVICE_UNAVAILABLE, "evidence store unavailable");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "evidence store unavailable",
+        );
     }
     (StatusCode::OK, "ready")
 }

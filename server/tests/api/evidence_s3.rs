@@ -23,7 +23,13 @@ async fn izin(app: &TestApp) -> String {
     app.assessment_of("DIT-IZIN").await
 }
 
-async fn upload(client: &Client, id: &str, item: &str, name: &str, bytes: Vec<u8>) -> crate::helpers::Reply {
+async fn upload(
+    client: &Client,
+    id: &str,
+    item: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> crate::helpers::Reply {
     client
         .post_multipart(
             &format!("/assessments/{id}/evidence"),
@@ -49,13 +55,21 @@ db_test!(
         let first = upload(&unit, &id, "P.MP.i.a", "SK pindaian.pdf", scan.clone()).await;
         assert_eq!(first.status, StatusCode::CREATED, "{first}");
         let key = bucket.key_of(&hash);
-        assert_eq!(bucket.keys().await, [key.clone()], "the bucket holds the file under its hash");
+        assert_eq!(
+            bucket.keys().await,
+            [key.clone()],
+            "the bucket holds the file under its hash"
+        );
         assert!(
             bucket.object(&key).await.as_deref() == Some(scan.as_slice()),
             "the object is the uploaded file byte for byte"
         );
         assert!(
-            !app.settings.data_dir.join("evidence").join(&hash[..2]).exists(),
+            !app.settings
+                .data_dir
+                .join("evidence")
+                .join(&hash[..2])
+                .exists(),
             "nothing is kept on the local disk"
         );
 
@@ -69,7 +83,10 @@ db_test!(
         assert_eq!(temporaries, 0, "no temporary file is left behind");
 
         for reply in [&first, &second] {
-            let file = reply.json()["id"].as_str().expect("the file's id").to_owned();
+            let file = reply.json()["id"]
+                .as_str()
+                .expect("the file's id")
+                .to_owned();
             let (status, headers, body) = unit.get_bytes(&format!("/evidence/{file}")).await;
             assert_eq!(status, StatusCode::OK);
             assert_eq!(headers["content-length"], scan.len().to_string().as_str());
@@ -118,8 +135,12 @@ db_test!(
         // As a crash between storing and recording would leave it; and
         // something else in the bucket that is not ours to judge.
         let orphan = pdf("tidak tercatat");
-        bucket.put(&bucket.key_of(&sha256(&orphan)), orphan.clone()).await;
-        bucket.put("evidence/README.txt", b"not a hash".to_vec()).await;
+        bucket
+            .put(&bucket.key_of(&sha256(&orphan)), orphan.clone())
+            .await;
+        bucket
+            .put("evidence/README.txt", b"not a hash".to_vec())
+            .await;
 
         let sweep = |delete: bool| {
             let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_zi"));
@@ -128,8 +149,14 @@ db_test!(
                 .env_clear()
                 .env("ZI_DATABASE_URL", app.settings.database_url())
                 .env("ZI_DATA_DIR", &app.settings.data_dir)
-                .env("ZI_S3_BUCKET", app.settings.s3_bucket.clone().unwrap_or_default())
-                .env("ZI_S3_ENDPOINT", app.settings.s3_endpoint.clone().unwrap_or_default())
+                .env(
+                    "ZI_S3_BUCKET",
+                    app.settings.s3_bucket.clone().unwrap_or_default(),
+                )
+                .env(
+                    "ZI_S3_ENDPOINT",
+                    app.settings.s3_endpoint.clone().unwrap_or_default(),
+                )
                 .env("ZI_S3_ACCESS_KEY_ID", "zi-test")
                 .env("ZI_S3_SECRET_ACCESS_KEY", "zi-test-secret")
                 .env("ZI_S3_PREFIX", &app.settings.s3_prefix);
@@ -151,7 +178,10 @@ db_test!(
         keys.sort();
         assert_eq!(
             keys,
-            ["evidence/README.txt".to_owned(), bucket.key_of(&sha256(&kept))],
+            [
+                "evidence/README.txt".to_owned(),
+                bucket.key_of(&sha256(&kept))
+            ],
             "the orphan went; the named file and the foreign object stayed"
         );
         let again = sweep(false);
@@ -299,8 +329,9 @@ db_test!(
         let login = unit.login("unit", crate::helpers::PASSWORD).await;
         assert_eq!(login.status, StatusCode::OK, "{login}");
         let id = izin(&app).await;
-        // Warm up: the first upload and download set up what every later one reuses.
-        let warm = upload(&unit, &id, "P.MP.i.b", "kecil.pdf", scanned_pdf(6)).await;
+        // Warm up with a small file (one PUT): the connection pools and the
+        // like are in place; the multipart buffers are not.
+        let warm = upload(&unit, &id, "P.MP.i.b", "kecil.pdf", pdf("kecil")).await;
         assert_eq!(warm.status, StatusCode::CREATED, "{warm}");
         let before = server.peak_resident_bytes();
 
@@ -325,5 +356,78 @@ db_test!(
                 grown / (1024 * 1024)
             );
         }
+    }
+);
+
+db_test!(
+    a_backup_copies_the_bucket_and_restores_into_a_new_bucket,
+    settings = with_s3,
+    |app| async move {
+        let Some(_bucket) = app.s3_bucket(module_path!()).await else {
+            return;
+        };
+        let unit = app.signed_in("unit").await;
+        let id = izin(&app).await;
+        let files = [pdf("SK Tim ZI"), scanned_pdf(6)];
+        for (n, bytes) in files.iter().enumerate() {
+            let reply = upload(
+                &unit,
+                &id,
+                "P.MP.i.b",
+                &format!("bukti-{n}.pdf"),
+                bytes.clone(),
+            )
+            .await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{reply}");
+        }
+        let dir = std::env::temp_dir().join(format!("zi_backup_{}", uuid::Uuid::new_v4().simple()));
+        let summary = zi::cli::backup::backup(&app.db, app.state.blobs.as_ref(), &dir)
+            .await
+            .expect("the backup of a bucket");
+        assert_eq!(summary.files, 2);
+        for bytes in &files {
+            let hash = sha256(bytes);
+            let copied = std::fs::read(dir.join("evidence").join(&hash[..2]).join(&hash))
+                .expect("the backup holds the file");
+            assert!(&copied == bytes, "copied byte for byte");
+        }
+
+        // Restored as `zi restore` does it: a fresh database, the store of the settings.
+        let Some(target) = crate::helpers::TestDatabase::create(app.backend, "s3-restore").await
+        else {
+            return;
+        };
+        let mut settings = app.settings.clone();
+        settings.database_url = Some(target.url.clone());
+        settings.data_dir = dir.with_extension("restored");
+        settings.s3_bucket = Some(format!("zi-test-{}", uuid::Uuid::new_v4().simple()));
+        let endpoint = settings.s3_endpoint.clone().expect("an endpoint");
+        let restored_bucket = crate::helpers::S3Bucket::create(
+            &endpoint,
+            settings.s3_bucket.as_deref().unwrap_or_default(),
+            &settings.s3_prefix,
+        )
+        .await;
+        let db = zi::startup::open_database(&settings)
+            .await
+            .expect("the target");
+        let store = zi::startup::open_store(&settings)
+            .await
+            .expect("the S3 store");
+        let restored = zi::cli::backup::restore(&db, store.as_ref(), &dir)
+            .await
+            .expect("the restore into a bucket");
+        assert_eq!(restored.files, 2);
+        for bytes in &files {
+            let key = restored_bucket.key_of(&sha256(bytes));
+            assert!(
+                restored_bucket.object(&key).await.as_ref() == Some(bytes),
+                "{key} is in the new bucket byte for byte"
+            );
+        }
+        db.close().await;
+        target.remove().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&settings.data_dir);
     }
 );

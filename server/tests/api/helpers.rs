@@ -975,25 +975,55 @@ impl TestApp {
     /// server is configured (skipped locally, a failure under CI).
     pub async fn s3_bucket(&self, test: &str) -> Option<S3Bucket> {
         let endpoint = s3_endpoint(test)?;
-        let name = self.settings.s3_bucket.clone().expect("a server started with_s3");
+        let name = self
+            .settings
+            .s3_bucket
+            .clone()
+            .expect("a server started with_s3");
+        Some(S3Bucket::create(&endpoint, &name, &self.settings.s3_prefix).await)
+    }
+}
+
+impl S3Bucket {
+    /// Makes the bucket `name` at `endpoint` (moto takes unsigned requests;
+    /// a real S3 would need the bucket made beforehand).
+    pub async fn create(endpoint: &str, name: &str, prefix: &str) -> Self {
+        // moto reads who asks from the Authorization header (objects the app
+        // put are its key's, not anonymous) but does not check the signature.
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "authorization",
+            HeaderValue::from_static(
+                "AWS4-HMAC-SHA256 Credential=zi-test/20261207/us-east-1/s3/aws4_request, \
+                 SignedHeaders=host, Signature=0",
+            ),
+        );
         let bucket = S3Bucket {
-            http: reqwest::Client::new(),
+            http: reqwest::Client::builder()
+                .default_headers(headers)
+                .build()
+                .expect("an S3 client"),
             url: format!("{endpoint}/{name}"),
-            prefix: self.settings.s3_prefix.clone(),
+            prefix: prefix.to_owned(),
         };
-        // moto takes unsigned requests; a real S3 would need the bucket made beforehand.
         let made = bucket
             .http
             .put(&bucket.url)
             .send()
             .await
-            .unwrap_or_else(|err| panic!("the S3 server at {endpoint} does not answer: {}", chain(&err)));
-        assert!(made.status().is_success(), "cannot create the bucket {name}: {made:?}");
-        Some(bucket)
+            .unwrap_or_else(|err| {
+                panic!(
+                    "the S3 server at {endpoint} does not answer: {}",
+                    chain(&err)
+                )
+            });
+        assert!(
+            made.status().is_success(),
+            "cannot create the bucket {name}: {made:?}"
+        );
+        bucket
     }
-}
 
-impl S3Bucket {
     /// Every key in the bucket.
     pub async fn keys(&self) -> Vec<String> {
         let listing = self

@@ -282,7 +282,10 @@ mod tests {
         let key = prefixed.key(hash);
         assert_eq!(key.as_ref(), format!("evidence/b9/{hash}"));
         assert_eq!(prefixed.hash_of(&key).as_deref(), Some(hash));
-        assert_eq!(prefixed.hash_of(&Key::from(format!("evidence/ab/{hash}"))), None);
+        assert_eq!(
+            prefixed.hash_of(&Key::from(format!("evidence/ab/{hash}"))),
+            None
+        );
         assert_eq!(prefixed.hash_of(&Key::from("evidence/b9/notes.txt")), None);
         let flat = store("").await;
         assert_eq!(flat.key(hash).as_ref(), format!("b9/{hash}"));
