@@ -7,6 +7,7 @@
 # fresh machine.
 
 BINARYEN_VERSION="132.0.0"
+MOTO_VERSION="5.2.6"
 TOOLS_DIR="$PWD/target/tools"
 SITE_DIR="$PWD/target/site"
 
@@ -73,4 +74,43 @@ build_release() {
   log "Building the release server (zi)"
   cargo build --release -p zi --bin zi
   build_site
+}
+
+# The S3 server of the S3 evidence tests: moto's server mode from PyPI, in its
+# own virtualenv under target/tools (python3 with venv, from Debian when missing).
+ensure_moto() {
+  local venv="$TOOLS_DIR/moto"
+  if [ "$("$venv/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null)" != "$MOTO_VERSION" ]; then
+    log "Installing moto[server] $MOTO_VERSION (PyPI) into target/tools/moto"
+    if ! python3 -m venv --help >/dev/null 2>&1; then
+      local sudo=""
+      [ "$(id -u)" -eq 0 ] || sudo="sudo"
+      $sudo apt-get update -qq
+      $sudo apt-get install -y -qq python3-venv
+    fi
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet "moto[server]==$MOTO_VERSION"
+  fi
+}
+
+# Starts moto on a free loopback port, exports TEST_S3_ENDPOINT, and stops it
+# when the calling script exits.
+start_moto() {
+  local port
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  "$TOOLS_DIR/moto/bin/moto_server" -H 127.0.0.1 -p "$port" >"$PWD/target/moto.log" 2>&1 &
+  MOTO_PID=$!
+  trap 'kill "$MOTO_PID" 2>/dev/null || true' EXIT
+  local tries=0
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 100 ] || ! kill -0 "$MOTO_PID" 2>/dev/null; then
+      echo "moto did not start on port $port; see target/moto.log" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  export TEST_S3_ENDPOINT="http://127.0.0.1:$port"
+  log "moto (S3) listens at $TEST_S3_ENDPOINT"
 }

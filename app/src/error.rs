@@ -139,6 +139,9 @@ pub enum EvidenceProblem {
     NoItem,
     /// More than one file in one upload: each is sent on its own.
     OneFileAtATime,
+    /// The evidence store (disk or S3 bucket) cannot take or give files now;
+    /// answers saved before, and those the same post carried, are kept.
+    StoreUnavailable,
 }
 
 impl EvidenceProblem {
@@ -149,6 +152,7 @@ impl EvidenceProblem {
             EvidenceProblem::Empty | EvidenceProblem::NoItem | EvidenceProblem::OneFileAtATime => {
                 422
             }
+            EvidenceProblem::StoreUnavailable => 503,
         }
     }
 }
@@ -252,6 +256,9 @@ impl AppError {
                 retry_after_minutes,
             } => u64::from(*retry_after_minutes) * 60,
             AppError::Busy => 5,
+            AppError::Evidence {
+                problem: EvidenceProblem::StoreUnavailable,
+            } => 30,
             _ => return,
         };
         headers.insert(axum::http::header::RETRY_AFTER, seconds.into());

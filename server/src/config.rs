@@ -268,6 +268,58 @@ pub struct Settings {
     /// Database connections the server keeps open at most.
     #[arg(long, env = "ZI_DB_POOL", default_value_t = 10, global = true)]
     pub db_pool: u32,
+    /// Keep evidence in this S3 bucket instead of `<data dir>/evidence`.
+    #[arg(long, env = "ZI_S3_BUCKET", global = true)]
+    pub s3_bucket: Option<String>,
+    /// The S3-compatible service (`https://s3.example.go.id`, `http://minio:9000`);
+    /// unset: AWS S3 of the region.
+    #[arg(long, env = "ZI_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+    /// The bucket's region (MinIO and most others accept the default).
+    #[arg(long, env = "ZI_S3_REGION", default_value = "us-east-1", global = true)]
+    pub s3_region: String,
+    /// Access key of the S3 credentials.
+    #[arg(long, env = "ZI_S3_ACCESS_KEY_ID", global = true)]
+    pub s3_access_key_id: Option<String>,
+    /// Secret of the S3 credentials (set it in the environment, not as a flag).
+    #[arg(
+        long,
+        env = "ZI_S3_SECRET_ACCESS_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub s3_secret_access_key: Option<Secret>,
+    /// Keys start with this prefix (e.g. `evidence`); empty: the bucket's root.
+    #[arg(long, env = "ZI_S3_PREFIX", default_value = "", global = true)]
+    pub s3_prefix: String,
+    /// `true`: `endpoint/bucket/key` (MinIO, Ceph, most S3-compatible services);
+    /// `false`: `bucket.endpoint/key` (the endpoint then names the bucket's host).
+    #[arg(
+        long,
+        env = "ZI_S3_PATH_STYLE",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub s3_path_style: bool,
+}
+
+/// A setting that is never printed (`Debug` shows it as `***`).
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
 }
 
 impl Settings {
@@ -289,6 +341,30 @@ impl Settings {
 
     pub fn login_window(&self) -> Duration {
         Duration::from_secs(self.login_window_minutes * 60)
+    }
+
+    /// The S3 store's settings, when a bucket is set (otherwise: the local store).
+    pub fn s3_config(&self) -> Option<app::backend::blobs::S3Config> {
+        let bucket = self.s3_bucket.as_deref().map(str::trim)?;
+        if bucket.is_empty() {
+            return None;
+        }
+        let set = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        Some(app::backend::blobs::S3Config {
+            endpoint: set(&self.s3_endpoint),
+            bucket: bucket.to_owned(),
+            region: self.s3_region.clone(),
+            access_key_id: set(&self.s3_access_key_id),
+            secret_access_key: set(&self.s3_secret_access_key.as_ref().map(|s| s.0.clone())),
+            prefix: self.s3_prefix.clone(),
+            path_style: self.s3_path_style,
+        })
     }
 
     /// The defaults, as `zi` with no flags and no environment would use them.
@@ -317,6 +393,30 @@ mod tests {
         let settings = Cli::parse_from(["zi", "--data-dir", "/tmp/zi"]).settings;
         assert_eq!(settings.database_url(), "sqlite:///tmp/zi/zi.db");
         assert!(!settings.secure_cookies());
+    }
+
+    #[test]
+    fn a_bucket_switches_to_s3_and_the_secret_is_never_printed() {
+        let local = Cli::parse_from(["zi", "--s3-bucket", " "]).settings;
+        assert!(local.s3_config().is_none());
+        let settings = Cli::parse_from([
+            "zi",
+            "--s3-bucket",
+            "zi-evidence",
+            "--s3-endpoint",
+            "http://127.0.0.1:9000",
+            "--s3-secret-access-key",
+            "hunter2",
+            "--s3-path-style",
+            "false",
+        ])
+        .settings;
+        let config = settings.s3_config().expect("a bucket is set");
+        assert_eq!(config.bucket, "zi-evidence");
+        assert_eq!(config.region, "us-east-1");
+        assert!(!config.path_style);
+        assert_eq!(config.secret_access_key.as_deref(), Some("hunter2"));
+        assert!(!format!("{settings:?}").contains("hunter2"));
     }
 
     #[test]

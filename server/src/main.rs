@@ -48,7 +48,7 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Backup { dir } => {
             let db = open_database(&settings).await?;
             let store = open_store(&settings).await?;
-            let summary = cli::backup::backup(&db, &store, &dir).await?;
+            let summary = cli::backup::backup(&db, store.as_ref(), &dir).await?;
             println!(
                 "Backed up {} rows and {} evidence files ({} bytes) into {}.",
                 summary.rows.values().sum::<u64>(),
@@ -60,7 +60,7 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Restore { dir } => {
             let db = open_database(&settings).await?;
             let store = open_store(&settings).await?;
-            let summary = cli::backup::restore(&db, &store, &dir).await?;
+            let summary = cli::backup::restore(&db, store.as_ref(), &dir).await?;
             println!(
                 "Restored {} rows and {} evidence files from {}.",
                 summary.rows.values().sum::<u64>(),
@@ -75,11 +75,11 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let db = open_database(&settings).await?;
             let store = open_store(&settings).await?;
             let age = std::time::Duration::from_secs(min_age_minutes * 60);
-            let orphans = app::backend::evidence::orphans(&db, &store, age).await?;
+            let orphans = app::backend::evidence::orphans(&db, store.as_ref(), age).await?;
             let bytes: u64 = orphans.iter().map(|file| file.size).sum();
             if delete {
                 for file in &orphans {
-                    app::backend::blobs::BlobStore::remove(&store, &file.sha256).await?;
+                    store.remove(&file.sha256).await?;
                 }
                 let temporaries = store.sweep_temporaries(age).await?;
                 println!(
@@ -135,7 +135,7 @@ async fn run(args: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let year = i64::from(time::OffsetDateTime::now_utc().year());
             match demo::seed(&db, year).await? {
                 demo::Seeded::Created => {
-                    demo::seed_proposed(&db, &open_store(&settings).await?, year).await?;
+                    demo::seed_proposed(&db, open_store(&settings).await?.as_ref(), year).await?;
                     println!("Demo data created.");
                 }
                 demo::Seeded::AlreadyHadData => {

@@ -1,5 +1,5 @@
 use app::app::{shell, App};
-use app::backend::blobs::LocalStore;
+use app::backend::blobs::{BlobStore, LocalStore, S3Store};
 use app::backend::db::{self, Db, DbError};
 use app::backend::session_store::DbSessionStore;
 use app::backend::state::{AppConfig, AppState, LoginThrottle, PortalSettings};
@@ -35,6 +35,8 @@ pub enum StartupError {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot use the S3 evidence store: {0}")]
+    S3(std::io::Error),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error("cannot store the built-in rubric: {0}")]
@@ -94,15 +96,27 @@ pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
     Ok(db)
 }
 
-/// The evidence store of the data directory.
-pub async fn open_store(settings: &Settings) -> Result<LocalStore, StartupError> {
+/// The evidence store: the S3 bucket when `ZI_S3_BUCKET` is set, otherwise
+/// the data directory's `evidence/`. Uploads arrive in `evidence/tmp` either way.
+pub async fn open_store(settings: &Settings) -> Result<Arc<dyn BlobStore>, StartupError> {
     let evidence_dir = settings.data_dir.join("evidence");
-    LocalStore::new(&evidence_dir)
-        .await
-        .map_err(|source| StartupError::DataDir {
-            path: evidence_dir.display().to_string(),
-            source,
-        })
+    let dir_error = |source| StartupError::DataDir {
+        path: evidence_dir.display().to_string(),
+        source,
+    };
+    match settings.s3_config() {
+        Some(config) => {
+            let staging = evidence_dir.join("tmp");
+            std::fs::create_dir_all(&staging).map_err(dir_error)?;
+            let store = S3Store::new(&config, staging)
+                .await
+                .map_err(StartupError::S3)?;
+            Ok(Arc::new(store))
+        }
+        None => Ok(Arc::new(
+            LocalStore::new(&evidence_dir).await.map_err(dir_error)?,
+        )),
+    }
 }
 
 impl Application {
@@ -132,7 +146,7 @@ impl Application {
         }
         let state = AppState {
             db,
-            blobs: Arc::new(blobs),
+            blobs,
             leptos_options: leptos_options(settings, addr),
             config: Arc::new(AppConfig {
                 login_throttle: LoginThrottle {

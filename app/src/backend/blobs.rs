@@ -3,8 +3,10 @@
 //! temporary file while they arrive, hashed on the way, and only moved into
 //! place once complete; nothing holds a whole file in memory.
 //!
-//! `BlobStore` is the seam for other backends (an S3-compatible store later);
-//! `LocalStore` keeps files under a directory, by default `<data dir>/evidence`.
+//! `BlobStore` is the seam between the app and where files live: `LocalStore`
+//! keeps them under a directory, by default `<data dir>/evidence`; `S3Store`
+//! (module `s3`) in an S3-compatible bucket. Both receive an upload into a
+//! local temporary file first, so only a complete, hashed file is kept.
 
 use sha2::{Digest, Sha256};
 use std::io;
@@ -12,6 +14,9 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use tokio::fs::{self, File};
 use tokio::io::{AsyncRead, AsyncWriteExt, BufWriter};
+
+mod s3;
+pub use s3::{S3Config, S3Store};
 
 /// How many leading bytes are kept for sniffing the content type.
 const HEAD_BYTES: usize = 64 * 1024;
@@ -30,6 +35,12 @@ pub trait BlobStore: Send + Sync + 'static {
     async fn list(&self) -> io::Result<Vec<StoredFile>>;
     /// Removes a stored file (the sweep, for files no row names).
     async fn remove(&self, sha256: &str) -> io::Result<()>;
+    /// Removes unfinished uploads older than `older_than` (left by a crash);
+    /// returns how many. Younger ones may still be arriving.
+    async fn sweep_temporaries(&self, older_than: std::time::Duration) -> io::Result<usize>;
+    /// Whether the store can be used now (for `/readyz`): the directory is
+    /// there, or the bucket answers with these credentials.
+    async fn check(&self) -> io::Result<()>;
 }
 
 /// A file in the store, as the sweep sees it.
@@ -162,26 +173,33 @@ fn is_hash(s: &str) -> bool {
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
-pub struct LocalStore {
-    root: PathBuf,
+/// The directory uploads arrive in before they are kept.
+struct Staging {
+    dir: PathBuf,
 }
 
-impl LocalStore {
-    pub async fn new(root: impl AsRef<Path>) -> io::Result<Self> {
-        let root = root.as_ref().to_path_buf();
-        fs::create_dir_all(root.join("tmp")).await?;
-        Ok(LocalStore { root })
+impl Staging {
+    async fn new(dir: PathBuf) -> io::Result<Self> {
+        fs::create_dir_all(&dir).await?;
+        Ok(Staging { dir })
     }
 
-    fn path(&self, sha256: &str) -> PathBuf {
-        self.root.join(&sha256[..2]).join(sha256)
+    async fn receive(&self, limit: u64) -> io::Result<Incoming> {
+        let path = self.dir.join(uuid::Uuid::new_v4().to_string());
+        let file = File::create(&path).await?;
+        Ok(Incoming {
+            writer: BufWriter::with_capacity(64 * 1024, file),
+            temp: TempFile(Some(path)),
+            hasher: Sha256::new(),
+            size: 0,
+            limit,
+            head: Vec::new(),
+        })
     }
 
-    /// Removes unfinished uploads older than `older_than` (left by a crash);
-    /// returns how many. Younger ones may still be arriving.
-    pub async fn sweep_temporaries(&self, older_than: std::time::Duration) -> io::Result<usize> {
+    async fn sweep(&self, older_than: std::time::Duration) -> io::Result<usize> {
         let mut removed = 0;
-        let mut entries = fs::read_dir(self.root.join("tmp")).await?;
+        let mut entries = fs::read_dir(&self.dir).await?;
         while let Some(entry) = entries.next_entry().await? {
             let age = entry
                 .metadata()
@@ -198,19 +216,27 @@ impl LocalStore {
     }
 }
 
+pub struct LocalStore {
+    root: PathBuf,
+    staging: Staging,
+}
+
+impl LocalStore {
+    pub async fn new(root: impl AsRef<Path>) -> io::Result<Self> {
+        let root = root.as_ref().to_path_buf();
+        let staging = Staging::new(root.join("tmp")).await?;
+        Ok(LocalStore { root, staging })
+    }
+
+    fn path(&self, sha256: &str) -> PathBuf {
+        self.root.join(&sha256[..2]).join(sha256)
+    }
+}
+
 #[async_trait::async_trait]
 impl BlobStore for LocalStore {
     async fn receive(&self, limit: u64) -> io::Result<Incoming> {
-        let path = self.root.join("tmp").join(uuid::Uuid::new_v4().to_string());
-        let file = File::create(&path).await?;
-        Ok(Incoming {
-            writer: BufWriter::with_capacity(64 * 1024, file),
-            temp: TempFile(Some(path)),
-            hasher: Sha256::new(),
-            size: 0,
-            limit,
-            head: Vec::new(),
-        })
+        self.staging.receive(limit).await
     }
 
     async fn keep(&self, mut received: Received) -> io::Result<()> {
@@ -264,6 +290,21 @@ impl BlobStore for LocalStore {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a SHA-256"));
         }
         fs::remove_file(self.path(sha256)).await
+    }
+
+    async fn sweep_temporaries(&self, older_than: std::time::Duration) -> io::Result<usize> {
+        self.staging.sweep(older_than).await
+    }
+
+    async fn check(&self) -> io::Result<()> {
+        let metadata = fs::metadata(&self.staging.dir).await?;
+        if metadata.permissions().readonly() {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "the evidence directory is read-only",
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -155,6 +155,9 @@ fn evidence_problem_text(i18n: I18nContext<Locale>, problem: EvidenceProblem) ->
         EvidenceProblem::Empty => t_string!(i18n, errors.file_empty).to_string(),
         EvidenceProblem::NoItem => t_string!(i18n, errors.file_no_item).to_string(),
         EvidenceProblem::OneFileAtATime => t_string!(i18n, errors.file_one_at_a_time).to_string(),
+        EvidenceProblem::StoreUnavailable => {
+            t_string!(i18n, errors.file_store_unavailable).to_string()
+        }
     }
 }
 

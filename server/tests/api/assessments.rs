@@ -1293,6 +1293,7 @@ db_test!(
         // An upload cut off by kill -9 leaves a temporary; the sweep removes it.
         let tmp = app.settings.data_dir.join("evidence").join("tmp");
         std::fs::write(tmp.join("cut-off"), b"half a file").expect("a temporary");
+        use app::backend::blobs::BlobStore as _;
         let local = app::backend::blobs::LocalStore::new(app.settings.data_dir.join("evidence"))
             .await
             .expect("the store");

@@ -327,6 +327,11 @@ impl TestApp {
         settings.trusted_proxies = Vec::new();
         settings.require_totp_for = Vec::new();
         settings.login_window_minutes = 15;
+        // The local store unless the test asks for a bucket (`with_s3`).
+        settings.s3_bucket = None;
+        settings.s3_endpoint = None;
+        settings.s3_prefix = String::new();
+        settings.s3_path_style = true;
 
         settings.data_dir = std::env::temp_dir().join(format!("zi_test_data_{}", unique()));
         configure(&mut settings);
@@ -862,11 +867,20 @@ impl ServerProcess {
 
     /// The process's resident memory (0 where /proc is missing).
     pub fn resident_bytes(&self) -> u64 {
+        self.status_bytes("VmRSS:")
+    }
+
+    /// The most resident memory the process has had so far (0 where /proc is missing).
+    pub fn peak_resident_bytes(&self) -> u64 {
+        self.status_bytes("VmHWM:")
+    }
+
+    fn status_bytes(&self, field: &str) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default();
         status
             .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .find_map(|line| line.strip_prefix(field))
             .and_then(|rest| rest.trim().strip_suffix("kB"))
             .and_then(|kb| kb.trim().parse::<u64>().ok())
             .map_or(0, |kb| kb * 1024)
@@ -885,4 +899,179 @@ pub fn stream_of(
     mut receiver: tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>,
 ) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {
     futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx))
+}
+
+// ---------------------------------------------------------------------------
+// The S3 server
+
+/// The S3-compatible server the S3 tests use: moto on loopback, started by
+/// `scripts/test`, found through `TEST_S3_ENDPOINT`. Unset: `None` with a
+/// notice (the test is skipped), or a failure when `CI=true`.
+pub fn s3_endpoint(test: &str) -> Option<String> {
+    use std::io::Write;
+    if let Some(endpoint) = std::env::var("TEST_S3_ENDPOINT")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
+        return Some(endpoint.trim().trim_end_matches('/').to_owned());
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "TEST_S3_ENDPOINT is not set and CI=true: the S3 evidence tests must run in CI \
+             (scripts/test starts moto and sets it)"
+        );
+    }
+    static BANNER: AtomicBool = AtomicBool::new(false);
+    let mut stderr = std::io::stderr().lock();
+    if !BANNER.swap(true, Ordering::SeqCst) {
+        let _ = writeln!(
+            stderr,
+            "\n{bar}\n!! TEST_S3_ENDPOINT is not set: the S3 evidence tests are SKIPPED.\n\
+             !! scripts/test starts moto and sets it; with CI=true they fail instead.\n{bar}",
+            bar = "!".repeat(78)
+        );
+    }
+    let _ = writeln!(stderr, "!! SKIPPED {test} (no S3 server)");
+    None
+}
+
+/// Settings for a server whose evidence lives in a new bucket of the test S3
+/// server (the bucket is made by [`TestApp::s3_bucket`]). Without a server,
+/// the local store stays and the test skips itself.
+pub fn with_s3(settings: &mut Settings) {
+    if let Ok(endpoint) = std::env::var("TEST_S3_ENDPOINT") {
+        s3_at(settings, endpoint.trim().trim_end_matches('/'));
+    }
+}
+
+/// Settings for evidence in a bucket at `endpoint` (reachable or not).
+pub fn s3_at(settings: &mut Settings, endpoint: &str) {
+    settings.s3_endpoint = Some(endpoint.to_owned());
+    settings.s3_bucket = Some(format!("zi-test-{}", unique()));
+    settings.s3_region = "us-east-1".to_owned();
+    settings.s3_access_key_id = Some("zi-test".to_owned());
+    settings.s3_secret_access_key = Some(zi::config::Secret("zi-test-secret".to_owned()));
+    settings.s3_prefix = "evidence".to_owned();
+    settings.s3_path_style = true;
+}
+
+/// An address on loopback where nothing listens.
+pub fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("its address").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+/// The test's bucket, looked at from outside the app (plain S3 requests).
+pub struct S3Bucket {
+    http: reqwest::Client,
+    /// `http://127.0.0.1:<port>/<bucket>`
+    url: String,
+    prefix: String,
+}
+
+impl TestApp {
+    /// Creates the bucket of a server started `with_s3`; `None` when no S3
+    /// server is configured (skipped locally, a failure under CI).
+    pub async fn s3_bucket(&self, test: &str) -> Option<S3Bucket> {
+        let endpoint = s3_endpoint(test)?;
+        let name = self
+            .settings
+            .s3_bucket
+            .clone()
+            .expect("a server started with_s3");
+        Some(S3Bucket::create(&endpoint, &name, &self.settings.s3_prefix).await)
+    }
+}
+
+impl S3Bucket {
+    /// Makes the bucket `name` at `endpoint` (moto takes unsigned requests;
+    /// a real S3 would need the bucket made beforehand).
+    pub async fn create(endpoint: &str, name: &str, prefix: &str) -> Self {
+        // moto reads who asks from the Authorization header (objects the app
+        // put are its key's, not anonymous) but does not check the signature.
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "authorization",
+            HeaderValue::from_static(
+                "AWS4-HMAC-SHA256 Credential=zi-test/20261207/us-east-1/s3/aws4_request, \
+                 SignedHeaders=host, Signature=0",
+            ),
+        );
+        let bucket = S3Bucket {
+            http: reqwest::Client::builder()
+                .default_headers(headers)
+                .build()
+                .expect("an S3 client"),
+            url: format!("{endpoint}/{name}"),
+            prefix: prefix.to_owned(),
+        };
+        let made = bucket
+            .http
+            .put(&bucket.url)
+            .send()
+            .await
+            .unwrap_or_else(|err| {
+                panic!(
+                    "the S3 server at {endpoint} does not answer: {}",
+                    chain(&err)
+                )
+            });
+        assert!(
+            made.status().is_success(),
+            "cannot create the bucket {name}: {made:?}"
+        );
+        bucket
+    }
+
+    /// Every key in the bucket.
+    pub async fn keys(&self) -> Vec<String> {
+        let listing = self
+            .http
+            .get(format!("{}?list-type=2", self.url))
+            .send()
+            .await
+            .expect("list the bucket")
+            .text()
+            .await
+            .expect("the listing");
+        listing
+            .split("<Key>")
+            .skip(1)
+            .filter_map(|rest| rest.split("</Key>").next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The key a file with this hash is stored under.
+    pub fn key_of(&self, sha256: &str) -> String {
+        format!("{}/{}/{sha256}", self.prefix, &sha256[..2])
+    }
+
+    /// The stored bytes of `key`, or `None`.
+    pub async fn object(&self, key: &str) -> Option<Vec<u8>> {
+        let response = self
+            .http
+            .get(format!("{}/{key}", self.url))
+            .send()
+            .await
+            .expect("GET an object");
+        if !response.status().is_success() {
+            return None;
+        }
+        Some(response.bytes().await.expect("its bytes").to_vec())
+    }
+
+    /// Puts bytes under `key` behind the app's back.
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) {
+        let response = self
+            .http
+            .put(format!("{}/{key}", self.url))
+            .body(bytes)
+            .send()
+            .await
+            .expect("PUT an object");
+        assert!(response.status().is_success(), "{response:?}");
+    }
 }

@@ -293,7 +293,7 @@ async fn store(
     check_target(db, user, &target).await?;
     let sha256 = received.sha256.clone();
     let size = i64::try_from(received.size).unwrap_or(i64::MAX);
-    state.blobs.keep(received).await.map_err(internal)?;
+    state.blobs.keep(received).await.map_err(unavailable)?;
     record_upload(
         db,
         user,
@@ -311,6 +311,15 @@ async fn store(
 fn internal(err: std::io::Error) -> AppError {
     tracing::error!(%err, "evidence storage failed");
     AppError::Internal
+}
+
+/// The store did not take or give a file: the disk or the bucket is out of
+/// reach, which the user cannot fix but can retry (503, in their language).
+fn unavailable(err: std::io::Error) -> AppError {
+    tracing::error!(%err, "the evidence store is unavailable");
+    AppError::Evidence {
+        problem: EvidenceProblem::StoreUnavailable,
+    }
 }
 
 #[derive(Deserialize)]
@@ -340,7 +349,7 @@ async fn serve(
     let db = &state.db;
     let user = auth::require_user(db, session).await?;
     let view = authorize_download(db, &user, id).await?;
-    let reader = state.blobs.open(&view.sha256).await.map_err(internal)?;
+    let reader = state.blobs.open(&view.sha256).await.map_err(unavailable)?;
     let inline = inline && is_inline(&view.mime);
     let mut response =
         Body::from_stream(ReaderStream::with_capacity(reader, 64 * 1024)).into_response();
