@@ -16,6 +16,7 @@ pub mod portalrb;
 pub mod predicates;
 pub mod reviews;
 pub mod rubrics;
+pub mod scores;
 pub mod sessions;
 pub mod snapshots;
 pub mod units;

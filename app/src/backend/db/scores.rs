@@ -1,0 +1,135 @@
+//! The stored scores of each assessment (`assessment_scores`): written by
+//! `backend::scores` inside every write that changes them, read in bulk by
+//! the dashboard.
+
+use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
+
+use super::{now_ms, Db};
+use crate::domain::dashboard::StoredScore;
+
+fn encode(score: &StoredScore) -> Result<String, sqlx::Error> {
+    serde_json::to_string(score).map_err(|err| sqlx::Error::Encode(Box::new(err)))
+}
+
+fn decode(raw: &str) -> Result<StoredScore, sqlx::Error> {
+    serde_json::from_str(raw).map_err(|err| sqlx::Error::Decode(Box::new(err)))
+}
+
+pub async fn upsert(
+    conn: &mut AnyConnection,
+    assessment: &str,
+    score: &StoredScore,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO assessment_scores (assessment_id, rubric_key, self_total, tpi_total, \
+         figures, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (assessment_id) DO UPDATE SET rubric_key = excluded.rubric_key, \
+         self_total = excluded.self_total, tpi_total = excluded.tpi_total, \
+         figures = excluded.figures, updated_at = excluded.updated_at",
+    )
+    .bind(assessment)
+    .bind(&score.rubric_key)
+    .bind(score.unit.total)
+    .bind(score.tpi.as_ref().map(|t| t.total))
+    .bind(encode(score)?)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Many rows in one statement per `chunk` (the load generator and the
+/// backfill).
+pub async fn insert_many(
+    conn: &mut AnyConnection,
+    scores: &[(String, StoredScore)],
+) -> Result<(), sqlx::Error> {
+    const CHUNK: usize = 500;
+    let now = now_ms();
+    for chunk in scores.chunks(CHUNK) {
+        let mut sql = String::from(
+            "INSERT INTO assessment_scores (assessment_id, rubric_key, self_total, tpi_total, \
+             figures, updated_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let n = i * 6;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5,
+                n + 6
+            ));
+        }
+        let mut query = sqlx::query(&sql);
+        for (id, score) in chunk {
+            query = query
+                .bind(id.clone())
+                .bind(score.rubric_key.clone())
+                .bind(score.unit.total)
+                .bind(score.tpi.as_ref().map(|t| t.total))
+                .bind(encode(score)?)
+                .bind(now);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The stored scores of a period's assessments, by assessment id.
+pub async fn for_period(db: &Db, period: &str) -> Result<HashMap<String, StoredScore>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT s.assessment_id, s.figures FROM assessment_scores s \
+         JOIN assessments a ON a.id = s.assessment_id WHERE a.period_id = $1",
+    )
+    .bind(period)
+    .fetch_all(db)
+    .await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for row in &rows {
+        let figures: String = row.try_get("figures")?;
+        out.insert(row.try_get("assessment_id")?, decode(&figures)?);
+    }
+    Ok(out)
+}
+
+/// One assessment's stored scores.
+pub async fn get(
+    conn: &mut AnyConnection,
+    assessment: &str,
+) -> Result<Option<StoredScore>, sqlx::Error> {
+    let figures: Option<String> =
+        sqlx::query_scalar("SELECT figures FROM assessment_scores WHERE assessment_id = $1")
+            .bind(assessment)
+            .fetch_optional(conn)
+            .await?;
+    figures.as_deref().map(decode).transpose()
+}
+
+/// Assessments without a stored row (older than the table, or restored from
+/// an older backup).
+pub async fn missing(conn: &mut AnyConnection) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT a.id FROM assessments a LEFT JOIN assessment_scores s ON s.assessment_id = a.id \
+         WHERE s.assessment_id IS NULL ORDER BY a.id",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The assessments scored on a rubric version (a threshold edit rescores them).
+pub async fn on_rubric(conn: &mut AnyConnection, key: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT a.id FROM assessments a JOIN periods p ON p.id = a.period_id \
+         WHERE p.rubric_key = $1 ORDER BY a.id",
+    )
+    .bind(key)
+    .fetch_all(conn)
+    .await
+}
