@@ -7,6 +7,7 @@ pub mod assessments;
 pub mod assignments;
 pub mod audit;
 pub mod backup;
+pub mod bulk;
 pub mod dashboard;
 pub mod evidence;
 pub mod leases;

@@ -39,47 +39,38 @@ pub async fn upsert(
     Ok(())
 }
 
-/// Many rows in one statement per `chunk` (the load generator and the
-/// backfill).
+/// Many rows in a few statements (the load generator).
 pub async fn insert_many(
     conn: &mut AnyConnection,
     scores: &[(String, StoredScore)],
 ) -> Result<(), sqlx::Error> {
-    const CHUNK: usize = 500;
+    use super::bulk::Cell;
     let now = now_ms();
-    for chunk in scores.chunks(CHUNK) {
-        let mut sql = String::from(
-            "INSERT INTO assessment_scores (assessment_id, rubric_key, self_total, tpi_total, \
-             figures, updated_at) VALUES ",
-        );
-        for i in 0..chunk.len() {
-            let n = i * 6;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${})",
-                n + 1,
-                n + 2,
-                n + 3,
-                n + 4,
-                n + 5,
-                n + 6
-            ));
-        }
-        let mut query = sqlx::query(&sql);
-        for (id, score) in chunk {
-            query = query
-                .bind(id.clone())
-                .bind(score.rubric_key.clone())
-                .bind(score.unit.total)
-                .bind(score.tpi.as_ref().map(|t| t.total))
-                .bind(encode(score)?)
-                .bind(now);
-        }
-        query.execute(&mut *conn).await?;
+    let mut rows = Vec::with_capacity(scores.len());
+    for (id, score) in scores {
+        rows.push(vec![
+            Cell::Text(Some(id.clone())),
+            Cell::Text(Some(score.rubric_key.clone())),
+            Cell::Float(Some(score.unit.total)),
+            Cell::Float(score.tpi.as_ref().map(|t| t.total)),
+            Cell::Text(Some(encode(score)?)),
+            Cell::Int(now),
+        ]);
     }
-    Ok(())
+    super::bulk::insert(
+        conn,
+        "assessment_scores",
+        &[
+            "assessment_id",
+            "rubric_key",
+            "self_total",
+            "tpi_total",
+            "figures",
+            "updated_at",
+        ],
+        rows,
+    )
+    .await
 }
 
 /// The stored scores of a period's assessments, by assessment id.
