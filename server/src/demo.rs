@@ -5,6 +5,7 @@
 
 use app::backend::assessments::{self, Changes};
 use app::backend::blobs::BlobStore;
+use app::backend::db::bulk::{self, Cell};
 use app::backend::db::evidence::Blob;
 use app::backend::db::{self, Db};
 use app::backend::evidence::{record_upload, UploadTarget};
@@ -15,6 +16,8 @@ use app::backend::users::{self, NewAccount};
 use app::backend::{periods, review};
 use app::domain::account::{FullName, NewPassword, UserId, Username};
 use app::domain::assessment::Target;
+use app::domain::assessment::{answers_from_stored, coverage, scored_items};
+use app::domain::dashboard::StoredScore;
 use app::domain::lke::{
     builtin_90_2021_ref, AssessmentState, HasilItemId, InputKind, ItemCode, RubricVersion,
     KEY_90_2021,
@@ -25,9 +28,6 @@ use app::domain::role::{Grant, Role};
 use app::domain::unit::{UnitCode, UnitId, UnitKind, UnitName};
 use app::error::AppError;
 use app::model::SessionUser;
-use app::backend::db::bulk::{self, Cell};
-use app::domain::assessment::{answers_from_stored, coverage, scored_items};
-use app::domain::dashboard::StoredScore;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const DEMO_PASSWORD: &str = "zi-demo-2026";

@@ -17,7 +17,9 @@ use crate::error::AppError;
 /// One assessment's scores from its rows as they are now (within the
 /// caller's transaction, if any): the from-scratch computation.
 pub async fn compute(conn: &mut AnyConnection, id: &str) -> Result<StoredScore, AppError> {
-    let assessment = assessments::get(conn, id).await?.ok_or(AppError::NotFound)?;
+    let assessment = assessments::get(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (rubric, gates) = rubric(conn, &assessment.rubric_key).await?;
     let unit = stored_answers(&rubric, &answers::list(conn, id).await?);
     let entries = reviews::list(conn, id).await?;
@@ -76,7 +78,10 @@ pub async fn backfill(db: &Db) -> Result<usize, AppError> {
         tx.commit().await?;
     }
     if !missing.is_empty() {
-        tracing::info!(filled = missing.len(), "stored the scores of older assessments");
+        tracing::info!(
+            filled = missing.len(),
+            "stored the scores of older assessments"
+        );
     }
     Ok(missing.len())
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::assessment::{Coverage, Target};
 use super::lke::{
-    evaluate, score, AreaId, Answers, AssessmentState, Completeness, GateSet, GateTarget, Part,
+    evaluate, score, Answers, AreaId, AssessmentState, Completeness, GateSet, GateTarget, Part,
     PredicateVerdict, RubricVersion, ScoreSheet,
 };
 

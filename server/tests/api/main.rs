@@ -27,5 +27,6 @@ mod portalrb;
 mod review;
 mod rubrics;
 mod security;
+mod stored_scores;
 mod units;
 mod users;

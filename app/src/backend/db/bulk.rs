@@ -11,6 +11,12 @@ pub enum Cell {
     Float(Option<f64>),
 }
 
+impl Cell {
+    fn is_null(&self) -> bool {
+        matches!(self, Cell::Text(None) | Cell::Float(None))
+    }
+}
+
 /// Inserts `rows` (each with one cell per column) into `table`.
 pub async fn insert(
     conn: &mut AnyConnection,
@@ -23,22 +29,32 @@ pub async fn insert(
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Cell>> = rows.by_ref().take(per_chunk).collect();
+        // A missing value is a literal NULL, not a bound one: PostgreSQL
+        // keeps the parameter types of a statement's first use.
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
         let mut n = 0;
         for (i, row) in chunk.iter().enumerate() {
             sql.push_str(if i == 0 { "(" } else { ", (" });
-            for j in 0..row.len() {
-                n += 1;
-                sql.push_str(&format!("{}${n}", if j == 0 { "" } else { ", " }));
+            for (j, cell) in row.iter().enumerate() {
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                if cell.is_null() {
+                    sql.push_str("NULL");
+                } else {
+                    n += 1;
+                    sql.push_str(&format!("${n}"));
+                }
             }
             sql.push(')');
         }
         let mut query = sqlx::query(&sql);
         for cell in chunk.into_iter().flatten() {
             query = match cell {
-                Cell::Text(text) => query.bind(text),
+                Cell::Text(Some(text)) => query.bind(text),
                 Cell::Int(int) => query.bind(int),
-                Cell::Float(float) => query.bind(float),
+                Cell::Float(Some(float)) => query.bind(float),
+                Cell::Text(None) | Cell::Float(None) => query,
             };
         }
         query.execute(&mut *conn).await?;

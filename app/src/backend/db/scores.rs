@@ -21,21 +21,28 @@ pub async fn upsert(
     assessment: &str,
     score: &StoredScore,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO assessment_scores (assessment_id, rubric_key, self_total, tpi_total, \
-         figures, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+    // No NULL is bound: PostgreSQL keeps the parameter types of a statement's
+    // first use on a connection, and a NULL bound there first makes a later
+    // number fail ("incorrect binary data format"); an empty lane is a
+    // literal NULL in its own statement instead.
+    let tpi = if score.tpi.is_some() { "$6" } else { "NULL" };
+    let sql = format!(
+        "INSERT INTO assessment_scores (assessment_id, rubric_key, self_total, figures, \
+         updated_at, tpi_total) VALUES ($1, $2, $3, $4, $5, {tpi}) \
          ON CONFLICT (assessment_id) DO UPDATE SET rubric_key = excluded.rubric_key, \
          self_total = excluded.self_total, tpi_total = excluded.tpi_total, \
-         figures = excluded.figures, updated_at = excluded.updated_at",
-    )
-    .bind(assessment)
-    .bind(&score.rubric_key)
-    .bind(score.unit.total)
-    .bind(score.tpi.as_ref().map(|t| t.total))
-    .bind(encode(score)?)
-    .bind(now_ms())
-    .execute(conn)
-    .await?;
+         figures = excluded.figures, updated_at = excluded.updated_at"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(assessment)
+        .bind(&score.rubric_key)
+        .bind(score.unit.total)
+        .bind(encode(score)?)
+        .bind(now_ms());
+    if let Some(tpi) = &score.tpi {
+        query = query.bind(tpi.total);
+    }
+    query.execute(conn).await?;
     Ok(())
 }
 
@@ -74,7 +81,10 @@ pub async fn insert_many(
 }
 
 /// The stored scores of a period's assessments, by assessment id.
-pub async fn for_period(db: &Db, period: &str) -> Result<HashMap<String, StoredScore>, sqlx::Error> {
+pub async fn for_period(
+    db: &Db,
+    period: &str,
+) -> Result<HashMap<String, StoredScore>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT s.assessment_id, s.figures FROM assessment_scores s \
          JOIN assessments a ON a.id = s.assessment_id WHERE a.period_id = $1",
