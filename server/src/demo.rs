@@ -509,7 +509,7 @@ pub async fn seed_load(
     let now = db::now_ms();
     let text = |s: &str| Cell::Text(Some(s.to_owned()));
     let mut units = Vec::with_capacity(count);
-    let mut assessments = Vec::with_capacity(count);
+    let mut assessments = Vec::with_capacity(count + 1);
     for n in 1..=count {
         let unit = db::new_id();
         units.push(vec![
@@ -521,13 +521,22 @@ pub async fn seed_load(
             Cell::Int(1),
             Cell::Int(now),
         ]);
-        let state = if complete {
-            spread_state(n - 1)
-        } else {
-            AssessmentState::Draft
-        };
-        assessments.push((db::new_id(), unit, state));
+        assessments.push((db::new_id(), unit));
     }
+    // The parent has its assessment too, first (as `create_assessments` over the subtree gives).
+    assessments.insert(0, (db::new_id(), parent.as_str().to_owned()));
+    let assessments: Vec<(String, String, AssessmentState)> = assessments
+        .into_iter()
+        .enumerate()
+        .map(|(n, (id, unit))| {
+            let state = if complete {
+                spread_state(n)
+            } else {
+                AssessmentState::Draft
+            };
+            (id, unit, state)
+        })
+        .collect();
     let rubric = builtin_90_2021_ref();
     let (_, gates) = db::rubrics::get(&mut *db.acquire().await?, KEY_90_2021)
         .await?
