@@ -5,6 +5,7 @@
 
 use app::backend::assessments::{self, Changes};
 use app::backend::blobs::BlobStore;
+use app::backend::db::bulk::{self, Cell};
 use app::backend::db::evidence::Blob;
 use app::backend::db::{self, Db};
 use app::backend::evidence::{record_upload, UploadTarget};
@@ -15,6 +16,8 @@ use app::backend::users::{self, NewAccount};
 use app::backend::{periods, review};
 use app::domain::account::{FullName, NewPassword, UserId, Username};
 use app::domain::assessment::Target;
+use app::domain::assessment::{answers_from_stored, coverage, scored_items};
+use app::domain::dashboard::StoredScore;
 use app::domain::lke::{
     builtin_90_2021_ref, AssessmentState, HasilItemId, InputKind, ItemCode, RubricVersion,
     KEY_90_2021,
@@ -25,7 +28,7 @@ use app::domain::role::{Grant, Role};
 use app::domain::unit::{UnitCode, UnitId, UnitKind, UnitName};
 use app::error::AppError;
 use app::model::SessionUser;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const DEMO_PASSWORD: &str = "zi-demo-2026";
 
@@ -502,46 +505,133 @@ pub async fn seed_load(
         },
     )
     .await?;
+    // Bulk inserts: 10,000 units take seconds, not minutes.
+    let now = db::now_ms();
+    let text = |s: &str| Cell::Text(Some(s.to_owned()));
+    let mut units = Vec::with_capacity(count);
+    let mut assessments = Vec::with_capacity(count + 1);
     for n in 1..=count {
-        let unit = NewUnit {
-            code: UnitCode::parse(&format!("MUATAN-{n:04}")).map_err(|_| AppError::Internal)?,
-            name: UnitName::parse(&format!("Unit Pelaksana Teknis {n:04}"))
-                .map_err(|_| AppError::Internal)?,
-            kind: UnitKind::Upt,
-            parent: Some(parent.clone()),
-        };
-        units::create(db, &Permit::operator(), unit).await?;
+        let unit = db::new_id();
+        units.push(vec![
+            text(&unit),
+            text(&format!("MUATAN-{n:04}")),
+            text(&format!("Unit Pelaksana Teknis {n:04}")),
+            text(UnitKind::Upt.as_str()),
+            text(parent.as_str()),
+            Cell::Int(1),
+            Cell::Int(now),
+        ]);
+        assessments.push((db::new_id(), unit));
     }
-    periods::create_assessments(db, &Permit::operator(), &period, &parent, Target::Wbk, true)
-        .await?;
-    let created = db::assessments::list_for_period(&mut *db.acquire().await?, &period)
-        .await?
+    // The parent has its assessment too, first (as `create_assessments` over the subtree gives).
+    assessments.insert(0, (db::new_id(), parent.as_str().to_owned()));
+    let assessments: Vec<(String, String, AssessmentState)> = assessments
         .into_iter()
-        .filter(|a| a.unit_code.starts_with("MUATAN-"))
-        .collect::<Vec<_>>();
-    if complete {
-        let rubric = builtin_90_2021_ref();
-        for (n, assessment) in created.iter().enumerate() {
-            let mut tx = db::begin_write(db).await?;
-            for (item, value) in varied_answers(rubric, n) {
-                // Fresh assessments: each row is written once, at version 1.
-                let write = db::answers::AnswerWrite {
-                    value: Some(&value),
-                    note: "",
-                    version: 1,
-                    by: None,
-                };
-                db::answers::upsert(&mut tx, &assessment.id, item, &write)
-                    .await
-                    .map_err(AppError::from)?;
-            }
-            db::assessments::set_state(&mut tx, &assessment.id, spread_state(n)).await?;
-            tx.commit().await?;
+        .enumerate()
+        .map(|(n, (id, unit))| {
+            let state = if complete {
+                spread_state(n)
+            } else {
+                AssessmentState::Draft
+            };
+            (id, unit, state)
+        })
+        .collect();
+    let rubric = builtin_90_2021_ref();
+    let (_, gates) = db::rubrics::get(&mut *db.acquire().await?, KEY_90_2021)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let mut answers = Vec::new();
+    let mut scores = Vec::with_capacity(count);
+    for (n, (id, _, _)) in assessments.iter().enumerate() {
+        let values = if complete {
+            varied_answers(rubric, n)
+        } else {
+            Vec::new()
+        };
+        let unit = answers_from_stored(rubric, values.iter().map(|(i, v)| (*i, v.as_str())));
+        let nothing = coverage(scored_items(rubric), &BTreeSet::new());
+        let score = StoredScore::of(rubric, &gates, Target::Wbk, &unit, None, nothing, 0);
+        scores.push((id.clone(), score));
+        for (item, value) in values {
+            // Fresh assessments: each row is written once, at version 1.
+            answers.push(vec![
+                text(id),
+                Cell::Text(Some(item.to_string())),
+                Cell::Text(Some(value)),
+                text(""),
+                Cell::Int(now),
+                Cell::Text(None),
+                Cell::Int(1),
+            ]);
         }
     }
+    let assessment_rows = assessments
+        .iter()
+        .map(|(id, unit, state)| {
+            vec![
+                text(id),
+                text(unit),
+                text(&period),
+                text(Target::Wbk.as_str()),
+                text(state.as_str()),
+                Cell::Int(now),
+                Cell::Int(now),
+            ]
+        })
+        .collect();
+    let mut tx = db::begin_write(db).await?;
+    bulk::insert(
+        &mut tx,
+        "units",
+        &[
+            "id",
+            "code",
+            "name",
+            "kind",
+            "parent_id",
+            "active",
+            "created_at",
+        ],
+        units,
+    )
+    .await?;
+    bulk::insert(
+        &mut tx,
+        "assessments",
+        &[
+            "id",
+            "unit_id",
+            "period_id",
+            "target",
+            "state",
+            "created_at",
+            "updated_at",
+        ],
+        assessment_rows,
+    )
+    .await?;
+    bulk::insert(
+        &mut tx,
+        "answers",
+        &[
+            "assessment_id",
+            "item_code",
+            "value",
+            "note",
+            "updated_at",
+            "updated_by",
+            "version",
+        ],
+        answers,
+    )
+    .await?;
+    db::scores::insert_many(&mut tx, &scores).await?;
+    tx.commit().await?;
+    let created = assessments.len();
     Ok(Loaded {
         units: count + 1,
-        assessments: created.len(),
+        assessments: created,
     })
 }
 

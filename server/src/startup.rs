@@ -41,6 +41,8 @@ pub enum StartupError {
     Db(#[from] DbError),
     #[error("cannot store the built-in rubric: {0}")]
     Rubric(#[from] db::rubrics::RubricWriteError),
+    #[error("cannot store the scores of older assessments: {0}")]
+    Scores(#[source] app::error::AppError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -93,6 +95,9 @@ pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
     let db = db::connect(&url, settings.db_pool.max(1)).await?;
     db::migrate(&db).await?;
     db::rubrics::ensure_builtin(&db).await?;
+    app::backend::scores::backfill(&db)
+        .await
+        .map_err(StartupError::Scores)?;
     Ok(db)
 }
 

@@ -429,6 +429,9 @@ pub async fn save(
             }
         }
     }
+    if saved.changed > 0 {
+        super::scores::refresh(&mut tx, id).await?;
+    }
     tx.commit().await?;
     if conflicts.is_empty() {
         Ok(saved)
@@ -554,6 +557,7 @@ pub async fn submit(
         },
     )
     .await?;
+    super::scores::refresh(&mut tx, id).await?;
     tx.commit().await?;
     super::snapshots::after_change(db, id).await;
     Ok(next)

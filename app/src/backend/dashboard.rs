@@ -1,26 +1,24 @@
 //! The leadership dashboard of a period: every unit in the caller's scope
 //! with its scores and readiness, the funnel, and the chosen subtree, state,
-//! readiness and search. Scored in memory from a few bulk queries, once per
-//! view: the computed view (all its rows) is kept a few seconds in a small
+//! readiness and search. Read from each assessment's scores, stored when it
+//! was written (`backend::scores`), once per view: the computed view (all its rows) is kept a few seconds in a small
 //! cache shared by everyone who asks for the same view (see `VIEWS`), and the
 //! page, the charts and the downloads are cut from it.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use super::assessments::{rubric, today};
-use super::db::{self, dashboard::PeriodItems, Db};
+use super::db::{self, dashboard::Decisions, Db};
 use super::view_cache::ViewCache;
-use crate::domain::assessment::{answers_from_stored, coverage, scored_items};
 use crate::domain::dashboard::{
-    area_completeness, area_shares, evaluator_progress, funnel, mean_per_area, DashboardRow,
-    Filter, PageWindow, Readiness, ReadinessFilter, SortKey, PAGE_SIZE,
+    evaluator_progress, funnel, mean_per_area, DashboardRow, Filter, PageWindow, Readiness,
+    ReadinessFilter, SortKey, StoredScore, PAGE_SIZE,
 };
 use crate::domain::lke::{evaluate, score, Answers, GateSet, GateTarget, Predicate, RubricVersion};
 use crate::domain::period::current_year;
 use crate::domain::policy::{can, Action, DashboardScope};
-use crate::domain::review::lane_from_stored;
 use crate::domain::unit::UnitId;
 use crate::error::AppError;
 use crate::model::{
@@ -186,10 +184,7 @@ pub async fn compute(
     };
     let (rubric, gates) = rubric(&mut *db.acquire().await?, &period.rubric_key).await?;
     view.thresholds = total_thresholds(&rubric, &gates);
-    let mut rows = period_rows(db, period, (&rubric, &gates), |a| {
-        chosen.contains(&a.unit_id)
-    })
-    .await?;
+    let mut rows = period_rows(db, period, |a| chosen.contains(&a.unit_id)).await?;
     query.filter.apply(&mut rows);
     view.funnel = funnel(&rows);
     let seats = db::assignments::for_period(db, &period.id).await?;
@@ -214,24 +209,41 @@ fn subtree_choices(visible: &[&UnitSummary], chosen: Option<&str>) -> Vec<UnitSu
         .collect()
 }
 
-/// The rows of a period's assessments that `keep` selects, scored.
+/// The rows of a period's assessments that `keep` selects, from each
+/// assessment's stored scores (`backend::scores`): one row read per
+/// assessment, no answer read. An assessment whose stored row is missing or
+/// was scored on another rubric version is scored from its rows instead (and
+/// logged: every write keeps the rows current, so that is a bug).
 pub async fn period_rows(
     db: &Db,
     period: &PeriodView,
-    (rubric, gates): (&RubricVersion, &GateSet),
     keep: impl Fn(&AssessmentSummary) -> bool,
 ) -> Result<Vec<DashboardRow>, AppError> {
     let listed = async {
         let mut conn = db.acquire().await?;
         db::assessments::list_for_period(&mut conn, &period.id).await
     };
-    let (items, listed) = tokio::try_join!(db::dashboard::period_items(db, &period.id), listed)?;
+    let (mut stored, decisions, listed) = tokio::try_join!(
+        db::scores::for_period(db, &period.id),
+        db::dashboard::decisions(db),
+        listed
+    )?;
     let days = today().days_until(period.dates.proposal_deadline);
-    Ok(listed
-        .into_iter()
-        .filter(|a| keep(a))
-        .map(|a| row(rubric, gates, &items, a, days))
-        .collect())
+    let mut rows = Vec::with_capacity(listed.len());
+    for summary in listed.into_iter().filter(|a| keep(a)) {
+        let score = match stored.remove(&summary.id) {
+            Some(score) if score.rubric_key == period.rubric_key => score,
+            _ => {
+                tracing::warn!(
+                    assessment = summary.id,
+                    "no current stored score; scoring from the answers"
+                );
+                super::scores::compute(&mut *db.acquire().await?, &summary.id).await?
+            }
+        };
+        rows.push(row(&decisions, summary, &score, days));
+    }
+    Ok(rows)
 }
 
 /// The first gate of each predicate that `pick` selects, as the threshold
@@ -271,54 +283,29 @@ pub fn area_thresholds(rubric: &RubricVersion, gates: &GateSet) -> Vec<(Predicat
 }
 
 fn row(
-    rubric: &RubricVersion,
-    gates: &GateSet,
-    items: &PeriodItems,
+    decisions: &Decisions,
     summary: AssessmentSummary,
+    score: &StoredScore,
     days_to_deadline: i64,
 ) -> DashboardRow {
-    let id = summary.id.clone();
-    let stored = items
-        .answers
-        .get(&id)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    let answers = answers_from_stored(rubric, stored.iter().map(|(i, v)| (*i, v.as_str())));
-    let unit_sheet = score(rubric, &answers);
-    let reviewed = items.reviews.get(&id);
-    let tpi_sheet = reviewed.map(|rows| {
-        let lane = lane_from_stored(
-            rubric,
-            &answers,
-            rows.iter().map(|(i, v)| (*i, v.as_deref())),
-        );
-        score(rubric, &lane)
-    });
-    let finalized = summary.state.is_final();
-    let counted = match (&tpi_sheet, finalized) {
-        (Some(tpi), true) => tpi,
-        _ => &unit_sheet,
-    };
-    let holds_wbk = items.wbk_units.contains(summary.unit_id.as_str());
-    let empty = BTreeSet::new();
-    let evidenced = items.evidenced.get(&id).unwrap_or(&empty);
-    let coverage = coverage(scored_items(rubric), evidenced);
+    let holds_wbk = decisions.wbk_units.contains(summary.unit_id.as_str());
+    let counted = score.counted(summary.state);
     DashboardRow {
-        assessment_id: id.clone(),
+        awarded: decisions.awarded.contains(&summary.id),
+        assessment_id: summary.id,
         unit_id: summary.unit_id.as_str().to_owned(),
         unit_code: summary.unit_code,
         unit_name: summary.unit_name,
         target: summary.target,
         state: summary.state,
-        completeness: unit_sheet.total.completeness,
-        coverage,
-        self_total: unit_sheet.total.score,
-        tpi_total: tpi_sheet.as_ref().map(|s| s.total.score),
-        readiness: Readiness::of(counted, gates, summary.target, holds_wbk, coverage),
-        areas: area_shares(counted),
-        area_completeness: area_completeness(&unit_sheet),
-        reviewed: items.reviewed.get(&id).copied().unwrap_or(0),
+        completeness: score.unit.completeness,
+        coverage: score.coverage,
+        self_total: score.unit.total,
+        tpi_total: score.tpi.as_ref().map(|s| s.total),
+        readiness: Readiness::with_coverage(counted.readiness(holds_wbk), score.coverage),
+        areas: counted.areas.clone(),
+        area_completeness: score.unit.area_completeness.clone(),
+        reviewed: score.reviewed,
         days_to_deadline,
-        awarded: items.awarded.contains(&id),
     }
 }

@@ -32,6 +32,7 @@ pub mod permit;
 pub mod portalrb;
 pub mod review;
 pub mod rubrics;
+pub mod scores;
 pub mod session_store;
 pub mod snapshots;
 pub mod state;

@@ -206,6 +206,7 @@ pub async fn create_assessments(
                 AssessmentWriteError::Db(err) => err.into(),
             })?;
         created += 1;
+        crate::backend::scores::refresh(&mut tx, &id).await?;
         audit::record(
             &mut tx,
             audit::AuditEntry {

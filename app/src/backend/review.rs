@@ -185,6 +185,7 @@ pub async fn save(
         },
     )
     .await?;
+    super::scores::refresh(&mut tx, id).await?;
     tx.commit().await?;
     Ok(version)
 }
@@ -282,6 +283,7 @@ pub async fn decide(
         },
     )
     .await?;
+    super::scores::refresh(&mut tx, id).await?;
     tx.commit().await?;
     super::snapshots::after_change(db, id).await;
     Ok(next)
@@ -382,6 +384,7 @@ pub async fn propose(
         },
     )
     .await?;
+    super::scores::refresh(&mut tx, id).await?;
     tx.commit().await?;
     super::snapshots::after_change(db, id).await;
     Ok(next)
@@ -454,6 +457,7 @@ pub async fn record_result(
         },
     )
     .await?;
+    super::scores::refresh(&mut tx, id).await?;
     tx.commit().await?;
     super::snapshots::after_change(db, id).await;
     Ok(next)

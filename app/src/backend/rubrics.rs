@@ -51,6 +51,7 @@ pub async fn set_thresholds(
         },
     )
     .await?;
+    super::scores::refresh_rubric(&mut tx, key).await?;
     tx.commit().await?;
     Ok(())
 }

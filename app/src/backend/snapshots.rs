@@ -2,36 +2,28 @@
 //! every state change, so the trend on a unit's page reads the past instead
 //! of recomputing it.
 
-use super::assessments::{rubric, stored_answers, today};
+use super::assessments::today;
 use super::dashboard::period_rows;
-use super::db::{self, answers, reviews, snapshots, Db};
-use crate::domain::lke::score;
-use crate::domain::review::lane_from_stored;
+use super::db::{self, snapshots, Db};
 use crate::error::AppError;
 use crate::model::ScorePoint;
 
-/// Records today's scores of one assessment (after a state change).
+/// Records today's scores of one assessment (after a state change), from
+/// its stored scores.
 pub async fn take(db: &Db, id: &str) -> Result<(), AppError> {
     let mut conn = db.acquire().await?;
     let assessment = db::assessments::get(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (rubric, _) = rubric(&mut conn, &assessment.rubric_key).await?;
-    let unit = stored_answers(&rubric, &answers::list(&mut conn, id).await?);
-    let entries = reviews::list(&mut conn, id).await?;
-    let tpi_total = (!entries.is_empty()).then(|| {
-        let lane = lane_from_stored(
-            &rubric,
-            &unit,
-            entries.iter().map(|e| (e.item, e.value.as_deref())),
-        );
-        score(&rubric, &lane).total.score
-    });
+    let score = match db::scores::get(&mut conn, id).await? {
+        Some(score) => score,
+        None => super::scores::compute(&mut conn, id).await?,
+    };
     let point = ScorePoint {
         day: today(),
         state: assessment.state(),
-        self_total: score(&rubric, &unit).total.score,
-        tpi_total,
+        self_total: score.unit.total,
+        tpi_total: score.tpi.as_ref().map(|t| t.total),
     };
     Ok(snapshots::record(&mut conn, id, &point).await?)
 }
@@ -53,8 +45,7 @@ pub async fn take_all(db: &Db) -> Result<usize, AppError> {
         if period.year.value() < this_year - 1 {
             continue;
         }
-        let (rubric, gates) = rubric(&mut *db.acquire().await?, &period.rubric_key).await?;
-        let rows = period_rows(db, &period, (&rubric, &gates), |_| true).await?;
+        let rows = period_rows(db, &period, |_| true).await?;
         let mut tx = crate::backend::db::begin_write(db).await?;
         for row in &rows {
             let point = ScorePoint {

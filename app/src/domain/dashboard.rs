@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::assessment::{Coverage, Target};
 use super::lke::{
-    evaluate, AreaId, AssessmentState, Completeness, GateSet, GateTarget, Part, PredicateVerdict,
-    ScoreSheet,
+    evaluate, score, Answers, AreaId, AssessmentState, Completeness, GateSet, GateTarget, Part,
+    PredicateVerdict, RubricVersion, ScoreSheet,
 };
 
 /// Where a unit stands against the gates, on the lane that counts (the TPI's
@@ -42,15 +42,24 @@ impl Readiness {
         holds_wbk: bool,
         coverage: Coverage,
     ) -> Readiness {
-        let verdict = Readiness::on_scores(sheet, gates, target, holds_wbk);
+        Readiness::with_coverage(
+            Readiness::on_scores(sheet, gates, target, holds_wbk),
+            coverage,
+        )
+    }
+
+    /// The verdict of the counted lane's scores (see [`LaneFigures::readiness`])
+    /// withheld while any item lacks an evidence file: [`Readiness::of`]
+    /// without the score sheet.
+    pub fn with_coverage(on_scores: Readiness, coverage: Coverage) -> Readiness {
         let missing = coverage.missing();
-        let reached = match verdict {
+        let reached = match on_scores {
             Readiness::ReadyWbbm => Target::Wbbm,
             Readiness::ReadyWbk => Target::Wbk,
             other => return other,
         };
         if missing == 0 {
-            verdict
+            on_scores
         } else {
             Readiness::MissingEvidence {
                 scores_meet: reached,
@@ -139,6 +148,83 @@ impl DashboardRow {
                 Some((self.reviewed.min(total), total))
             }
             _ => Some((total, total)),
+        }
+    }
+}
+
+/// What the dashboard shows of one lane of an assessment, taken from its
+/// score sheet when the lane changes and stored, so a view reads these
+/// instead of every answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LaneFigures {
+    pub total: f64,
+    pub completeness: Completeness,
+    /// [`area_shares`] of the lane.
+    pub areas: Vec<f64>,
+    /// [`area_completeness`] of the lane.
+    pub area_completeness: Vec<f64>,
+    /// The gates' verdict on these scores for the assessment's target, for a
+    /// unit that does not yet hold WBK and for one that does (the WBBM
+    /// precondition is decided elsewhere, so both are kept).
+    pub readiness: [Readiness; 2],
+}
+
+impl LaneFigures {
+    pub fn of(sheet: &ScoreSheet, gates: &GateSet, target: Target) -> LaneFigures {
+        LaneFigures {
+            total: sheet.total.score,
+            completeness: sheet.total.completeness,
+            areas: area_shares(sheet),
+            area_completeness: area_completeness(sheet),
+            readiness: [false, true].map(|holds| Readiness::on_scores(sheet, gates, target, holds)),
+        }
+    }
+
+    pub fn readiness(&self, holds_wbk: bool) -> Readiness {
+        self.readiness[usize::from(holds_wbk)]
+    }
+}
+
+/// Everything the dashboard needs of one assessment that only changes when
+/// it is written to: both lanes' figures, the evidence coverage and the
+/// evaluators' progress, and the rubric version they were scored on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredScore {
+    pub rubric_key: String,
+    pub unit: LaneFigures,
+    /// The evaluators' lane, once they have reviewed anything.
+    pub tpi: Option<LaneFigures>,
+    pub coverage: Coverage,
+    /// Items the evaluators have given a status.
+    pub reviewed: u32,
+}
+
+impl StoredScore {
+    /// Scores both lanes of the unit's answers and the evaluators' rows.
+    /// `tpi` is `None` while the evaluators have no row.
+    pub fn of(
+        rubric: &RubricVersion,
+        gates: &GateSet,
+        target: Target,
+        unit: &Answers,
+        tpi: Option<&Answers>,
+        coverage: Coverage,
+        reviewed: u32,
+    ) -> StoredScore {
+        StoredScore {
+            rubric_key: rubric.key().to_owned(),
+            unit: LaneFigures::of(&score(rubric, unit), gates, target),
+            tpi: tpi.map(|lane| LaneFigures::of(&score(rubric, lane), gates, target)),
+            coverage,
+            reviewed,
+        }
+    }
+
+    /// The lane that counts: the evaluators' once final, the unit's before.
+    pub fn counted(&self, state: AssessmentState) -> &LaneFigures {
+        match &self.tpi {
+            Some(tpi) if state.is_final() => tpi,
+            _ => &self.unit,
         }
     }
 }

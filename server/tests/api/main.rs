@@ -28,6 +28,7 @@ mod portalrb;
 mod review;
 mod rubrics;
 mod security;
+mod stored_scores;
 mod totp;
 mod units;
 mod users;

@@ -27,6 +27,7 @@ pub const TABLES: &[&str] = &[
     "reviews",
     "predicates",
     "score_snapshots",
+    "assessment_scores",
     "api_tokens",
     "portalrb_calls",
     "evidence_shares",

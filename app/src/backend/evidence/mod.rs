@@ -97,6 +97,7 @@ pub async fn change(
         },
     )
     .await?;
+    crate::backend::scores::refresh(&mut tx, &assessment).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -242,6 +243,7 @@ pub async fn record_upload(
         },
     )
     .await?;
+    crate::backend::scores::refresh(&mut tx, &target.assessment).await?;
     tx.commit().await?;
     Ok(view)
 }
