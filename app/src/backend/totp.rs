@@ -20,6 +20,15 @@ use crate::model::{TwoFactorEnrolment, TwoFactorView};
 
 /// The secret of an enrolment begun and not yet confirmed (base32).
 const PENDING_SECRET_KEY: &str = "totp.pending_secret";
+
+/// The key being enrolled, kept in the session until a code confirms it.
+async fn pending_secret(session: &Session) -> Result<Option<TotpSecret>, AppError> {
+    Ok(session
+        .get::<String>(PENDING_SECRET_KEY)
+        .await
+        .map_err(session_error)?
+        .and_then(|text| TotpSecret::parse(&text)))
+}
 /// The recovery codes made at enrolment, until the page has shown them once.
 const NEW_CODES_KEY: &str = "totp.new_recovery_codes";
 
@@ -57,11 +66,7 @@ pub async fn view(
     } else {
         0
     };
-    let pending = session
-        .get::<String>(PENDING_SECRET_KEY)
-        .await
-        .map_err(session_error)?
-        .and_then(|text| TotpSecret::parse(&text));
+    let pending = pending_secret(session).await?;
     let enrolment = match pending {
         Some(secret) if !enabled => {
             let username = users::session_user(db, id)
@@ -155,11 +160,7 @@ pub async fn enrolment_at_sign_in(
     user: &UserId,
     session: &Session,
 ) -> Result<TwoFactorEnrolment, AppError> {
-    let kept = session
-        .get::<String>(PENDING_SECRET_KEY)
-        .await
-        .map_err(session_error)?
-        .and_then(|text| TotpSecret::parse(&text));
+    let kept = pending_secret(session).await?;
     let secret = match kept {
         Some(secret) => secret,
         None => {
@@ -188,11 +189,8 @@ pub async fn enable_with_code(
     session: &Session,
     code: &str,
 ) -> Result<(), AppError> {
-    let secret = session
-        .get::<String>(PENDING_SECRET_KEY)
-        .await
-        .map_err(session_error)?
-        .and_then(|text| TotpSecret::parse(&text))
+    let secret = pending_secret(session)
+        .await?
         .ok_or(AppError::field(Field::Code, Problem::Required))?;
     let CodeCheck::Accepted { step } = check_code(&secret, code, unix_seconds(), None) else {
         return Err(AppError::field(Field::Code, Problem::WrongCode));

@@ -22,7 +22,7 @@ async fn save(client: &Client, id: &str, pairs: &[(&str, &str)]) -> crate::helpe
     client.call("assessments/answers", &form).await
 }
 
-async fn upload(
+pub(crate) async fn upload(
     client: &Client,
     id: &str,
     item: &str,

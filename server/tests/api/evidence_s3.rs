@@ -5,7 +5,7 @@
 //! work from the bucket, and a store out of reach is a 503 the user can read
 //! while their answers stay saved.
 
-use crate::assessments::{pdf, scanned_pdf};
+use crate::assessments::{pdf, scanned_pdf, upload};
 use crate::db_test;
 use crate::helpers::{closed_port_url, s3_at, with_s3, Client, TestApp};
 use reqwest::StatusCode;
@@ -21,23 +21,6 @@ fn sha256(bytes: &[u8]) -> String {
 
 async fn izin(app: &TestApp) -> String {
     app.assessment_of("DIT-IZIN").await
-}
-
-async fn upload(
-    client: &Client,
-    id: &str,
-    item: &str,
-    name: &str,
-    bytes: Vec<u8>,
-) -> crate::helpers::Reply {
-    client
-        .post_multipart(
-            &format!("/assessments/{id}/evidence"),
-            &[("item", item)],
-            Some((name, bytes)),
-            true,
-        )
-        .await
 }
 
 db_test!(
