@@ -29,6 +29,18 @@ async fn pending_secret(session: &Session) -> Result<Option<TotpSecret>, AppErro
         .map_err(session_error)?
         .and_then(|text| TotpSecret::parse(&text)))
 }
+
+/// A new random key, kept in the session for the enrolment to confirm.
+async fn new_pending_secret(session: &Session) -> Result<TotpSecret, AppError> {
+    let mut bytes = [0u8; SECRET_BYTES];
+    OsRng.fill_bytes(&mut bytes);
+    let secret = TotpSecret::from_bytes(bytes);
+    session
+        .insert(PENDING_SECRET_KEY, secret.to_base32())
+        .await
+        .map_err(session_error)?;
+    Ok(secret)
+}
 /// The recovery codes made at enrolment, until the page has shown them once.
 const NEW_CODES_KEY: &str = "totp.new_recovery_codes";
 
@@ -133,13 +145,7 @@ pub async fn start(
     if stored::is_enabled(db, id.as_str()).await? {
         return Err(AppError::Refused(Refusal::Duplicate));
     }
-    let mut bytes = [0u8; SECRET_BYTES];
-    OsRng.fill_bytes(&mut bytes);
-    let secret = TotpSecret::from_bytes(bytes);
-    session
-        .insert(PENDING_SECRET_KEY, secret.to_base32())
-        .await
-        .map_err(session_error)
+    new_pending_secret(session).await.map(|_| ())
 }
 
 /// Switches the second factor on once `code` is a current code of the secret
@@ -163,16 +169,7 @@ pub async fn enrolment_at_sign_in(
     let kept = pending_secret(session).await?;
     let secret = match kept {
         Some(secret) => secret,
-        None => {
-            let mut bytes = [0u8; SECRET_BYTES];
-            OsRng.fill_bytes(&mut bytes);
-            let secret = TotpSecret::from_bytes(bytes);
-            session
-                .insert(PENDING_SECRET_KEY, secret.to_base32())
-                .await
-                .map_err(session_error)?;
-            secret
-        }
+        None => new_pending_secret(session).await?,
     };
     let username = users::session_user(db, user)
         .await?

@@ -1547,7 +1547,7 @@ db_test!(
 /// The area page without JavaScript, as the browser posts it when a new
 /// file's Unggah is pressed: every answer, note and version of the area, the
 /// other questions' empty file fields, and the chosen file.
-async fn post_area_with_file(
+pub(crate) async fn post_area_with_file(
     client: &Client,
     id: &str,
     answers: &[(&str, &str)],

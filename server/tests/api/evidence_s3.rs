@@ -5,7 +5,7 @@
 //! work from the bucket, and a store out of reach is a 503 the user can read
 //! while their answers stay saved.
 
-use crate::assessments::{pdf, scanned_pdf, upload};
+use crate::assessments::{pdf, post_area_with_file, scanned_pdf, upload};
 use crate::db_test;
 use crate::helpers::{closed_port_url, s3_at, with_s3, Client, TestApp};
 use reqwest::StatusCode;
@@ -197,32 +197,6 @@ db_test!(
         assert_eq!(reply.status, StatusCode::OK, "{reply}");
     }
 );
-
-/// The area page without JavaScript, as its Unggah button posts it: the
-/// answers typed since the last save and the file.
-async fn post_area_with_file(
-    client: &Client,
-    id: &str,
-    answers: &[(&str, &str)],
-    file: (&str, Vec<u8>),
-) -> reqwest::Response {
-    let query = format!("item=P.MP.i.a&return_to=/assessments/{id}/pemenuhan/1%23P.MP.i.a");
-    let mut form = reqwest::multipart::Form::new().text("assessment", id.to_owned());
-    for (name, value) in answers {
-        form = form.text(name.to_string(), value.to_string());
-    }
-    form = form.part(
-        "file[P.MP.i.a]",
-        reqwest::multipart::Part::bytes(file.1).file_name(file.0.to_owned()),
-    );
-    client
-        .http
-        .post(client.url(&format!("/assessments/{id}/evidence?{query}")))
-        .multipart(form)
-        .send()
-        .await
-        .expect("POST the area with a file")
-}
 
 db_test!(
     a_store_out_of_reach_refuses_uploads_with_a_503_in_indonesian_and_keeps_the_answers,
