@@ -7,7 +7,7 @@
 
 use crate::assessments::{pdf, post_area_with_file, scanned_pdf, upload};
 use crate::db_test;
-use crate::helpers::{closed_port_url, s3_at, with_s3, Client, TestApp};
+use crate::helpers::{closed_port_url, s3_at, with_s3, TestApp};
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 use std::io::Read;
