@@ -556,3 +556,46 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    a_snapshot_without_the_evaluators_total_does_not_break_later_ones_on_its_connection,
+    |app| async move {
+        use app::domain::lke::AssessmentState;
+        use app::domain::period::Day;
+        use app::model::ScorePoint;
+        // PostgreSQL keeps a statement's parameter types from its first use on
+        // a connection: a NULL bound first must not make a later number fail.
+        let medan = app.assessment_of("BDK-MDN").await;
+        let mut conn = app.db.acquire().await.expect("a connection");
+        let days = [
+            Day::new(2026, 1, 5).expect("a day"),
+            Day::new(2026, 1, 6).expect("a day"),
+        ];
+        for (day, tpi) in [
+            (days[0], None),
+            (days[0], Some(81.25)),
+            (days[1], None),
+            (days[1], Some(70.5)),
+            (days[1], None),
+        ] {
+            let point = ScorePoint {
+                day,
+                state: AssessmentState::Submitted,
+                self_total: 80.0,
+                tpi_total: tpi,
+            };
+            app::backend::db::snapshots::record(&mut conn, &medan, &point)
+                .await
+                .unwrap_or_else(|e| panic!("snapshot of {day} with {tpi:?}: {e}"));
+            let stored: Option<f64> = sqlx::query_scalar(
+                "SELECT tpi_total FROM score_snapshots WHERE assessment_id = $1 AND day = $2",
+            )
+            .bind(&medan)
+            .bind(day.to_string())
+            .fetch_one(&mut *conn)
+            .await
+            .expect("the snapshot");
+            assert_eq!(stored, tpi, "{day}");
+        }
+    }
+);
