@@ -71,22 +71,31 @@ pub async fn plain_form_done(request: Request, next: Next) -> Response {
     response
 }
 
-/// The page the form came from, naming `server_fn` as done, when `location`
-/// is the plain redirect back to it (not an error, not the function's own).
+/// Where the redirect of a plain form post should go: the page the form came
+/// from naming `server_fn` as done, when `location` is the plain redirect back
+/// to it; an error's redirect without an earlier post's `__done` (whose note
+/// would show beside this error); `None` to leave `location` as it is.
 fn done_location(location: &str, referer: &str, server_fn: &str) -> Option<String> {
     let failed = location
         .split_once('?')
         .is_some_and(|(_, query)| query.split('&').any(|pair| pair.starts_with("__err=")));
-    if failed || without_marks(location) != without_marks(referer) {
+    if failed {
+        let cleaned = without(location, &[DONE]);
+        return (cleaned != location).then_some(cleaned);
+    }
+    let page = without(referer, OUTCOME_MARKS);
+    if without(location, OUTCOME_MARKS) != page {
         return None;
     }
-    let page = without_marks(referer);
     let separator = if page.contains('?') { '&' } else { '?' };
     Some(format!("{page}{separator}{DONE}={server_fn}"))
 }
 
-/// A URL without the parameters a form post's outcome adds to it.
-fn without_marks(url: &str) -> String {
+/// The parameters a form post's outcome adds to the page's URL.
+const OUTCOME_MARKS: &[&str] = &["__path", "__err", DONE];
+
+/// `url` without the query parameters named `keys`.
+fn without(url: &str, keys: &[&str]) -> String {
     let Some((page, query)) = url.split_once('?') else {
         return url.to_owned();
     };
@@ -94,7 +103,7 @@ fn without_marks(url: &str) -> String {
         .split('&')
         .filter(|pair| {
             let key = pair.split('=').next().unwrap_or_default();
-            !pair.is_empty() && !matches!(key, "__path" | "__err") && key != DONE
+            !pair.is_empty() && !keys.contains(&key)
         })
         .collect();
     if kept.is_empty() {
@@ -293,6 +302,17 @@ mod tests {
         assert_eq!(
             done_location("/", "http://zi.example/login", "/api/login"),
             None
+        );
+    }
+
+    #[test]
+    fn an_error_after_an_earlier_success_drops_that_success_note() {
+        let page = "http://zi.example/admin/units?parent=1&__done=/api/units/create";
+        let failed =
+            "http://zi.example/admin/units?parent=1&__done=/api/units/create&__path=/api/units/update&__err=eyJ9";
+        assert_eq!(
+            done_location(failed, page, "/api/units/update").as_deref(),
+            Some("http://zi.example/admin/units?parent=1&__path=/api/units/update&__err=eyJ9")
         );
     }
 
