@@ -263,13 +263,13 @@ db_test!(
 
         // Bad fields are 422 on their field.
         for (fields, field) in [
-            (vec![("outcome", "lolos"), ("day", day("08-20"))], "outcome"),
+            (vec![("outcome", "lolos".to_owned()), ("day", day("08-20"))], "outcome"),
             (
-                vec![("outcome", "lulus"), ("day", "20/08/2026".to_owned())],
+                vec![("outcome", "lulus".to_owned()), ("day", "20/08/2026".to_owned())],
                 "day",
             ),
             (
-                vec![("outcome", "tidak_lulus"), ("day", day("08-20"))],
+                vec![("outcome", "tidak_lulus".to_owned()), ("day", day("08-20"))],
                 "note",
             ),
         ] {
@@ -395,7 +395,7 @@ db_test!(
         let admin = app.signed_in("admin").await;
         let other = app.signed_in("admin").await;
         let fields = [
-            ("outcome", "lulus"),
+            ("outcome", "lulus".to_owned()),
             ("day", day("08-20")),
             ("seq", "1".to_owned()),
         ];
