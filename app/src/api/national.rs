@@ -1,6 +1,10 @@
 //! The national stages after the proposal: recording the next one and
 //! reading an assessment's history.
 
+// One form posts every field a stage may have; the browser build's client
+// function takes them all as arguments too.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -17,7 +21,6 @@ use crate::model::RecordedStage;
 /// someone recorded a stage since, the call is refused (409). Returns the
 /// history now, oldest first.
 #[server(endpoint = "national/record")]
-#[allow(clippy::too_many_arguments)]
 pub async fn record_national_stage(
     assessment: String,
     #[server(default)] stage: String,

@@ -210,7 +210,7 @@ impl Decree {
 }
 
 /// A link to evidence that a sanggah cites: `http://` or `https://`, with a
-/// host, no blanks, at most [`MAX_LINK_CHARS`].
+/// host, no blanks, quotes or angle brackets, at most [`MAX_LINK_CHARS`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct EvidenceLink(String);
@@ -226,7 +226,8 @@ impl EvidenceLink {
             .or_else(|| text.strip_prefix("http://"))
             .ok_or(StageProblem::Link)?;
         let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        if host.is_empty() || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        let odd = |c: char| c.is_whitespace() || c.is_control() || "<>\"'`".contains(c);
+        if host.is_empty() || text.chars().any(odd) {
             return Err(StageProblem::Link);
         }
         Ok(EvidenceLink(text.to_owned()))
@@ -1170,6 +1171,7 @@ mod tests {
             "https://",
             "https:// spasi.go.id",
             "zi.example.go.id/bukti",
+            "https://a.go.id/\"><script>alert(1)</script>",
         ] {
             assert_eq!(
                 problem(&StageForm { links: bad, ..base }),

@@ -263,9 +263,15 @@ db_test!(
 
         // Bad fields are 422 on their field.
         for (fields, field) in [
-            (vec![("outcome", "lolos".to_owned()), ("day", day("08-20"))], "outcome"),
             (
-                vec![("outcome", "lulus".to_owned()), ("day", "20/08/2026".to_owned())],
+                vec![("outcome", "lolos".to_owned()), ("day", day("08-20"))],
+                "outcome",
+            ),
+            (
+                vec![
+                    ("outcome", "lulus".to_owned()),
+                    ("day", "20/08/2026".to_owned()),
+                ],
                 "day",
             ),
             (
