@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::account::AccountFieldError;
 use crate::domain::assessment::ValueProblem;
 use crate::domain::lke::RefusalReason;
+use crate::domain::national::{StageField, StageFieldError, StageProblem, StageRefusal};
 use crate::domain::period::DatesError;
 use crate::domain::policy::Denied;
 use crate::domain::role::GrantError;
@@ -48,9 +49,19 @@ pub enum Field {
     Evaluator,
     DecidedOn,
     Decree,
-    Awarded,
     /// The tick that confirms an irreversible step.
     Confirm,
+    /// The national stage form (`domain::national`): which stage, its
+    /// decision, its day, the sanggah's window, filing day and links, the
+    /// predicate of the final result.
+    Stage,
+    Outcome,
+    Day,
+    WindowStart,
+    WindowEnd,
+    FiledOn,
+    Links,
+    Predicate,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +87,8 @@ pub enum Problem {
     /// Not WBK or WBBM.
     Target,
     TooLong,
+    /// A problem only the national stage form has (a link, the window's order …).
+    Stage(StageProblem),
 }
 
 /// Why an uploaded LKE workbook could not be read at all.
@@ -122,6 +135,10 @@ pub enum Refusal {
     FailsGates,
     /// Finalizing was not confirmed for this many unreviewed items.
     FinalizeUnconfirmed { unreviewed: u32 },
+    /// The national stage cannot be recorded now (`domain::national::admit`).
+    National { reason: StageRefusal },
+    /// Someone recorded a national stage since the form was loaded.
+    StageRecordedMeanwhile,
 }
 
 /// Why an uploaded evidence file was refused.
@@ -310,6 +327,36 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Request(_) => AppError::Network,
             _ => AppError::Internal,
         }
+    }
+}
+
+impl From<StageFieldError> for AppError {
+    fn from(err: StageFieldError) -> Self {
+        let field = match err.field {
+            StageField::Stage => Field::Stage,
+            StageField::Outcome => Field::Outcome,
+            StageField::Day => Field::Day,
+            StageField::Notes => Field::Note,
+            StageField::WindowStart => Field::WindowStart,
+            StageField::WindowEnd => Field::WindowEnd,
+            StageField::FiledOn => Field::FiledOn,
+            StageField::Links => Field::Links,
+            StageField::Predicate => Field::Predicate,
+            StageField::Decree => Field::Decree,
+        };
+        let problem = match err.problem {
+            StageProblem::Required => Problem::Required,
+            StageProblem::Date => Problem::Date,
+            StageProblem::TooLong => Problem::TooLong,
+            other => Problem::Stage(other),
+        };
+        AppError::field(field, problem)
+    }
+}
+
+impl From<StageRefusal> for AppError {
+    fn from(reason: StageRefusal) -> Self {
+        AppError::Refused(Refusal::National { reason })
     }
 }
 

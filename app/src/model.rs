@@ -365,6 +365,18 @@ pub struct PredicateRecord {
     pub year: Year,
 }
 
+/// One stage of the national evaluation as recorded: its place in the
+/// assessment's history, the stage, and who recorded it when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordedStage {
+    pub seq: i64,
+    pub stage: crate::domain::national::Stage,
+    /// Milliseconds since the epoch.
+    pub recorded_at: i64,
+    /// The recorder's full name.
+    pub recorded_by: Option<String>,
+}
+
 /// One assessment in an evaluator's queue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QueueEntry {
@@ -434,6 +446,8 @@ pub struct AssessmentData {
     pub review: Option<ReviewView>,
     /// The unit's predicate history, newest first.
     pub predicates: Vec<PredicateRecord>,
+    /// The national stages recorded for this assessment, oldest first.
+    pub national: Vec<RecordedStage>,
     /// The unit's score history across its assessments, oldest first.
     pub trend: Vec<ScorePoint>,
     /// The largest evidence file the server takes, checked before sending.

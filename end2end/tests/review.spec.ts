@@ -126,7 +126,7 @@ test('an evaluator reviews and returns, the unit fixes, the TPI finalizes and th
   expect(docx.status()).toBe(200);
   expect(docx.headers()['content-type']).toContain('wordprocessingml');
 
-  // The administrator proposes it to the TPN and records the national result.
+  // The administrator proposes it to the TPN and records the national stages up to the result.
   const admin = await signedIn(browser, baseURL!, DEMO.admin.username);
   await admin.goto('/admin/periods');
   await admin
@@ -139,14 +139,32 @@ test('an evaluator reviews and returns, the unit fixes, the TPI finalizes and th
   if (await confirmFailing.count()) await confirmFailing.check();
   await admin.getByRole('button', { name: 'Usulkan ke TPN' }).click();
   await expect(admin.getByText('Penilaian diusulkan ke TPN.')).toBeVisible();
-  await admin.getByLabel('Tanggal keputusan').fill('2026-12-10');
-  await admin.getByLabel('Nomor keputusan (SK)').fill('SK MENPANRB 123/2026');
+  // The national stages, one form at a time: the selection first.
+  const national = admin.getByTestId('national');
+  await expect(national).toContainText('Catat tahap berikutnya: Seleksi administrasi');
+  await national.getByLabel('Lulus', { exact: true }).check();
+  await national.getByLabel('Tanggal').fill('2026-08-20');
+  await national.getByRole('button', { name: 'Catat tahap' }).click();
+  await expect(admin.getByText('Tahap nasional tercatat.')).toBeVisible();
+  for (const [stage, day] of [
+    ['Penilaian dokumen', '2026-09-10'],
+    ['Wawancara', '2026-09-20'],
+    ['Verifikasi lapangan', '2026-10-05'],
+    ['Rapat panel', '2026-11-01'],
+  ]) {
+    await expect(national).toContainText(`Catat tahap berikutnya: ${stage}`);
+    await national.getByLabel('Tanggal').fill(day);
+    await national.getByRole('button', { name: 'Catat tahap' }).click();
+  }
+  await expect(national).toContainText('Catat tahap berikutnya: Hasil akhir');
+  await national.getByLabel('Tanggal').fill('2026-12-10');
+  await national.getByLabel('Nomor keputusan (SK)').fill('SK MENPANRB 123/2026');
   // Nothing is preselected, and the irreversible step is confirmed first.
-  await expect(admin.getByLabel('Predikat diraih')).not.toBeChecked();
-  await admin.getByLabel('Predikat diraih').check();
-  await admin.getByLabel(/Setelah dicatat, hasil tidak dapat diubah/).check();
-  await admin.getByRole('button', { name: 'Catat hasil' }).click();
-  await expect(admin.getByText('Hasil TPN tercatat.')).toBeVisible();
+  await expect(national.getByLabel('WBK', { exact: true })).not.toBeChecked();
+  await national.getByLabel('WBK', { exact: true }).check();
+  await national.getByLabel(/Setelah dicatat, hasil tidak dapat diubah/).check();
+  await national.getByRole('button', { name: 'Catat tahap' }).click();
+  await expect(admin.getByTestId('national-history')).toContainText('SK MENPANRB 123/2026');
   await expect(admin.getByTestId('predicates')).toContainText('WBK');
 
   // The unit's page shows the predicate.

@@ -6,6 +6,7 @@ pub mod assessments;
 pub mod auth;
 pub mod dashboard;
 pub mod evidence;
+pub mod national;
 pub mod periods;
 pub mod portalrb;
 pub mod review;

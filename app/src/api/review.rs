@@ -1,5 +1,5 @@
 //! The evaluators' side: their queue, the evaluators' lane, decisions, the
-//! team, and the proposal to the national team with its result.
+//! team, and the proposal to the national team (its stages: `api::national`).
 
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -137,39 +137,6 @@ pub async fn propose_assessment(
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
     review::propose(&state.db, &user, &assessment, confirm.is_some()).await
-}
-
-/// Records the national team's decision: `awarded` is `yes` or `no` (nothing
-/// is preselected), and `confirm` must be ticked: it cannot be undone.
-#[server(endpoint = "review/result")]
-pub async fn record_national_result(
-    assessment: String,
-    #[server(default)] awarded: String,
-    decided_on: String,
-    #[server(default)] decree: String,
-    #[server(default)] confirm: Option<String>,
-) -> Result<AssessmentState, AppError> {
-    use crate::backend::review::{record_result, NationalResult};
-    use crate::backend::{auth, request};
-    let (state, session) = request().await?;
-    let user = auth::require_user(&state.db, &session).await?;
-    let awarded = match awarded.as_str() {
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => None,
-    };
-    record_result(
-        &state.db,
-        &user,
-        &assessment,
-        NationalResult {
-            awarded,
-            confirmed: confirm.is_some(),
-            decided_on,
-            decree,
-        },
-    )
-    .await
 }
 
 /// The evaluation report (LHE) draft, for the printable page.

@@ -8,8 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::db::assessments::{self, Assessment};
 use super::db::{
-    answers, assignments, audit, evidence, now_ms, predicates, reviews, rubrics, snapshots, units,
-    Db,
+    answers, assignments, audit, evidence, national, now_ms, reviews, rubrics, snapshots, units, Db,
 };
 use super::lke::{read_answers_lane, sheet_notes, ImportError, Limits};
 use crate::domain::assessment::{
@@ -231,7 +230,8 @@ pub async fn data(db: &Db, user: &SessionUser, access: Access) -> Result<Assessm
     } else {
         None
     };
-    let predicates = predicates::of_unit(&mut conn, &assessment.summary.unit_id).await?;
+    let predicates = national::predicates_of_unit(&mut conn, &assessment.summary.unit_id).await?;
+    let national = national::list(&mut conn, assessment.id()).await?;
     let trend = snapshots::of_unit(&mut conn, assessment.summary.unit_id.as_str()).await?;
     let answers = stored_answers(&rubric, &stored);
     let notes = stored
@@ -261,6 +261,7 @@ pub async fn data(db: &Db, user: &SessionUser, access: Access) -> Result<Assessm
         evidence: files,
         review,
         predicates,
+        national,
         trend,
         max_file: crate::domain::evidence::MaxFileSize::from_mb(
             crate::domain::evidence::MaxFileSize::DEFAULT_MB,

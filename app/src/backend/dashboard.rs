@@ -10,13 +10,14 @@ use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use super::assessments::{rubric, today};
-use super::db::{self, dashboard::Decisions, Db};
+use super::db::{self, national::Decisions, Db};
 use super::view_cache::ViewCache;
 use crate::domain::dashboard::{
     evaluator_progress, funnel, mean_per_area, DashboardRow, Filter, PageWindow, Readiness,
     ReadinessFilter, SortKey, StoredScore, PAGE_SIZE,
 };
 use crate::domain::lke::{evaluate, score, Answers, GateSet, GateTarget, Predicate, RubricVersion};
+use crate::domain::national::furthest_step;
 use crate::domain::period::current_year;
 use crate::domain::policy::{can, Action, DashboardScope};
 use crate::domain::unit::UnitId;
@@ -223,9 +224,10 @@ pub async fn period_rows(
         let mut conn = db.acquire().await?;
         db::assessments::list_for_period(&mut conn, &period.id).await
     };
-    let (mut stored, decisions, listed) = tokio::try_join!(
+    let (mut stored, decisions, mut stages, listed) = tokio::try_join!(
         db::scores::for_period(db, &period.id),
-        db::dashboard::decisions(db),
+        db::national::decisions(db),
+        db::national::for_period(db, &period.id),
         listed
     )?;
     let days = today().days_until(period.dates.proposal_deadline);
@@ -241,7 +243,13 @@ pub async fn period_rows(
                 super::scores::compute(&mut *db.acquire().await?, &summary.id).await?
             }
         };
-        rows.push(row(&decisions, summary, &score, days));
+        let national = stages
+            .remove(&summary.id)
+            .and_then(|history| furthest_step(&history));
+        rows.push(DashboardRow {
+            national,
+            ..row(&decisions, summary, &score, days)
+        });
     }
     Ok(rows)
 }
@@ -307,5 +315,6 @@ fn row(
         area_completeness: score.unit.area_completeness.clone(),
         reviewed: score.reviewed,
         days_to_deadline,
+        national: None,
     }
 }

@@ -27,6 +27,7 @@ pub mod evidence;
 pub mod forms;
 pub mod lhe;
 pub mod lke;
+pub mod national;
 pub mod periods;
 pub mod permit;
 pub mod portalrb;

@@ -1,20 +1,20 @@
 //! The evaluators' side on the server: saving the evaluators' lane with
-//! optimistic versions, returning, finalizing, the team, the proposal to the
-//! national team and its result. Each change writes its audit line in the same
-//! transaction, with the actor and the reason.
+//! optimistic versions, returning, finalizing, the team, and the proposal to
+//! the national team (its stages and result: `backend::national`). Each
+//! change writes its audit line in the same transaction, with the actor and
+//! the reason.
 
 use serde_json::json;
 use std::collections::BTreeMap;
 
 use super::assessments::{open, rubric, stored_answers, today, Access};
 use super::db::assessments;
-use super::db::predicates::{self, NewPredicate};
 use super::db::reviews::{self, ReviewWrite};
-use super::db::{answers, assignments, audit, users, Db};
+use super::db::{answers, assignments, audit, national, users, Db};
 use crate::domain::account::UserId;
 use crate::domain::assessment::{parse_item_value, scored_items};
 use crate::domain::lke::{score, AssessmentState, ItemCode, RubricVersion};
-use crate::domain::period::{Day, Window};
+use crate::domain::period::Window;
 use crate::domain::policy::{can, Action};
 use crate::domain::review::{
     self as rules, lane_from_stored, DecisionRefusal, FinalVerdict, FinalizeConfirmation,
@@ -261,7 +261,8 @@ pub async fn decide(
                 &unit_answers,
                 entries.iter().map(|e| (e.item, e.value.as_deref())),
             );
-            let history = predicates::of_unit(&mut tx, &access.assessment.summary.unit_id).await?;
+            let history =
+                national::predicates_of_unit(&mut tx, &access.assessment.summary.unit_id).await?;
             let verdict = FinalVerdict::of(&score(&rubric, &lane), &gates, holds_wbk(&history));
             assessments::record_final(&mut tx, id, &verdict).await?;
             (
@@ -381,79 +382,6 @@ pub async fn propose(
             entity_id: id,
             before: Some(json!({ "state": assessment.state() })),
             after: Some(json!({ "state": next, "passes": passes, "confirmed": confirmed })),
-        },
-    )
-    .await?;
-    super::scores::refresh(&mut tx, id).await?;
-    tx.commit().await?;
-    super::snapshots::after_change(db, id).await;
-    Ok(next)
-}
-
-/// What the national team decided, as the administrator confirmed it.
-pub struct NationalResult {
-    /// `None` when the form chose neither.
-    pub awarded: Option<bool>,
-    pub confirmed: bool,
-    pub decided_on: String,
-    pub decree: String,
-}
-
-/// Records the national team's decision and adds it to the unit's predicate history.
-pub async fn record_result(
-    db: &Db,
-    user: &SessionUser,
-    id: &str,
-    result: NationalResult,
-) -> Result<AssessmentState, AppError> {
-    administer(user)?;
-    let awarded = result
-        .awarded
-        .ok_or(AppError::field(Field::Awarded, Problem::Required))?;
-    if !result.confirmed {
-        return Err(AppError::field(Field::Confirm, Problem::Required));
-    }
-    let decided_on: Day = result
-        .decided_on
-        .parse()
-        .map_err(|_| AppError::field(Field::DecidedOn, Problem::Date))?;
-    let decree = checked_text(&result.decree, Field::Decree)?;
-    if awarded && decree.is_empty() {
-        return Err(AppError::field(Field::Decree, Problem::Required));
-    }
-    let mut tx = crate::backend::db::begin_write(db).await?;
-    let access = open(&mut tx, user, id).await?;
-    assessments::lock(&mut tx, id).await?;
-    let assessment = &access.assessment;
-    let next = rules::record_result(assessment.state(), awarded).map_err(refusal)?;
-    assessments::set_state(&mut tx, id, next).await?;
-    predicates::insert(
-        &mut tx,
-        &NewPredicate {
-            unit: &assessment.summary.unit_id,
-            assessment: id,
-            predicate: assessment.summary.target.predicate(),
-            awarded,
-            decided_on,
-            decree,
-            by: user.actor.user_id.as_str(),
-        },
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        audit::AuditEntry {
-            actor: Some(user.actor.user_id.as_str()),
-            action: "assessment.result",
-            entity: "assessment",
-            entity_id: id,
-            before: Some(json!({ "state": assessment.state() })),
-            after: Some(json!({
-                "state": next,
-                "awarded": awarded,
-                "decided_on": decided_on.to_string(),
-                "decree": decree,
-            })),
         },
     )
     .await?;

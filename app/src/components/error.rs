@@ -114,6 +114,8 @@ fn refusal_text(i18n: I18nContext<Locale>, refusal: Refusal) -> String {
         Refusal::FinalizeUnconfirmed { unreviewed } => {
             t_string!(i18n, errors.finalize_unconfirmed, unreviewed = unreviewed).to_string()
         }
+        Refusal::National { reason } => super::national::refusal_text(i18n, reason),
+        Refusal::StageRecordedMeanwhile => t_string!(i18n, national.refusal_meanwhile).to_string(),
     }
 }
 
@@ -177,6 +179,7 @@ fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> &'static str {
         Problem::Target => t_string!(i18n, errors.target),
         Problem::TooLong => t_string!(i18n, errors.too_long),
         Problem::Workbook(problem) => workbook_text(i18n, *problem),
+        Problem::Stage(problem) => super::national::problem_text(i18n, *problem),
         Problem::Account(AccountFieldError::BadUsername) => t_string!(i18n, errors.bad_username),
         Problem::Account(AccountFieldError::BadEmail) => t_string!(i18n, errors.bad_email),
         Problem::Account(AccountFieldError::BadFullName) => t_string!(i18n, errors.bad_full_name),

@@ -5,6 +5,7 @@ pub mod form;
 pub mod gaps;
 pub mod labels;
 pub mod layout;
+pub mod national;
 pub mod review_note;
 pub mod review_queue;
 pub mod score;

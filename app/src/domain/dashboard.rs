@@ -9,6 +9,7 @@ use super::lke::{
     evaluate, score, Answers, AreaId, AssessmentState, Completeness, GateSet, GateTarget, Part,
     PredicateVerdict, RubricVersion, ScoreSheet,
 };
+use super::national::NationalStep;
 
 /// Where a unit stands against the gates, on the lane that counts (the TPI's
 /// once finalized, the unit's before).
@@ -127,6 +128,10 @@ pub struct DashboardRow {
     /// Days to the proposal deadline (negative: passed).
     pub days_to_deadline: i64,
     pub awarded: bool,
+    /// The furthest step of the national stages it reached (`None`: none yet,
+    /// or not proposed).
+    #[serde(default)]
+    pub national: Option<NationalStep>,
 }
 
 impl DashboardRow {
@@ -484,7 +489,9 @@ impl PageWindow {
 }
 
 /// How many units reached each step of the cycle (each step counts the units
-/// that reached it or any later one).
+/// that reached it or any later one): building, the self-assessment, the
+/// TPI, the proposal, then the national stages recorded for them, up to the
+/// predicate.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Funnel {
     pub building: u32,
@@ -492,7 +499,16 @@ pub struct Funnel {
     pub tpi_finalized: u32,
     pub passing: u32,
     pub proposed: u32,
+    pub selection_passed: u32,
+    pub document_review: u32,
+    pub interview: u32,
+    pub field_verification: u32,
+    pub panel: u32,
     pub awarded: u32,
+}
+
+fn reached(row: &DashboardRow, step: NationalStep) -> bool {
+    row.awarded || row.national.is_some_and(|reached| reached >= step)
 }
 
 pub fn funnel(rows: &[DashboardRow]) -> Funnel {
@@ -507,6 +523,11 @@ pub fn funnel(rows: &[DashboardRow]) -> Funnel {
         tpi_finalized: count(&finalized),
         passing: count(&|r| finalized(r) && r.readiness.is_ready()),
         proposed: count(&|r| matches!(r.state, S::Proposed | S::Awarded | S::NotAwarded)),
+        selection_passed: count(&|r| reached(r, NationalStep::SelectionPassed)),
+        document_review: count(&|r| reached(r, NationalStep::DocumentReview)),
+        interview: count(&|r| reached(r, NationalStep::Interview)),
+        field_verification: count(&|r| reached(r, NationalStep::FieldVerification)),
+        panel: count(&|r| reached(r, NationalStep::Panel)),
         awarded: count(&|r| r.awarded),
     }
 }
@@ -541,6 +562,7 @@ mod tests {
             reviewed: 0,
             days_to_deadline: 10,
             awarded: state == AssessmentState::Awarded,
+            national: (state == AssessmentState::Awarded).then_some(NationalStep::Predicate),
         }
     }
 
@@ -706,6 +728,10 @@ mod tests {
         };
         let mut draft = row("A", S::Draft, 10.0, short);
         draft.completeness.answered = 3;
+        let at = |code, step| DashboardRow {
+            national: step,
+            ..row(code, S::Proposed, 80.0, Readiness::ReadyWbk)
+        };
         let rows = vec![
             draft,
             row("B", S::Submitted, 70.0, short),
@@ -713,15 +739,25 @@ mod tests {
             row("D", S::Finalized, 80.0, Readiness::ReadyWbk),
             row("E", S::Proposed, 80.0, Readiness::ReadyWbk),
             row("F", S::Awarded, 90.0, Readiness::ReadyWbk),
+            // Failed the selection: proposed, and no further.
+            at("G", None),
+            at("H", Some(NationalStep::SelectionPassed)),
+            at("I", Some(NationalStep::Interview)),
+            at("J", Some(NationalStep::Panel)),
         ];
         assert_eq!(
             funnel(&rows),
             Funnel {
-                building: 6,
-                self_complete: 5,
-                tpi_finalized: 4,
-                passing: 3,
-                proposed: 2,
+                building: 10,
+                self_complete: 9,
+                tpi_finalized: 8,
+                passing: 7,
+                proposed: 6,
+                selection_passed: 4,
+                document_review: 3,
+                interview: 3,
+                field_verification: 2,
+                panel: 2,
                 awarded: 1,
             }
         );

@@ -5,6 +5,7 @@ pub mod assessment;
 pub mod dashboard;
 pub mod evidence;
 pub mod lke;
+pub mod national;
 pub mod period;
 pub mod policy;
 pub mod portalrb;

@@ -93,8 +93,11 @@ pub enum Action<'a> {
         me: Option<Assignment>,
         team_has_lead: bool,
     },
-    /// Assign evaluators, propose to the national team and record its result.
+    /// Assign evaluators and propose to the national team.
     AdministerReview,
+    /// Record a stage of the national evaluation after the proposal
+    /// (selection, sanggah, reviews, panel, final result).
+    RecordNationalStage,
     /// The leadership dashboard (limited to the subtree of the grant).
     ViewDashboard,
     ChangeOwnPassword,
@@ -116,7 +119,8 @@ pub fn can(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied> {
         | Action::AdministerUsers
         | Action::AdministerPeriods
         | Action::AdministerIntegration
-        | Action::AdministerReview => admin,
+        | Action::AdministerReview
+        | Action::RecordNationalStage => admin,
         Action::ViewUnit(unit) => admin || actor.leads(unit) || actor.is_member_of(unit),
         Action::WorkOnUnit(unit) => actor.is_member_of(unit),
         Action::OpenReviewQueue => actor.has_role(Role::Evaluator),
@@ -256,16 +260,17 @@ mod tests {
             ("review", OpenReviewQueue),
             ("dashboard", ViewDashboard),
             ("password", ChangeOwnPassword),
+            ("national stage", RecordNationalStage),
         ];
         // One row per actor, one column per action above: true = allowed.
-        let expected: Vec<(&str, Option<&Actor>, [bool; 14])> = vec![
-            ("anonymous", None, [false; 14]),
+        let expected: Vec<(&str, Option<&Actor>, [bool; 15])> = vec![
+            ("anonymous", None, [false; 15]),
             (
                 "no role",
                 Some(&nobody),
                 [
                     false, false, false, false, false, false, false, false, false, false, false,
-                    false, false, true,
+                    false, false, true, false,
                 ],
             ),
             (
@@ -273,7 +278,7 @@ mod tests {
                 Some(&admin),
                 [
                     true, true, true, true, true, true, true, true, false, false, false, false,
-                    true, true,
+                    true, true, true,
                 ],
             ),
             (
@@ -281,7 +286,7 @@ mod tests {
                 Some(&member_a),
                 [
                     false, false, false, false, false, true, false, false, true, false, false,
-                    false, false, true,
+                    false, false, true, false,
                 ],
             ),
             (
@@ -289,7 +294,7 @@ mod tests {
                 Some(&evaluator),
                 [
                     false, false, false, false, false, false, false, false, false, false, false,
-                    true, false, true,
+                    true, false, true, false,
                 ],
             ),
             (
@@ -297,7 +302,7 @@ mod tests {
                 Some(&leader_all),
                 [
                     false, false, false, false, true, true, true, true, false, false, false, false,
-                    true, true,
+                    true, true, false,
                 ],
             ),
             (
@@ -305,7 +310,7 @@ mod tests {
                 Some(&leader_a),
                 [
                     false, false, false, false, false, true, true, false, false, false, false,
-                    false, true, true,
+                    false, true, true, false,
                 ],
             ),
         ];

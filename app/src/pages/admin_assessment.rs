@@ -1,5 +1,6 @@
 //! The administrator's page for one assessment: its evaluation team, the
-//! proposal to the national team (TPN), and the national result.
+//! proposal to the national team (TPN), and the national stages up to the
+//! final result (`components::national`).
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -7,13 +8,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::assessments::load_assessment;
-use crate::api::review::{
-    list_evaluators, AssignEvaluator, ProposeAssessment, RecordNationalResult, UnassignEvaluator,
-};
+use crate::api::national::RecordNationalStage;
+use crate::api::review::{list_evaluators, AssignEvaluator, ProposeAssessment, UnassignEvaluator};
 use crate::components::assessment::{AssessmentHeading, PredicateHistory};
 use crate::components::error::{ErrorAlert, PageError};
 use crate::components::form::{field_error, FormStatus};
 use crate::components::labels::target_label;
+use crate::components::national::NationalStages;
 use crate::domain::lke::{format_id, AssessmentState};
 use crate::error::Field;
 use crate::i18n::*;
@@ -26,7 +27,7 @@ pub fn AdminReviewPage() -> impl IntoView {
     let assign = ServerAction::<AssignEvaluator>::new();
     let unassign = ServerAction::<UnassignEvaluator>::new();
     let propose = ServerAction::<ProposeAssessment>::new();
-    let result = ServerAction::<RecordNationalResult>::new();
+    let stage = ServerAction::<RecordNationalStage>::new();
     let data = Resource::new(
         move || {
             (
@@ -34,7 +35,7 @@ pub fn AdminReviewPage() -> impl IntoView {
                 assign.version().get()
                     + unassign.version().get()
                     + propose.version().get()
-                    + result.version().get(),
+                    + stage.version().get(),
             )
         },
         |(id, _)| load_assessment(id),
@@ -43,13 +44,12 @@ pub fn AdminReviewPage() -> impl IntoView {
         assign,
         unassign,
         propose,
-        result,
+        stage,
     };
     view! {
         <Title text=t_string!(i18n, decisions.title).to_string() />
         // Outside the data: the forms go away once the state moves on, the outcome stays.
         <FormStatus outcome=propose.value() success=Signal::derive(move || t_string!(i18n, decisions.proposed).to_string()) done=ProposeAssessment::PATH />
-        <FormStatus outcome=result.value() success=Signal::derive(move || t_string!(i18n, decisions.recorded).to_string()) done=RecordNationalResult::PATH />
         <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || data.get().map(|loaded| match loaded {
                 Err(error) => view! { <PageError error /> }.into_any(),
@@ -65,7 +65,7 @@ struct Actions {
     assign: ServerAction<AssignEvaluator>,
     unassign: ServerAction<UnassignEvaluator>,
     propose: ServerAction<ProposeAssessment>,
-    result: ServerAction<RecordNationalResult>,
+    stage: ServerAction<RecordNationalStage>,
 }
 
 #[component]
@@ -95,7 +95,7 @@ fn Manage(data: AssessmentData, actions: Actions) -> impl IntoView {
         })
         .collect_view();
     let verdict = review.final_verdict;
-    let (propose_id, result_id) = (id.clone(), id.clone());
+    let (propose_id, stage_id) = (id.clone(), id.clone());
     view! {
         <AssessmentHeading header=data.header.clone() />
         <p><a href=format!("/review/{id}")>{t!(i18n, review.title)}</a></p>
@@ -153,42 +153,13 @@ fn Manage(data: AssessmentData, actions: Actions) -> impl IntoView {
                 </section>
             }
         })}
-        {(state == AssessmentState::Proposed).then(|| view! {
-            <section class="card" aria-labelledby="result-title">
-                <h2 id="result-title">{t!(i18n, decisions.result_title)}</h2>
-                <ActionForm action=actions.result attr:class="grid-form">
-                    <input type="hidden" name="assessment" value=result_id.clone() />
-                    <fieldset class="options">
-                        <legend>{t!(i18n, decisions.outcome)}</legend>
-                        <div class="option">
-                            <input type="radio" id="awarded-yes" name="awarded" value="yes" required />
-                            <label for="awarded-yes">{t!(i18n, states.awarded)}</label>
-                        </div>
-                        <div class="option">
-                            <input type="radio" id="awarded-no" name="awarded" value="no" />
-                            <label for="awarded-no">{t!(i18n, states.not_awarded)}</label>
-                        </div>
-                        <p class="field-error" aria-live="polite">{move || field_error(actions.result.value(), Field::Awarded).get()}</p>
-                    </fieldset>
-                    <div class="field">
-                        <label for="decided_on">{t!(i18n, decisions.decided_on)}</label>
-                        <input id="decided_on" type="date" name="decided_on" required aria-describedby="decided-on-error" />
-                        <p class="field-error" id="decided-on-error" aria-live="polite">{move || field_error(actions.result.value(), Field::DecidedOn).get()}</p>
-                    </div>
-                    <div class="field">
-                        <label for="decree">{t!(i18n, decisions.decree)}</label>
-                        <input id="decree" name="decree" aria-describedby="decree-error" />
-                        <p class="field-error" id="decree-error" aria-live="polite">{move || field_error(actions.result.value(), Field::Decree).get()}</p>
-                    </div>
-                    <div class="field checkbox">
-                        <input id="result-confirm" type="checkbox" name="confirm" value="yes" required aria-describedby="result-confirm-error" />
-                        <label for="result-confirm">{t!(i18n, decisions.confirm_result)}</label>
-                        <p class="field-error" id="result-confirm-error" aria-live="polite">{move || field_error(actions.result.value(), Field::Confirm).get()}</p>
-                    </div>
-                    <button type="submit" class="button primary">{t!(i18n, decisions.record)}</button>
-                </ActionForm>
-            </section>
-        })}
+        <NationalStages
+            assessment=stage_id
+            state
+            target
+            stages=data.national.clone()
+            action=actions.stage
+        />
         <PredicateHistory predicates=data.predicates.clone() />
     }
 }

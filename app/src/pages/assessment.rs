@@ -18,6 +18,7 @@ use crate::components::error::{ErrorAlert, PageError};
 use crate::components::form::FormStatus;
 use crate::components::form::{cleared_on_success, field_error};
 use crate::components::labels::{area_label, part_label};
+use crate::components::national::NationalStanding;
 use crate::components::score::{percent, ScorePanel};
 use crate::components::workbook::SheetNotes;
 use crate::domain::assessment::{coverage, gaps, scored_items, unit_may_edit, EditBlock};
@@ -141,6 +142,7 @@ fn Overview(
         {final_total.map(|total| view! {
             <p class="alert alert-info" data-testid="final-score">{t!(i18n, review.final_score, total = total)}</p>
         })}
+        <NationalStanding stages=data.national.clone() state=data.header.summary.state />
         <PredicateHistory predicates=data.predicates.clone() />
         <div class="assessment-layout">
             <div>

@@ -281,6 +281,20 @@ fn FunnelView(funnel: Funnel) -> impl IntoView {
         (t_string!(i18n, dashboard.funnel_tpi), funnel.tpi_finalized),
         (t_string!(i18n, dashboard.funnel_passing), funnel.passing),
         (t_string!(i18n, dashboard.funnel_proposed), funnel.proposed),
+        (
+            t_string!(i18n, national.funnel_selection),
+            funnel.selection_passed,
+        ),
+        (
+            t_string!(i18n, national.funnel_document_review),
+            funnel.document_review,
+        ),
+        (t_string!(i18n, national.funnel_interview), funnel.interview),
+        (
+            t_string!(i18n, national.funnel_field_verification),
+            funnel.field_verification,
+        ),
+        (t_string!(i18n, national.funnel_panel), funnel.panel),
         (t_string!(i18n, dashboard.funnel_awarded), funnel.awarded),
     ];
     let top = funnel.building.max(1);

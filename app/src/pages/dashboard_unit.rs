@@ -12,6 +12,7 @@ use crate::components::chart::ChartFigure;
 use crate::components::error::PageError;
 use crate::components::gaps::GapsTable;
 use crate::components::labels::{area_label, part_label, review_status_label, state_label};
+use crate::components::national::NationalStanding;
 use crate::components::score::{percent, ScorePanel};
 use crate::domain::dashboard::{area_shares, part_shares};
 use crate::domain::lke::{format_id, score, AreaId, Part};
@@ -97,6 +98,7 @@ fn UnitReport(data: AssessmentData) -> impl IntoView {
             " "
             <button type="button" class="button" data-print="">{t!(i18n, unit_report.print)}</button>
         </p>
+        <NationalStanding stages=data.national.clone() state=data.header.summary.state />
         <PredicateHistory predicates=data.predicates.clone() />
         <div class="assessment-layout unit-report">
             <div>

@@ -515,19 +515,24 @@ db_test!(
                 ADMIN,
                 S::CONFLICT,
             ),
+            // Not proposed yet: the transition rule refuses after the check.
             row(
                 f(
-                    "review/result",
+                    "national/record",
                     vec![
                         ("assessment", medan.clone()),
-                        ("awarded", s("yes")),
-                        ("decided_on", format!("{year}-11-30")),
-                        ("decree", s("SK 1/2026")),
-                        ("confirm", s("on")),
+                        ("stage", s("administrative_selection")),
+                        ("outcome", s("lulus")),
+                        ("day", format!("{year}-08-20")),
                     ],
                 ),
                 ADMIN,
                 S::CONFLICT,
+            ),
+            row(
+                f("national/list", vec![("assessment", medan.clone())]),
+                READ_MEDAN,
+                S::OK,
             ),
             // Reading an assessment
             row(

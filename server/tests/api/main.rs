@@ -22,6 +22,7 @@ mod evidence_s3;
 mod faults;
 mod health;
 mod lke_2026;
+mod national;
 mod nodes;
 mod pages;
 mod portalrb;

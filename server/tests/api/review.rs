@@ -219,33 +219,28 @@ db_test!(
 
         let proposed = admin.call("review/propose", &[("assessment", &id)]).await;
         assert_eq!(proposed.status, StatusCode::OK, "{proposed}");
-        let bad_date = admin
-            .call(
-                "review/result",
-                &[
-                    ("assessment", &id),
+        crate::national::to_panel(&admin, &id).await;
+        let result = |day: String| {
+            let (admin, id) = (admin.clone(), id.clone());
+            async move {
+                let form = [
                     ("confirm", "yes"),
-                    ("awarded", "yes"),
-                    ("decided_on", "10/12/2026"),
-                    ("decree", "SK-1"),
-                ],
-            )
-            .await;
-        assert_eq!(bad_date.field(), "decided_on", "{bad_date}");
-        let recorded = admin
-            .call(
-                "review/result",
-                &[
-                    ("assessment", &id),
-                    ("confirm", "yes"),
-                    ("awarded", "yes"),
-                    ("decided_on", "2026-12-10"),
+                    ("predicate", "wbk"),
+                    ("day", day.as_str()),
                     ("decree", "SK MENPANRB 123/2026"),
-                ],
-            )
-            .await;
+                ];
+                crate::national::record(&admin, &id, "final_result", &form).await
+            }
+        };
+        let bad_date = result("10/12/2026".to_owned()).await;
+        assert_eq!(bad_date.field(), "day", "{bad_date}");
+        let decided = format!("{}-12-10", crate::helpers::current_year() - 1);
+        let recorded = result(decided).await;
         assert_eq!(recorded.status, StatusCode::OK, "{recorded}");
-        assert_eq!(recorded.body, "\"awarded\"");
+        assert_eq!(
+            load(&admin, &id).await["header"]["summary"]["state"],
+            "awarded"
+        );
         let unit_view = load(&member, &id).await;
         let predicate = &unit_view["predicates"][0];
         assert_eq!(predicate["predicate"], "wbk");
@@ -255,7 +250,6 @@ db_test!(
             "assessment.return",
             "assessment.finalize",
             "assessment.propose",
-            "assessment.result",
         ] {
             let n = app
                 .count(
@@ -542,18 +536,14 @@ db_test!(
             )
             .await;
         assert_eq!(submitted.status, StatusCode::OK, "{submitted}");
-        let result_early = admin
-            .call(
-                "review/result",
-                &[
-                    ("assessment", &id),
-                    ("confirm", "yes"),
-                    ("awarded", "no"),
-                    ("decided_on", "2026-12-01"),
-                ],
-            )
-            .await;
-        assert_eq!(refusal(&result_early)["reason"], "not_proposed");
+        let result_early = crate::national::record(
+            &admin,
+            &id,
+            "administrative_selection",
+            &[("outcome", "lulus"), ("day", "2026-08-20")],
+        )
+        .await;
+        assert_eq!(refusal(&result_early)["reason"]["reason"], "not_proposed");
         let finalized = finalize(&tpi, &id).await;
         assert_eq!(finalized.status, StatusCode::OK, "{finalized}");
         let again = tpi.call("review/finalize", &[("assessment", &id)]).await;
@@ -566,18 +556,27 @@ db_test!(
             .call("review/propose", &[("assessment", &id), ("confirm", "yes")])
             .await;
         assert_eq!(confirmed.status, StatusCode::OK, "{confirmed}");
-        let not_awarded = admin
-            .call(
-                "review/result",
-                &[
-                    ("assessment", &id),
-                    ("confirm", "yes"),
-                    ("awarded", "no"),
-                    ("decided_on", "2026-12-01"),
-                ],
-            )
-            .await;
-        assert_eq!(not_awarded.body, "\"not_awarded\"", "{not_awarded}");
+        crate::national::to_panel(&admin, &id).await;
+        let not_awarded = crate::national::record(
+            &admin,
+            &id,
+            "final_result",
+            &[
+                ("confirm", "yes"),
+                ("predicate", "none"),
+                (
+                    "day",
+                    &format!("{}-12-01", crate::helpers::current_year() - 1),
+                ),
+                ("decree", "SK MENPANRB 7/2026"),
+            ],
+        )
+        .await;
+        assert_eq!(not_awarded.status, StatusCode::OK, "{not_awarded}");
+        assert_eq!(
+            load(&admin, &id).await["header"]["summary"]["state"],
+            "not_awarded"
+        );
         let decided = admin
             .call("review/propose", &[("assessment", &id), ("confirm", "yes")])
             .await;
@@ -736,47 +735,39 @@ db_test!(
             .call("review/propose", &[("assessment", &id), ("confirm", "yes")])
             .await;
         assert_eq!(proposed.status, StatusCode::OK, "{proposed}");
-        let base = [
-            ("assessment", id.as_str()),
-            ("decided_on", "2026-12-10"),
-            ("decree", "SK MENPANRB 9/2026"),
-        ];
-        let unconfirmed = admin
-            .call(
-                "review/result",
-                &[&base[..], &[("awarded", "yes")]].concat(),
-            )
-            .await;
+        crate::national::to_panel(&admin, &id).await;
+        let decided = format!("{}-12-10", crate::helpers::current_year() - 1);
+        let base = [("day", decided.as_str()), ("decree", "SK MENPANRB 9/2026")];
+        let result = |extra: &[(&'static str, &'static str)]| {
+            let form = [&base[..], extra].concat();
+            let (admin, id) = (admin.clone(), id.clone());
+            async move { crate::national::record(&admin, &id, "final_result", &form).await }
+        };
+        let unconfirmed = result(&[("predicate", "wbk")]).await;
         assert_eq!(
             unconfirmed.status,
             StatusCode::UNPROCESSABLE_ENTITY,
             "{unconfirmed}"
         );
         assert_eq!(unconfirmed.field(), "confirm");
-        let no_choice = admin
-            .call(
-                "review/result",
-                &[&base[..], &[("confirm", "yes")]].concat(),
-            )
-            .await;
+        let no_choice = result(&[("confirm", "yes")]).await;
         assert_eq!(
             no_choice.status,
             StatusCode::UNPROCESSABLE_ENTITY,
             "{no_choice}"
         );
-        assert_eq!(no_choice.field(), "awarded", "nothing is preselected");
+        assert_eq!(no_choice.field(), "predicate", "nothing is preselected");
         assert_eq!(
             load(&admin, &id).await["header"]["summary"]["state"],
             "proposed",
             "no result was recorded"
         );
-        let recorded = admin
-            .call(
-                "review/result",
-                &[&base[..], &[("awarded", "no"), ("confirm", "yes")]].concat(),
-            )
-            .await;
-        assert_eq!(recorded.body, "\"not_awarded\"", "{recorded}");
+        let recorded = result(&[("predicate", "none"), ("confirm", "yes")]).await;
+        assert_eq!(recorded.status, StatusCode::OK, "{recorded}");
+        assert_eq!(
+            load(&admin, &id).await["header"]["summary"]["state"],
+            "not_awarded"
+        );
     }
 );
 

@@ -72,8 +72,9 @@ async fn shows(app: &TestApp, row: &Value, stored: &StoredScore, after: &str) {
     let unit = row["unit_id"].as_str().expect("unit");
     let holds_wbk = app
         .count(
-            "SELECT COUNT(*) FROM predicates WHERE unit_id = $1 AND awarded = 1 \
-             AND predicate = 'wbk'",
+            "SELECT COUNT(*) FROM national_stages n JOIN assessments a \
+             ON a.id = n.assessment_id WHERE a.unit_id = $1 AND n.stage = 'final_result' \
+             AND n.outcome = 'wbk'",
             &[unit],
         )
         .await

@@ -25,7 +25,7 @@ pub const TABLES: &[&str] = &[
     "evidence_links",
     "assignments",
     "reviews",
-    "predicates",
+    "national_stages",
     "score_snapshots",
     "assessment_scores",
     "api_tokens",
