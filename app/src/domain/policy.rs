@@ -80,6 +80,8 @@ pub enum Action<'a> {
     AdministerPeriods,
     /// Connect the instance to PortalRB: API tokens, the evidence links handed out.
     AdministerIntegration,
+    /// Record the instansi's eligibility facts per year and the thresholds.
+    AdministerEligibility,
     /// Read a unit's pages, scores and evidence.
     ViewUnit(&'a UnitPath),
     /// Answer the LKE and upload evidence for a unit.
@@ -116,6 +118,7 @@ pub fn can(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied> {
         | Action::AdministerUsers
         | Action::AdministerPeriods
         | Action::AdministerIntegration
+        | Action::AdministerEligibility
         | Action::AdministerReview => admin,
         Action::ViewUnit(unit) => admin || actor.leads(unit) || actor.is_member_of(unit),
         Action::WorkOnUnit(unit) => actor.is_member_of(unit),
@@ -256,16 +259,17 @@ mod tests {
             ("review", OpenReviewQueue),
             ("dashboard", ViewDashboard),
             ("password", ChangeOwnPassword),
+            ("eligibility", AdministerEligibility),
         ];
         // One row per actor, one column per action above: true = allowed.
-        let expected: Vec<(&str, Option<&Actor>, [bool; 14])> = vec![
-            ("anonymous", None, [false; 14]),
+        let expected: Vec<(&str, Option<&Actor>, [bool; 15])> = vec![
+            ("anonymous", None, [false; 15]),
             (
                 "no role",
                 Some(&nobody),
                 [
                     false, false, false, false, false, false, false, false, false, false, false,
-                    false, false, true,
+                    false, false, true, false,
                 ],
             ),
             (
@@ -273,7 +277,7 @@ mod tests {
                 Some(&admin),
                 [
                     true, true, true, true, true, true, true, true, false, false, false, false,
-                    true, true,
+                    true, true, true,
                 ],
             ),
             (
@@ -281,7 +285,7 @@ mod tests {
                 Some(&member_a),
                 [
                     false, false, false, false, false, true, false, false, true, false, false,
-                    false, false, true,
+                    false, false, true, false,
                 ],
             ),
             (
@@ -289,7 +293,7 @@ mod tests {
                 Some(&evaluator),
                 [
                     false, false, false, false, false, false, false, false, false, false, false,
-                    true, false, true,
+                    true, false, true, false,
                 ],
             ),
             (
@@ -297,7 +301,7 @@ mod tests {
                 Some(&leader_all),
                 [
                     false, false, false, false, true, true, true, true, false, false, false, false,
-                    true, true,
+                    true, true, false,
                 ],
             ),
             (
@@ -305,7 +309,7 @@ mod tests {
                 Some(&leader_a),
                 [
                     false, false, false, false, false, true, true, false, false, false, false,
-                    false, true, true,
+                    false, true, true, false,
                 ],
             ),
         ];

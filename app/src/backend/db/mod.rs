@@ -9,6 +9,7 @@ pub mod audit;
 pub mod backup;
 pub mod bulk;
 pub mod dashboard;
+pub mod eligibility;
 pub mod evidence;
 pub mod leases;
 pub mod login_failures;
