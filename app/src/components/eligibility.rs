@@ -40,7 +40,7 @@ pub fn input_problem_text(i18n: I18nContext<Locale>, problem: InputProblem) -> &
     match problem {
         InputProblem::NotAChoice => t_string!(i18n, eligibility.not_a_choice),
         InputProblem::NotANumber => t_string!(i18n, errors.number),
-        InputProblem::OutOfRange => t_string!(i18n, errors.out_of_range),
+        InputProblem::OutOfRange => t_string!(i18n, eligibility.out_of_range),
         InputProblem::TooLong => t_string!(i18n, errors.too_long),
     }
 }
@@ -53,6 +53,9 @@ pub fn percent_text(percent: crate::domain::eligibility::Percent) -> String {
 fn required_text(i18n: I18nContext<Locale>, required: Option<Required>) -> String {
     match required {
         None => t_string!(i18n, eligibility.not_required).to_string(),
+        Some(Required::Bpk { least, years: 1 }) => {
+            t_string!(i18n, eligibility.required_bpk_one, least = least.as_str()).to_string()
+        }
         Some(Required::Bpk { least, years }) => t_string!(
             i18n,
             eligibility.required_bpk,

@@ -777,7 +777,8 @@ mod tests {
     #[test]
     fn each_criterion_below_its_threshold_is_unmet_with_what_was_found() {
         let thresholds = strict();
-        let cases: [(Criterion, fn(&mut InstansiFacts)); 6] = [
+        type Worsen = fn(&mut InstansiFacts);
+        let cases: [(Criterion, Worsen); 6] = [
             (Criterion::Bpk, |f| f.bpk = Some(BpkOpinion::Wdp)),
             (Criterion::Sakip, |f| f.sakip = Some(Grade::C)),
             (Criterion::RbIndex, |f| f.rb_index = Some(Grade::Cc)),

@@ -474,3 +474,106 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    the_facts_and_the_proposal_work_without_javascript,
+    |app| async move {
+        let admin = app.signed_in("admin").await;
+        let page = app.url("/admin/eligibility");
+        let post = |endpoint: &'static str, referer: String, form: Vec<(&'static str, String)>| {
+            admin
+                .http
+                .post(app.url(endpoint))
+                .header("accept", "text/html")
+                .header("referer", referer)
+                .form(&form)
+                .send()
+        };
+        let back_to = |reply: &reqwest::Response| {
+            reply.headers()["location"]
+                .to_str()
+                .expect("location")
+                .trim_start_matches(&app.address)
+                .to_owned()
+        };
+        let saved = post(
+            "/api/eligibility/facts/save",
+            page.clone(),
+            vec![
+                ("year", "2033".to_owned()),
+                ("bpk", "WTP".to_owned()),
+                ("spip", "4".to_owned()),
+                ("note", HOSTILE.to_owned()),
+            ],
+        )
+        .await
+        .expect("POST facts");
+        assert_eq!(saved.status(), StatusCode::FOUND);
+        let back = back_to(&saved);
+        assert!(
+            back.contains("__done=/api/eligibility/facts/save"),
+            "{back}"
+        );
+        let shown = admin.get(&back).await;
+        assert_eq!(shown.status, StatusCode::OK, "{shown}");
+        assert!(shown.body.contains("Data instansi tersimpan."), "{shown}");
+        assert!(shown.body.contains("data-testid=\"facts-2033\""), "{shown}");
+        assert!(!shown.body.contains("<script>alert('x')"));
+
+        let refused = post(
+            "/api/eligibility/facts/save",
+            page.clone(),
+            vec![("year", "2033".to_owned()), ("spip", "9".to_owned())],
+        )
+        .await
+        .expect("POST facts again");
+        let back = back_to(&refused);
+        assert!(
+            back.contains("__err=") && !back.contains("__done="),
+            "{back}"
+        );
+        let shown = admin.get(&back).await;
+        assert!(shown.body.contains("level SPIP 1–5"), "{shown}");
+        assert!(!shown.body.contains("Data instansi tersimpan."));
+
+        // The proposal refused on eligibility comes back with its reasons in words.
+        let year = current_year();
+        let wdp = save_facts(
+            &admin,
+            year,
+            &[("bpk", "WDP"), ("sakip", "B"), ("surveys", "yes")],
+        )
+        .await;
+        assert_eq!(wdp.status, StatusCode::OK, "{wdp}");
+        let id = finalized_medan(&app).await;
+        let decisions = app.url(&format!("/admin/assessments/{id}"));
+        let refused = post(
+            "/api/review/propose",
+            decisions.clone(),
+            vec![("assessment", id.clone()), ("confirm", "yes".to_owned())],
+        )
+        .await
+        .expect("POST propose");
+        let back = back_to(&refused);
+        let shown = admin.get(&back).await;
+        assert!(
+            shown
+                .body
+                .contains("Syarat instansi belum terpenuhi: Opini BPK (tidak terpenuhi"),
+            "{shown}"
+        );
+        let proposed = post(
+            "/api/review/propose",
+            decisions,
+            vec![
+                ("assessment", id.clone()),
+                ("confirm", "yes".to_owned()),
+                ("eligible_anyway", "yes".to_owned()),
+            ],
+        )
+        .await
+        .expect("POST propose anyway");
+        assert!(back_to(&proposed).contains("__done=/api/review/propose"));
+        assert_eq!(proposal_count(&app, &id).await, 1);
+    }
+);
