@@ -137,6 +137,7 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/admin/rubrics") ssr=SsrMode::Async view=pages::admin_rubrics::AdminRubrics />
             <Route path=path!("/admin/periods") ssr=SsrMode::Async view=pages::admin_periods::AdminPeriods />
             <Route path=path!("/admin/portalrb") ssr=SsrMode::Async view=pages::admin_portalrb::AdminPortalRb />
+            <Route path=path!("/admin/eligibility") ssr=SsrMode::Async view=pages::admin_eligibility::AdminEligibility />
             <Route path=path!("/assessments/:id") ssr=SsrMode::Async view=pages::assessment::AssessmentPage />
             <Route path=path!("/assessments/:id/missing") ssr=SsrMode::Async view=pages::assessment_missing::MissingPage />
             <Route path=path!("/assessments/:id/history/:item") ssr=SsrMode::Async view=pages::assessment_history::ItemHistory />

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::account::AccountFieldError;
 use crate::domain::assessment::ValueProblem;
+use crate::domain::eligibility::{Check, Input, InputError, InputProblem, ProposalRefusal};
 use crate::domain::lke::RefusalReason;
 use crate::domain::national::{StageField, StageFieldError, StageProblem, StageRefusal};
 use crate::domain::period::DatesError;
@@ -62,6 +63,17 @@ pub enum Field {
     FiledOn,
     Links,
     Predicate,
+    /// The instansi's eligibility facts and thresholds.
+    Bpk,
+    BpkYears,
+    Sakip,
+    RbIndex,
+    Spip,
+    FollowUp,
+    Surveys,
+    WbkYears,
+    /// A WBK proposal in PortalRB's afirmasi category.
+    Afirmasi,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +101,10 @@ pub enum Problem {
     TooLong,
     /// A problem only the national stage form has (a link, the window's order …).
     Stage(StageProblem),
+    /// An eligibility fact or threshold that does not parse.
+    Eligibility(InputProblem),
+    /// Afirmasi is a category of WBK proposals only.
+    AfirmasiWbkOnly,
 }
 
 /// Why an uploaded LKE workbook could not be read at all.
@@ -237,6 +253,10 @@ pub enum AppError {
     NotAnLke {
         sheets: Vec<crate::model::SheetSeen>,
     },
+    /// The instansi does not meet (or has not recorded) these eligibility
+    /// criteria, and the administrator did not tick "propose anyway".
+    #[error("{} eligibility criteria not met", checks.len())]
+    Ineligible { checks: Vec<Check> },
     #[error("malformed request")]
     BadRequest,
     #[error("the server could not be reached")]
@@ -296,7 +316,10 @@ impl AppError {
                 problem: Problem::Taken,
                 ..
             } => 409,
-            AppError::Invalid { .. } | AppError::Answer { .. } | AppError::NotAnLke { .. } => 422,
+            AppError::Invalid { .. }
+            | AppError::Answer { .. }
+            | AppError::NotAnLke { .. }
+            | AppError::Ineligible { .. } => 422,
             AppError::Refused(_) | AppError::Conflict { .. } => 409,
             AppError::Evidence { problem } => problem.status(),
             AppError::TooManyAttempts { .. } => 429,
@@ -392,6 +415,34 @@ impl<T, E: Into<Problem>> OnField<T> for Result<T, E> {
 impl From<DatesError> for Problem {
     fn from(err: DatesError) -> Self {
         Problem::Dates(err)
+    }
+}
+
+impl From<InputError> for AppError {
+    fn from(err: InputError) -> Self {
+        let field = match err.input {
+            Input::Bpk => Field::Bpk,
+            Input::BpkYears => Field::BpkYears,
+            Input::Sakip => Field::Sakip,
+            Input::RbIndex => Field::RbIndex,
+            Input::Spip => Field::Spip,
+            Input::FollowUp => Field::FollowUp,
+            Input::Surveys => Field::Surveys,
+            Input::WbkYears => Field::WbkYears,
+            Input::Note => Field::Note,
+        };
+        AppError::field(field, Problem::Eligibility(err.problem))
+    }
+}
+
+impl From<ProposalRefusal> for AppError {
+    fn from(refusal: ProposalRefusal) -> Self {
+        match refusal {
+            ProposalRefusal::NotEligible(checks) => AppError::Ineligible { checks },
+            ProposalRefusal::AfirmasiNotWbk => {
+                AppError::field(Field::Afirmasi, Problem::AfirmasiWbkOnly)
+            }
+        }
     }
 }
 

@@ -697,3 +697,21 @@ pub struct PortalCall {
     pub unit_code: Option<String>,
     pub status: u16,
 }
+
+/// The "Kelayakan instansi" page: the instansi's facts per evaluation year
+/// (newest first) and the eligibility thresholds of every rubric version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EligibilityAdmin {
+    pub facts: Vec<crate::domain::eligibility::YearFacts>,
+    pub thresholds: Vec<RubricThresholds>,
+    /// The year a new row starts at (today's, in WIB).
+    pub this_year: Year,
+}
+
+/// One rubric version's eligibility thresholds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RubricThresholds {
+    pub key: String,
+    pub title: String,
+    pub thresholds: crate::domain::eligibility::EligibilityThresholds,
+}

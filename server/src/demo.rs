@@ -8,6 +8,7 @@ use app::backend::blobs::BlobStore;
 use app::backend::db::bulk::{self, Cell};
 use app::backend::db::evidence::Blob;
 use app::backend::db::{self, Db};
+use app::backend::eligibility;
 use app::backend::evidence::{record_upload, UploadTarget};
 use app::backend::permit::Permit;
 use app::backend::review::{Decision, ReviewChange};
@@ -18,6 +19,7 @@ use app::domain::account::{FullName, NewPassword, UserId, Username};
 use app::domain::assessment::Target;
 use app::domain::assessment::{answers_from_stored, coverage, scored_items};
 use app::domain::dashboard::StoredScore;
+use app::domain::eligibility::{FactsInput, InstansiFacts};
 use app::domain::lke::{
     builtin_90_2021_ref, AssessmentState, HasilItemId, InputKind, ItemCode, RubricVersion,
     KEY_90_2021,
@@ -166,6 +168,7 @@ pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
         demo_calendar(year)?,
     )
     .await?;
+    demo_eligibility(db, year).await?;
     if let Some((_, djpp)) = ids.iter().find(|(code, _)| *code == "DJPP") {
         periods::create_assessments(db, &Permit::operator(), &period, djpp, Target::Wbk, true)
             .await?;
@@ -189,6 +192,27 @@ pub async fn seed(db: &Db, year: i64) -> Result<Seeded, AppError> {
         submitted_for_review(db, medan, people, None).await?;
     }
     Ok(Seeded::Created)
+}
+
+/// The instansi's facts for this year and last (WTP both years, SAKIP BB,
+/// RB index B, SPIP level 3, 85 % of findings followed up, survey reports
+/// present), so the demo's proposals meet the default WBK and WBBM checklists.
+async fn demo_eligibility(db: &Db, year: Year) -> Result<(), AppError> {
+    let facts = InstansiFacts::parse(FactsInput {
+        bpk: "WTP",
+        sakip: "BB",
+        rb_index: "B",
+        spip: "3",
+        follow_up: "85",
+        surveys: "yes",
+        note: "Contoh: LHP BPK atas LK tahun sebelumnya; LHE SAKIP dan RB KemenPANRB.",
+    })
+    .map_err(|_| AppError::Internal)?;
+    let last_year = Year::new(i64::from(year.value()) - 1).map_err(|_| AppError::Internal)?;
+    for y in [last_year, year] {
+        eligibility::save_facts(db, &Permit::operator(), y, &facts).await?;
+    }
+    Ok(())
 }
 
 async fn session_user(db: &Db, id: &UserId) -> Result<SessionUser, AppError> {
@@ -369,7 +393,11 @@ async fn proposed(db: &Db, assessment: &str, people: People<'_>) -> Result<(), A
     )
     .await?;
     let admin = session_user(db, people.admin).await?;
-    review::propose(db, &admin, assessment, true).await?;
+    let proposal = review::Proposal {
+        confirmed: true,
+        ..review::Proposal::default()
+    };
+    review::propose(db, &admin, assessment, proposal).await?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 pub mod assessments;
 pub mod auth;
 pub mod dashboard;
+pub mod eligibility;
 pub mod evidence;
 pub mod national;
 pub mod periods;

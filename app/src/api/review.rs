@@ -127,16 +127,27 @@ pub async fn unassign_evaluator(assessment: String, evaluator: String) -> Result
 }
 
 /// Proposes a finalized assessment to the national team (TPN). One that does
-/// not pass the gates of its target needs `confirm`.
+/// not pass the gates of its target needs `confirm`; one whose instansi
+/// eligibility checklist is not met needs `eligible_anyway` (else 422 with
+/// the open criteria). `afirmasi` puts a WBK proposal in PortalRB's
+/// "WBK-AFIRMASI" category.
 #[server(endpoint = "review/propose")]
 pub async fn propose_assessment(
     assessment: String,
     #[server(default)] confirm: Option<String>,
+    #[server(default)] eligible_anyway: Option<String>,
+    #[server(default)] afirmasi: Option<String>,
 ) -> Result<AssessmentState, AppError> {
-    use crate::backend::{auth, request, review};
+    use crate::backend::review::{propose, Proposal};
+    use crate::backend::{auth, request};
     let (state, session) = request().await?;
     let user = auth::require_user(&state.db, &session).await?;
-    review::propose(&state.db, &user, &assessment, confirm.is_some()).await
+    let proposal = Proposal {
+        confirmed: confirm.is_some(),
+        eligible_anyway: eligible_anyway.is_some(),
+        afirmasi: afirmasi.is_some(),
+    };
+    propose(&state.db, &user, &assessment, proposal).await
 }
 
 /// The evaluation report (LHE) draft, for the printable page.

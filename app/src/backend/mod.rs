@@ -23,6 +23,7 @@ pub mod dashboard;
 pub mod db;
 pub mod documents;
 pub mod docx;
+pub mod eligibility;
 pub mod evidence;
 pub mod forms;
 pub mod lhe;

@@ -29,6 +29,7 @@ rights!(
     AdministerUsers,
     AdministerPeriods,
     AdministerIntegration,
+    AdministerEligibility,
     AdministerReview,
     ViewDashboard,
     OpenReviewQueue,

@@ -13,6 +13,7 @@ use super::db::reviews::{self, ReviewWrite};
 use super::db::{answers, assignments, audit, national, users, Db};
 use crate::domain::account::UserId;
 use crate::domain::assessment::{parse_item_value, scored_items};
+use crate::domain::eligibility::may_propose;
 use crate::domain::lke::{score, AssessmentState, ItemCode, RubricVersion};
 use crate::domain::period::Window;
 use crate::domain::policy::{can, Action};
@@ -355,13 +356,25 @@ pub async fn set_assignment(
     Ok(())
 }
 
+/// What the administrator sent with a proposal.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Proposal {
+    /// Propose although the final score fails the target's gates.
+    pub confirmed: bool,
+    /// Propose although the instansi's eligibility checklist is not met.
+    pub eligible_anyway: bool,
+    /// A WBK proposal in PortalRB's "WBK-AFIRMASI" category.
+    pub afirmasi: bool,
+}
+
 /// Proposes a finalized assessment to the national team; one that fails the
-/// gates of its target needs `confirmed`.
+/// gates of its target needs `confirmed`, one whose eligibility checklist is
+/// not met needs `eligible_anyway` (refused with the open criteria, 422).
 pub async fn propose(
     db: &Db,
     user: &SessionUser,
     id: &str,
-    confirmed: bool,
+    proposal: Proposal,
 ) -> Result<AssessmentState, AppError> {
     administer(user)?;
     let mut tx = crate::backend::db::begin_write(db).await?;
@@ -371,8 +384,11 @@ pub async fn propose(
     let passes = assessment
         .final_verdict
         .is_some_and(|v| v.passes(assessment.summary.target.predicate()));
-    let next = rules::propose(assessment.state(), passes, confirmed).map_err(refusal)?;
+    let next = rules::propose(assessment.state(), passes, proposal.confirmed).map_err(refusal)?;
+    let checklist = super::eligibility::checklist_of(&mut tx, assessment).await?;
+    let afirmasi = may_propose(&checklist, proposal.eligible_anyway, proposal.afirmasi)?;
     assessments::set_state(&mut tx, id, next).await?;
+    assessments::set_afirmasi(&mut tx, id, afirmasi).await?;
     audit::record(
         &mut tx,
         audit::AuditEntry {
@@ -381,7 +397,16 @@ pub async fn propose(
             entity: "assessment",
             entity_id: id,
             before: Some(json!({ "state": assessment.state() })),
-            after: Some(json!({ "state": next, "passes": passes, "confirmed": confirmed })),
+            after: Some(json!({
+                "state": next,
+                "passes": passes,
+                "confirmed": proposal.confirmed,
+                "eligibility": super::eligibility::audit_note(
+                    &checklist,
+                    proposal.eligible_anyway,
+                    afirmasi,
+                ),
+            })),
         },
     )
     .await?;

@@ -23,6 +23,9 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::InvalidCode => t_string!(i18n, errors.invalid_code),
         AppError::TooManyAttempts { .. } => t_string!(i18n, errors.too_many_attempts),
         AppError::NotAnLke { sheets } => return not_an_lke_text(i18n, sheets),
+        AppError::Ineligible { checks } => {
+            return super::eligibility::ineligible_text(i18n, checks)
+        }
         AppError::BadRequest => t_string!(i18n, errors.bad_request),
         AppError::Network => t_string!(i18n, errors.network),
         AppError::Busy => t_string!(i18n, errors.busy),
@@ -178,6 +181,8 @@ fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> &'static str {
         Problem::Dates(DatesError::Deadline) => t_string!(i18n, errors.deadline),
         Problem::Target => t_string!(i18n, errors.target),
         Problem::TooLong => t_string!(i18n, errors.too_long),
+        Problem::Eligibility(problem) => super::eligibility::input_problem_text(i18n, *problem),
+        Problem::AfirmasiWbkOnly => t_string!(i18n, eligibility.afirmasi_wbk_only),
         Problem::Workbook(problem) => workbook_text(i18n, *problem),
         Problem::Stage(problem) => super::national::problem_text(i18n, *problem),
         Problem::Account(AccountFieldError::BadUsername) => t_string!(i18n, errors.bad_username),

@@ -37,6 +37,7 @@ fn Navigation(user: SessionUser) -> impl IntoView {
     let admin_users = allows(actor, Action::AdministerUsers);
     let admin_rubrics = allows(actor, Action::AdministerPeriods);
     let admin_integration = allows(actor, Action::AdministerIntegration);
+    let admin_eligibility = allows(actor, Action::AdministerEligibility);
     let dashboard = allows(actor, Action::ViewDashboard);
     let logout = ServerAction::<Logout>::new();
     reload_user_after(logout);
@@ -50,6 +51,7 @@ fn Navigation(user: SessionUser) -> impl IntoView {
                 {admin_rubrics.then(|| view! { <li><A href="/admin/rubrics">{t!(i18n, nav.rubrics)}</A></li> })}
                 {admin_rubrics.then(|| view! { <li><A href="/admin/periods">{t!(i18n, nav.periods)}</A></li> })}
                 {admin_integration.then(|| view! { <li><A href="/admin/portalrb">{t!(i18n, portalrb.nav)}</A></li> })}
+                {admin_eligibility.then(|| view! { <li><A href="/admin/eligibility">{t!(i18n, eligibility.nav)}</A></li> })}
                 <li><A href="/account/password">{t!(i18n, nav.password)}</A></li>
                 <li><A href="/account/two-factor">{t!(i18n, nav.two_factor)}</A></li>
             </ul>

@@ -1,5 +1,6 @@
 pub mod assessment;
 pub mod chart;
+pub mod eligibility;
 pub mod error;
 pub mod form;
 pub mod gaps;

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod assessment;
 pub mod dashboard;
+pub mod eligibility;
 pub mod evidence;
 pub mod lke;
 pub mod national;

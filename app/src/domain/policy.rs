@@ -80,6 +80,8 @@ pub enum Action<'a> {
     AdministerPeriods,
     /// Connect the instance to PortalRB: API tokens, the evidence links handed out.
     AdministerIntegration,
+    /// Record the instansi's eligibility facts per year and the thresholds.
+    AdministerEligibility,
     /// Read a unit's pages, scores and evidence.
     ViewUnit(&'a UnitPath),
     /// Answer the LKE and upload evidence for a unit.
@@ -119,6 +121,7 @@ pub fn can(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied> {
         | Action::AdministerUsers
         | Action::AdministerPeriods
         | Action::AdministerIntegration
+        | Action::AdministerEligibility
         | Action::AdministerReview
         | Action::RecordNationalStage => admin,
         Action::ViewUnit(unit) => admin || actor.leads(unit) || actor.is_member_of(unit),
@@ -261,6 +264,7 @@ mod tests {
             ("dashboard", ViewDashboard),
             ("password", ChangeOwnPassword),
             ("national stage", RecordNationalStage),
+            ("eligibility", AdministerEligibility),
         ];
         // One row per actor, one column per action above: true = allowed.
         let expected: Vec<(&str, Option<&Actor>, [bool; 15])> = vec![

@@ -11,6 +11,7 @@ use crate::api::assessments::load_assessment;
 use crate::api::national::RecordNationalStage;
 use crate::api::review::{list_evaluators, AssignEvaluator, ProposeAssessment, UnassignEvaluator};
 use crate::components::assessment::{AssessmentHeading, PredicateHistory};
+use crate::components::eligibility::ProposalEligibility;
 use crate::components::error::{ErrorAlert, PageError};
 use crate::components::form::{field_error, FormStatus};
 use crate::components::labels::target_label;
@@ -142,6 +143,7 @@ fn Manage(data: AssessmentData, actions: Actions) -> impl IntoView {
                     }}
                     <ActionForm action=actions.propose>
                         <input type="hidden" name="assessment" value=propose_id.clone() />
+                        <ProposalEligibility assessment=propose_id.clone() target />
                         {(!passes).then(|| view! {
                             <div class="field checkbox">
                                 <input id="confirm" type="checkbox" name="confirm" value="yes" />

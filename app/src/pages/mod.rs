@@ -1,6 +1,7 @@
 pub mod account_password;
 pub mod account_two_factor;
 pub mod admin_assessment;
+pub mod admin_eligibility;
 pub mod admin_periods;
 pub mod admin_portalrb;
 pub mod admin_rubrics;

@@ -506,6 +506,35 @@ db_test!(
                 ADMIN,
                 S::NOT_FOUND,
             ),
+            // The instansi's eligibility: facts per year, thresholds, a proposal's checklist.
+            row(f("eligibility/view", vec![]), ADMIN, S::OK),
+            row(
+                f(
+                    "eligibility/facts/save",
+                    vec![
+                        ("year", s("2099")),
+                        ("bpk", s("WTP")),
+                        ("sakip", s("BB")),
+                        ("note", s("Matriks")),
+                    ],
+                ),
+                ADMIN,
+                S::OK,
+            ),
+            // A refused value: the check let the caller through, nothing changes.
+            row(
+                f(
+                    "eligibility/thresholds/update",
+                    vec![("key", s("permenpanrb-90-2021")), ("wbk[spip]", s("9"))],
+                ),
+                ADMIN,
+                S::UNPROCESSABLE_ENTITY,
+            ),
+            row(
+                f("eligibility/check", vec![("assessment", medan.clone())]),
+                ADMIN,
+                S::OK,
+            ),
             // Not finalized yet: the workflow refuses after the check.
             row(
                 f(

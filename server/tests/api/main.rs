@@ -18,6 +18,7 @@ mod backup;
 mod bad_input;
 mod concurrency;
 mod dashboard;
+mod eligibility;
 mod evidence_s3;
 mod faults;
 mod health;

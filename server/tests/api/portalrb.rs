@@ -21,7 +21,7 @@ async fn with_proposal(app: &TestApp) {
 }
 
 /// Makes a token as an administrator would and reads its secret, shown once.
-async fn token(app: &TestApp, name: &str) -> String {
+pub(crate) async fn token(app: &TestApp, name: &str) -> String {
     let admin = app.signed_in("admin").await;
     let made = admin
         .call("portalrb/tokens/create", &[("name", name)])
@@ -41,7 +41,11 @@ async fn token(app: &TestApp, name: &str) -> String {
     secret
 }
 
-async fn pull(client: &Client, token: Option<&str>, path: &str) -> crate::helpers::Reply {
+pub(crate) async fn pull(
+    client: &Client,
+    token: Option<&str>,
+    path: &str,
+) -> crate::helpers::Reply {
     let mut request = client.http.get(client.url(path));
     if let Some(token) = token {
         request = request.header("Authorization", format!("Bearer {token}"));

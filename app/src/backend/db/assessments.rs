@@ -21,6 +21,8 @@ pub struct Assessment {
     pub returned_at: Option<i64>,
     pub return_summary: String,
     pub final_verdict: Option<FinalVerdict>,
+    /// Proposed in PortalRB's "WBK-AFIRMASI" category.
+    pub afirmasi: bool,
 }
 
 impl Assessment {
@@ -42,7 +44,7 @@ impl Assessment {
 }
 
 const SELECT: &str = "SELECT a.id, a.unit_id, u.code AS unit_code, u.name AS unit_name, a.target, \
-    a.state, a.period_id, a.self_end_extended, a.returned_at, a.return_summary, a.final_verdict, p.year, p.rubric_key, p.self_start, p.self_end, \
+    a.state, a.period_id, a.self_end_extended, a.returned_at, a.return_summary, a.final_verdict, a.afirmasi, p.year, p.rubric_key, p.self_start, p.self_end, \
     p.review_start, p.review_end, p.proposal_deadline \
     FROM assessments a JOIN units u ON u.id = a.unit_id JOIN periods p ON p.id = a.period_id";
 
@@ -74,6 +76,7 @@ fn from_row(row: &AnyRow) -> Result<Assessment, sqlx::Error> {
             .try_get::<Option<String>, _>("final_verdict")?
             .map(|json| decode(serde_json::from_str::<FinalVerdict>(&json)))
             .transpose()?,
+        afirmasi: super::get_bool(row, "afirmasi")?,
     })
 }
 
@@ -247,6 +250,20 @@ pub async fn extend(conn: &mut AnyConnection, id: &str, until: Day) -> Result<()
     sqlx::query("UPDATE assessments SET self_end_extended = $1, updated_at = $2 WHERE id = $3")
         .bind(until.to_string())
         .bind(now_ms())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Puts a proposal in (or out of) PortalRB's afirmasi category.
+pub async fn set_afirmasi(
+    conn: &mut AnyConnection,
+    id: &str,
+    afirmasi: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE assessments SET afirmasi = $1 WHERE id = $2")
+        .bind(i64::from(afirmasi))
         .bind(id)
         .execute(conn)
         .await?;

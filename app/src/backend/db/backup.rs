@@ -18,6 +18,7 @@ pub const TABLES: &[&str] = &[
     "audit_log",
     "periods",
     "rubric_versions",
+    "instansi_facts",
     "assessments",
     "answers",
     "blobs",

@@ -8,6 +8,7 @@ pub mod assignments;
 pub mod audit;
 pub mod backup;
 pub mod bulk;
+pub mod eligibility;
 pub mod evidence;
 pub mod leases;
 pub mod login_failures;

@@ -125,8 +125,8 @@ pub async fn proposals(db: &Db, target: Target) -> Result<ProposalList, PortalEr
         .map(|a| ProposedUnit {
             id: a.summary.unit_code,
             nama: a.summary.unit_name,
-            kategori: kategori(target.predicate(), false),
-            afirmasi: false,
+            kategori: kategori(target.predicate(), a.afirmasi),
+            afirmasi: a.afirmasi,
         })
         .collect();
     Ok(ProposalList {
