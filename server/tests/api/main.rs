@@ -23,6 +23,7 @@ mod faults;
 mod health;
 mod lke_2026;
 mod nodes;
+mod oidc;
 mod pages;
 mod portalrb;
 mod review;
