@@ -476,9 +476,11 @@ mod tests {
         ];
         let without_url = Cli::parse_from(base).settings;
         assert!(without_url.oidc_config().is_err());
-        let settings =
-            Cli::parse_from(base.into_iter().chain(["--public-url", "https://zi.example.go.id"]))
-                .settings;
+        let settings = Cli::parse_from(
+            base.into_iter()
+                .chain(["--public-url", "https://zi.example.go.id"]),
+        )
+        .settings;
         let oidc = settings.oidc_config().expect("valid").expect("configured");
         assert_eq!(
             oidc.redirect.as_str(),

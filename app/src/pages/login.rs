@@ -36,7 +36,9 @@ pub fn Login() -> impl IntoView {
                     SsoRefusal::Unverified => t_string!(i18n, login.sso_unverified).to_string(),
                     SsoRefusal::NoAccount => t_string!(i18n, login.sso_no_account).to_string(),
                     SsoRefusal::Inactive => t_string!(i18n, login.sso_inactive).to_string(),
-                    SsoRefusal::ProviderRefused => t_string!(i18n, login.sso_provider_refused).to_string(),
+                    SsoRefusal::ProviderRefused => {
+                        t_string!(i18n, login.sso_provider_refused).to_string()
+                    }
                 };
                 view! {
                     <p class="alert alert-error" role="alert" data-testid="sso-refused">
@@ -48,17 +50,20 @@ pub fn Login() -> impl IntoView {
     // Single sign-on, when a provider is configured: a plain link.
     let offer = Resource::new(|| (), |_| login_sso());
     let sso = move || {
-        offer.get().and_then(|loaded| loaded.ok().flatten()).map(|offer| {
-            let label = offer
-                .label
-                .unwrap_or_else(|| t_string!(i18n, login.sso_button).to_string());
-            view! {
-                <p class="muted">{t!(i18n, login.sso_or)}</p>
-                <a class="button" href="/login/oidc" rel="external" data-testid="sso-link">
-                    {label}
-                </a>
-            }
-        })
+        offer
+            .get()
+            .and_then(|loaded| loaded.ok().flatten())
+            .map(|offer| {
+                let label = offer
+                    .label
+                    .unwrap_or_else(|| t_string!(i18n, login.sso_button).to_string());
+                view! {
+                    <p class="muted">{t!(i18n, login.sso_or)}</p>
+                    <a class="button" href="/login/oidc" rel="external" data-testid="sso-link">
+                        {label}
+                    </a>
+                }
+            })
     };
     view! {
         <Title text=t_string!(i18n, login.title).to_string() />

@@ -159,7 +159,9 @@ db_test!(
         let cookies = app.count("SELECT COUNT(*) FROM sessions", &[]).await;
         let client = app.client();
         let landed = through_provider(&app, &client, "Ani.Widya@KEMEN.go.id", true).await;
-        let before = client.session_cookie().expect("the sign-in's state is in a session");
+        let before = client
+            .session_cookie()
+            .expect("the sign-in's state is in a session");
         assert!(
             app.count("SELECT COUNT(*) FROM sessions", &[]).await > cookies,
             "the state, nonce and verifier wait in the session"
@@ -215,7 +217,11 @@ db_test!(
         let users = app.count("SELECT COUNT(*) FROM users", &[]).await;
 
         for (login, reason, words) in [
-            ("tamu@kemen.go.id", "no_account", "Tidak ada akun ZI Tracker"),
+            (
+                "tamu@kemen.go.id",
+                "no_account",
+                "Tidak ada akun ZI Tracker",
+            ),
             (
                 "unverified:ani.widya@kemen.go.id",
                 "unverified",
@@ -332,7 +338,9 @@ db_test!(
         assert_eq!(victim.me().await, None);
         // Without any sign-in begun, or with no code: refused too.
         let stranger = app.client();
-        let reply = stranger.get("/login/oidc/callback?code=abc&state=def").await;
+        let reply = stranger
+            .get("/login/oidc/callback?code=abc&state=def")
+            .await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{reply}");
         assert_eq!(sessions_of(&app, &ani).await, 0, "no session");
 
@@ -368,7 +376,9 @@ db_test!(
             return;
         }
         let ani = account(&app, "ani.widya", "ani.widya@kemen.go.id").await;
-        let ani_client = app.signed_in_with("ani.widya", "kata-sandi-akun-2026").await;
+        let ani_client = app
+            .signed_in_with("ani.widya", "kata-sandi-akun-2026")
+            .await;
         let (mut authenticator, _) = enrol(&app, &ani_client).await;
 
         let client = app.client();

@@ -283,7 +283,10 @@ impl Oidc {
             return Err(AppError::BadRequest);
         }
         if let Some(error) = callback.error {
-            tracing::info!(error = error.as_str(), "the identity provider ended the sign-in");
+            tracing::info!(
+                error = error.as_str(),
+                "the identity provider ended the sign-in"
+            );
             return Ok(Outcome::Refused(SsoRefusal::ProviderRefused));
         }
         let code = callback.code.ok_or(AppError::BadRequest)?;
@@ -382,8 +385,11 @@ async fn sign_in(
     let email = match verified_email(identity.email.as_deref(), identity.email_verified) {
         Ok(email) => email,
         Err(refusal) => {
-            tracing::info!(subject = identity.subject.as_str(), refusal = refusal.as_str(),
-                "single sign-on refused");
+            tracing::info!(
+                subject = identity.subject.as_str(),
+                refusal = refusal.as_str(),
+                "single sign-on refused"
+            );
             return Ok(Outcome::Refused(refusal));
         }
     };
@@ -397,8 +403,11 @@ async fn sign_in(
             } else {
                 SsoRefusal::NoAccount
             };
-            tracing::info!(email = email.as_str(), refusal = refusal.as_str(),
-                "single sign-on refused");
+            tracing::info!(
+                email = email.as_str(),
+                refusal = refusal.as_str(),
+                "single sign-on refused"
+            );
             return Ok(Outcome::Refused(refusal));
         }
     };
@@ -493,8 +502,14 @@ mod tests {
             Some(OidcSettingsError::Missing("ZI_PUBLIC_URL"))
         );
         assert_eq!(
-            OidcSettings::parse("bukan url", Some("zi"), Some("s"), Some("https://zi.id"), None)
-                .err(),
+            OidcSettings::parse(
+                "bukan url",
+                Some("zi"),
+                Some("s"),
+                Some("https://zi.id"),
+                None
+            )
+            .err(),
             Some(OidcSettingsError::NotAUrl("ZI_OIDC_ISSUER"))
         );
     }
