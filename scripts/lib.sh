@@ -135,8 +135,13 @@ start_moto() {
 # The OpenID provider of the single sign-on tests: npm's oidc-provider, pinned
 # in end2end/oidc/package.json (its lockfile), run by end2end/oidc/provider.mjs.
 ensure_oidc_provider() {
-  log "Installing the test OpenID provider (npm ci in end2end/oidc)"
-  (cd end2end/oidc && npm ci --no-audit --no-fund --silent)
+  local wanted installed
+  wanted="$(node -p 'require("./end2end/oidc/package.json").dependencies["oidc-provider"]')"
+  installed="$(node -p 'require("./end2end/oidc/node_modules/oidc-provider/package.json").version' 2>/dev/null || true)"
+  if [ "$installed" != "$wanted" ]; then
+    log "Installing the test OpenID provider (oidc-provider $wanted, npm ci in end2end/oidc)"
+    (cd end2end/oidc && npm ci --no-audit --no-fund --silent)
+  fi
 }
 
 # Starts it on a free loopback port, exports TEST_OIDC_ISSUER, and stops it
