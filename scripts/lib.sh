@@ -94,23 +94,65 @@ ensure_moto() {
   fi
 }
 
-# Starts moto on a free loopback port, exports TEST_S3_ENDPOINT, and stops it
-# when the calling script exits.
-start_moto() {
-  local port
-  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  "$TOOLS_DIR/moto/bin/moto_server" -H 127.0.0.1 -p "$port" >"$PWD/target/moto.log" 2>&1 &
-  MOTO_PID=$!
-  trap 'kill "$MOTO_PID" 2>/dev/null || true' EXIT
-  local tries=0
+# The services the tests start, stopped when the calling script exits.
+STOP_AT_EXIT=()
+stop_at_exit() {
+  STOP_AT_EXIT+=("$1")
+  trap 'for pid in "${STOP_AT_EXIT[@]}"; do kill "$pid" 2>/dev/null || true; done' EXIT
+}
+
+# A free TCP port on loopback.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits until something listens on loopback port $1, while process $2 lives.
+wait_for_port() {
+  local port="$1" pid="$2" name="$3" log="$4" tries=0
   until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
     tries=$((tries + 1))
-    if [ "$tries" -gt 100 ] || ! kill -0 "$MOTO_PID" 2>/dev/null; then
-      echo "moto did not start on port $port; see target/moto.log" >&2
+    if [ "$tries" -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
+      echo "$name did not start on port $port; see $log" >&2
       exit 1
     fi
     sleep 0.1
   done
+}
+
+# Starts moto on a free loopback port, exports TEST_S3_ENDPOINT, and stops it
+# when the calling script exits.
+start_moto() {
+  local port
+  port="$(free_port)"
+  "$TOOLS_DIR/moto/bin/moto_server" -H 127.0.0.1 -p "$port" >"$PWD/target/moto.log" 2>&1 &
+  MOTO_PID=$!
+  stop_at_exit "$MOTO_PID"
+  wait_for_port "$port" "$MOTO_PID" "moto" target/moto.log
   export TEST_S3_ENDPOINT="http://127.0.0.1:$port"
   log "moto (S3) listens at $TEST_S3_ENDPOINT"
+}
+
+# The OpenID provider of the single sign-on tests: npm's oidc-provider, pinned
+# in end2end/oidc/package.json (its lockfile), run by end2end/oidc/provider.mjs.
+ensure_oidc_provider() {
+  local wanted installed
+  wanted="$(node -p 'require("./end2end/oidc/package.json").dependencies["oidc-provider"]')"
+  installed="$(node -p 'require("./end2end/oidc/node_modules/oidc-provider/package.json").version' 2>/dev/null || true)"
+  if [ "$installed" != "$wanted" ]; then
+    log "Installing the test OpenID provider (oidc-provider $wanted, npm ci in end2end/oidc)"
+    (cd end2end/oidc && npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+# Starts it on a free loopback port, exports TEST_OIDC_ISSUER, and stops it
+# when the calling script exits.
+start_oidc() {
+  local port
+  port="$(free_port)"
+  node end2end/oidc/provider.mjs "$port" >"$PWD/target/oidc-provider.log" 2>&1 &
+  OIDC_PID=$!
+  stop_at_exit "$OIDC_PID"
+  wait_for_port "$port" "$OIDC_PID" "The test OpenID provider" target/oidc-provider.log
+  export TEST_OIDC_ISSUER="http://127.0.0.1:$port"
+  log "oidc-provider (OpenID Connect) listens at $TEST_OIDC_ISSUER"
 }

@@ -15,6 +15,13 @@ use crate::domain::role::Role;
 use crate::domain::unit::{UnitId, UnitKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+/// The single sign-on button of the login page, when an identity provider is
+/// configured: its text (`ZI_OIDC_LABEL`), or the locale's own when unset.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SsoOffer {
+    pub label: Option<String>,
+}
+
 /// The signed-in person as the interface sees them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SessionUser {

@@ -138,10 +138,11 @@ fn the_domain_does_no_io() {
 }
 
 /// Server functions anyone may call: they sign in (the password step, and the
-/// code step, whose user is the session's pending sign-in), sign out, choose
-/// the language.
+/// code step, whose user is the session's pending sign-in), offer single
+/// sign-on, sign out, choose the language.
 const PUBLIC_SERVER_FUNCTIONS: &[&str] = &[
     "login",
+    "login/sso",
     "login/code",
     "login/enrolment",
     "logout",
@@ -186,7 +187,7 @@ fn every_http_route_takes_the_session() {
     let feature_sources: Vec<(String, String)> = sources("backend")
         .into_iter()
         .filter(|(name, _)| {
-            ["/evidence/", "/documents/", "/portalrb/"]
+            ["/evidence/", "/documents/", "/portalrb/", "/oidc/"]
                 .iter()
                 .any(|dir| name.contains(dir))
         })

@@ -302,6 +302,24 @@ pub struct Settings {
         global = true
     )]
     pub s3_path_style: bool,
+    /// Single sign-on: the OpenID Connect provider's issuer URL (its discovery
+    /// document is `{issuer}/.well-known/openid-configuration`). Unset: no SSO.
+    #[arg(long, env = "ZI_OIDC_ISSUER", global = true)]
+    pub oidc_issuer: Option<String>,
+    /// The client id ZI Tracker is registered under at the provider.
+    #[arg(long, env = "ZI_OIDC_CLIENT_ID", global = true)]
+    pub oidc_client_id: Option<String>,
+    /// The client secret (set it in the environment, not as a flag).
+    #[arg(
+        long,
+        env = "ZI_OIDC_CLIENT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub oidc_client_secret: Option<Secret>,
+    /// The text of the login page's SSO button (e.g. "Masuk dengan SSO Kementerian").
+    #[arg(long, env = "ZI_OIDC_LABEL", global = true)]
+    pub oidc_label: Option<String>,
 }
 
 /// A setting that is never printed (`Debug` shows it as `***`).
@@ -367,6 +385,31 @@ impl Settings {
         })
     }
 
+    /// The identity provider's settings when `ZI_OIDC_ISSUER` is set (the
+    /// callback is `{ZI_PUBLIC_URL}/login/oidc/callback`); an error when the
+    /// rest of what it needs is missing.
+    pub fn oidc_config(
+        &self,
+    ) -> Result<Option<app::backend::oidc::OidcSettings>, app::backend::oidc::OidcSettingsError>
+    {
+        let Some(issuer) = self
+            .oidc_issuer
+            .as_deref()
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+        else {
+            return Ok(None);
+        };
+        app::backend::oidc::OidcSettings::parse(
+            issuer,
+            self.oidc_client_id.as_deref(),
+            self.oidc_client_secret.as_ref().map(|s| s.0.as_str()),
+            self.public_url.as_deref(),
+            self.oidc_label.as_deref(),
+        )
+        .map(Some)
+    }
+
     /// The defaults, as `zi` with no flags and no environment would use them.
     pub fn defaults() -> Self {
         Cli::parse_from(["zi"]).settings
@@ -416,6 +459,33 @@ mod tests {
         assert_eq!(config.region, "us-east-1");
         assert!(!config.path_style);
         assert_eq!(config.secret_access_key.as_deref(), Some("hunter2"));
+        assert!(!format!("{settings:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn single_sign_on_is_off_unless_an_issuer_is_set_and_needs_the_public_url() {
+        assert!(Settings::defaults().oidc_config().expect("valid").is_none());
+        let base = [
+            "zi",
+            "--oidc-issuer",
+            "https://sso.example.go.id",
+            "--oidc-client-id",
+            "zi-tracker",
+            "--oidc-client-secret",
+            "hunter2",
+        ];
+        let without_url = Cli::parse_from(base).settings;
+        assert!(without_url.oidc_config().is_err());
+        let settings = Cli::parse_from(
+            base.into_iter()
+                .chain(["--public-url", "https://zi.example.go.id"]),
+        )
+        .settings;
+        let oidc = settings.oidc_config().expect("valid").expect("configured");
+        assert_eq!(
+            oidc.redirect.as_str(),
+            "https://zi.example.go.id/login/oidc/callback"
+        );
         assert!(!format!("{settings:?}").contains("hunter2"));
     }
 

@@ -41,6 +41,10 @@ pub enum StartupError {
     Db(#[from] DbError),
     #[error("cannot store the built-in rubric: {0}")]
     Rubric(#[from] db::rubrics::RubricWriteError),
+    #[error("cannot set up single sign-on: {0}")]
+    Oidc(#[from] app::backend::oidc::OidcSettingsError),
+    #[error("cannot set up the identity provider's HTTP client")]
+    OidcClient,
     #[error("cannot store the scores of older assessments: {0}")]
     Scores(#[source] app::error::AppError),
     #[error("cannot listen on {addr}: {source}")]
@@ -142,6 +146,12 @@ impl Application {
             addr: settings.bind,
             source,
         })?;
+        let oidc = match settings.oidc_config()? {
+            Some(oidc) => Some(Arc::new(
+                app::backend::oidc::Oidc::new(oidc).map_err(|_| StartupError::OidcClient)?,
+            )),
+            None => None,
+        };
         let blobs = open_store(settings).await?;
         // Uploads cut off by a crash; a younger one may be another node's, still arriving.
         match blobs.sweep_temporaries(Duration::from_secs(3600)).await {
@@ -168,6 +178,7 @@ impl Application {
                     rate_per_minute: settings.portalrb_rate_limit,
                     link_days: settings.evidence_link_days,
                 },
+                oidc,
             }),
         };
         let router = router(settings, state.clone());

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{SessionUser, TwoFactorEnrolment, TwoFactorView};
+use crate::model::{SessionUser, SsoOffer, TwoFactorEnrolment, TwoFactorView};
 
 #[server(endpoint = "login")]
 pub async fn login(identifier: String, password: String) -> Result<(), AppError> {
@@ -24,6 +24,15 @@ pub async fn login(identifier: String, password: String) -> Result<(), AppError>
         leptos_axum::redirect("/login/code");
     }
     Ok(())
+}
+
+/// The login page's single sign-on button: shown only when an identity
+/// provider is configured (`ZI_OIDC_ISSUER`).
+#[server(endpoint = "login/sso")]
+pub async fn login_sso() -> Result<Option<SsoOffer>, AppError> {
+    use crate::backend::{oidc, request};
+    let (state, _) = request().await?;
+    Ok(oidc::offer(&state.config))
 }
 
 /// The second step of a sign-in with a second factor: the code from the

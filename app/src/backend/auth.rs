@@ -10,7 +10,7 @@ use tower_sessions::Session;
 
 use super::db::{self, Db};
 use super::permit::{Permit, Right};
-use super::session_store::USER_ID_KEY;
+use super::session_store::{PENDING_SIGN_IN_KEY as PENDING_KEY, USER_ID_KEY};
 use super::state::AppConfig;
 use crate::domain::account::{LoginIdentifier, UserId};
 use crate::domain::policy::can;
@@ -283,7 +283,6 @@ struct PendingSignIn {
     enrol: bool,
 }
 
-const PENDING_KEY: &str = "pending_sign_in";
 /// How long the code step waits for its code.
 const PENDING_MS: i64 = 5 * 60 * 1000;
 
@@ -334,54 +333,73 @@ pub async fn sign_in(
     };
     match user {
         Some((id, true)) if password_ok => {
-            session.cycle_id().await.map_err(session_error)?;
-            // Whatever an earlier sign-in in this browser left half done goes.
-            session
-                .remove::<PendingSignIn>(PENDING_KEY)
-                .await
-                .map_err(session_error)?;
-            super::totp::forget_enrolment(session).await?;
-            let has_code = super::totp::is_enabled(db, &id).await?;
-            let enrol = !has_code && must_enrol(db, config, &id).await?;
-            if has_code || enrol {
-                // Not a failure; but the earlier failures stay counted until
-                // the code is right, so retyping the password does not buy
-                // fresh guesses at the code.
-                db::login_failures::forget_attempt(db, &attempt, &[]).await?;
-                session
-                    .remove::<String>(USER_ID_KEY)
-                    .await
-                    .map_err(session_error)?;
-                let pending = PendingSignIn {
-                    user: id.as_str().to_owned(),
-                    identifier: identifier.as_str().to_owned(),
-                    since_ms: db::now_ms(),
-                    enrol,
-                };
-                session
-                    .insert(PENDING_KEY, pending)
-                    .await
-                    .map_err(session_error)?;
-                tracing::info!(user = %id, enrol, "password accepted; waiting for the second factor");
-                return Ok(if enrol {
-                    SignIn::EnrolmentNeeded
-                } else {
-                    SignIn::CodeNeeded
-                });
-            }
-            db::login_failures::forget_attempt(db, &attempt, &[&keys.pair, &keys.account]).await?;
-            session
-                .insert(USER_ID_KEY, id.as_str())
-                .await
-                .map_err(session_error)?;
-            tracing::info!(user = %id, "signed in");
-            Ok(SignIn::Done(id))
+            let step = begin_session(db, config, session, &id, &identifier).await?;
+            // A pending code step is not a success yet: the earlier failures
+            // stay counted until the code is right, so retyping the password
+            // does not buy fresh guesses at the code.
+            let cleared: &[&str] = match step {
+                SignIn::Done(_) => &[&keys.pair, &keys.account],
+                SignIn::CodeNeeded | SignIn::EnrolmentNeeded => &[],
+            };
+            db::login_failures::forget_attempt(db, &attempt, cleared).await?;
+            Ok(step)
         }
         _ => {
             tracing::info!(identifier = identifier.as_str(), "sign-in refused");
             Err(AppError::InvalidCredentials)
         }
     }
+}
+
+/// Starts the session of a user whose identity was just proven (a right
+/// password, or the identity provider's word): a new session id, nothing
+/// left of an earlier half-done sign-in, and the user, or, when the account
+/// has a second factor or its role requires one, a pending sign-in that
+/// waits for the code. `identifier` is what the code step's throttling counts under.
+pub async fn begin_session(
+    db: &Db,
+    config: &AppConfig,
+    session: &Session,
+    id: &UserId,
+    identifier: &LoginIdentifier,
+) -> Result<SignIn, AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    // Whatever an earlier sign-in in this browser left half done goes.
+    session
+        .remove::<PendingSignIn>(PENDING_KEY)
+        .await
+        .map_err(session_error)?;
+    super::totp::forget_enrolment(session).await?;
+    let has_code = super::totp::is_enabled(db, id).await?;
+    let enrol = !has_code && must_enrol(db, config, id).await?;
+    if has_code || enrol {
+        session
+            .remove::<String>(USER_ID_KEY)
+            .await
+            .map_err(session_error)?;
+        let pending = PendingSignIn {
+            user: id.as_str().to_owned(),
+            identifier: identifier.as_str().to_owned(),
+            since_ms: db::now_ms(),
+            enrol,
+        };
+        session
+            .insert(PENDING_KEY, pending)
+            .await
+            .map_err(session_error)?;
+        tracing::info!(user = %id, enrol, "identity accepted; waiting for the second factor");
+        return Ok(if enrol {
+            SignIn::EnrolmentNeeded
+        } else {
+            SignIn::CodeNeeded
+        });
+    }
+    session
+        .insert(USER_ID_KEY, id.as_str())
+        .await
+        .map_err(session_error)?;
+    tracing::info!(user = %id, "signed in");
+    Ok(SignIn::Done(id.clone()))
 }
 
 /// Whether the user holds a role that `ZI_REQUIRE_TOTP_FOR` names.

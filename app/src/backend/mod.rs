@@ -29,6 +29,7 @@ pub mod forms;
 pub mod lhe;
 pub mod lke;
 pub mod national;
+pub mod oidc;
 pub mod periods;
 pub mod permit;
 pub mod portalrb;
@@ -56,6 +57,7 @@ pub fn routes() -> axum::Router<AppState> {
     evidence::routes::routes()
         .merge(documents::routes::routes())
         .merge(portalrb::routes::routes())
+        .merge(oidc::routes::routes())
 }
 
 /// The `(method, path)` of every route [`routes`] serves.
@@ -64,6 +66,7 @@ pub fn route_paths() -> impl Iterator<Item = (&'static str, &'static str)> {
         evidence::routes::PATHS,
         documents::routes::PATHS,
         portalrb::routes::PATHS,
+        oidc::routes::PATHS,
     ]
     .into_iter()
     .flatten()

@@ -10,6 +10,10 @@ use super::db::{self, Db};
 
 /// The session key that holds the signed-in user's id.
 pub const USER_ID_KEY: &str = "user_id";
+/// The session key of a sign-in that waits for its second factor (an object
+/// whose `user` is the user's id): it grants nothing, but it is that user's,
+/// so ending their sessions ends it too.
+pub const PENDING_SIGN_IN_KEY: &str = "pending_sign_in";
 
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
@@ -30,14 +34,25 @@ fn millis(at: OffsetDateTime) -> i64 {
     i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
 
+/// Whose session this is, for ending every session of a user (a password
+/// reset or change, a deactivation): the signed-in user, or the user a
+/// pending sign-in waits for.
+fn owner(record: &Record) -> Option<String> {
+    let signed_in = record.data.get(USER_ID_KEY).and_then(|v| v.as_str());
+    let pending = || {
+        record
+            .data
+            .get(PENDING_SIGN_IN_KEY)
+            .and_then(|p| p.get("user"))
+            .and_then(|v| v.as_str())
+    };
+    signed_in.or_else(pending).map(str::to_owned)
+}
+
 fn encode(record: &Record) -> Result<db::sessions::SessionRow> {
     Ok(db::sessions::SessionRow {
         data: serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?,
-        user_id: record
-            .data
-            .get(USER_ID_KEY)
-            .and_then(|v| v.as_str())
-            .map(str::to_owned),
+        user_id: owner(record),
         expires_at_ms: millis(record.expiry_date),
     })
 }

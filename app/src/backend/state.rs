@@ -19,6 +19,8 @@ pub struct AppConfig {
     /// The largest evidence file accepted.
     pub max_file: crate::domain::evidence::MaxFileSize,
     pub portalrb: PortalSettings,
+    /// Single sign-on through an OpenID Connect provider (`ZI_OIDC_*`), when configured.
+    pub oidc: Option<Arc<crate::backend::oidc::Oidc>>,
 }
 
 /// How the PortalRB API answers.

@@ -12,6 +12,7 @@ pub mod policy;
 pub mod portalrb;
 pub mod review;
 pub mod role;
+pub mod sso;
 pub mod totp;
 pub mod unit;
 pub mod versions;

@@ -341,6 +341,19 @@ db_test!(
             ),
             // …and its page's enrolment: none without a pending sign-in that must enrol.
             row(f("login/enrolment", vec![]), ANYONE, S::OK),
+            // Single sign-on: the login page asks whether to offer it; the
+            // matrix's server has no provider, so its routes are not there
+            // for anyone (`oidc::*` runs them against a real provider).
+            row(f("login/sso", vec![]), ANYONE, S::OK),
+            row(get("/login/oidc", s("/login/oidc")), ANYONE, S::NOT_FOUND),
+            row(
+                get(
+                    "/login/oidc/callback",
+                    s("/login/oidc/callback?code=matriks&state=matriks"),
+                ),
+                ANYONE,
+                S::NOT_FOUND,
+            ),
             row(
                 f(
                     "users/active",

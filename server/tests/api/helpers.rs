@@ -332,6 +332,11 @@ impl TestApp {
         settings.s3_endpoint = None;
         settings.s3_prefix = String::new();
         settings.s3_path_style = true;
+        // No single sign-on unless the test asks for it (`with_oidc`).
+        settings.oidc_issuer = None;
+        settings.oidc_client_id = None;
+        settings.oidc_client_secret = None;
+        settings.oidc_label = None;
 
         settings.data_dir = std::env::temp_dir().join(format!("zi_test_data_{}", unique()));
         configure(&mut settings);
@@ -953,6 +958,64 @@ pub fn s3_at(settings: &mut Settings, endpoint: &str) {
     settings.s3_secret_access_key = Some(zi::config::Secret("zi-test-secret".to_owned()));
     settings.s3_prefix = "evidence".to_owned();
     settings.s3_path_style = true;
+}
+
+// ---------------------------------------------------------------------------
+// The OpenID provider
+
+/// The OpenID provider the single sign-on tests use: npm's oidc-provider on
+/// loopback (`end2end/oidc/provider.mjs`), started by `scripts/test`, found
+/// through `TEST_OIDC_ISSUER`. Unset: `None` with a notice (the test is
+/// skipped), or a failure when `CI=true`.
+pub fn oidc_issuer(test: &str) -> Option<String> {
+    use std::io::Write;
+    if let Some(issuer) = std::env::var("TEST_OIDC_ISSUER")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
+        return Some(issuer.trim().trim_end_matches('/').to_owned());
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "TEST_OIDC_ISSUER is not set and CI=true: the single sign-on tests must run in CI \
+             (scripts/test starts oidc-provider and sets it)"
+        );
+    }
+    static BANNER: AtomicBool = AtomicBool::new(false);
+    let mut stderr = std::io::stderr().lock();
+    if !BANNER.swap(true, Ordering::SeqCst) {
+        let _ = writeln!(
+            stderr,
+            "\n{bar}\n!! TEST_OIDC_ISSUER is not set: the single sign-on tests are SKIPPED.\n\
+             !! scripts/test starts oidc-provider and sets it; with CI=true they fail instead.\n{bar}",
+            bar = "!".repeat(78)
+        );
+    }
+    let _ = writeln!(stderr, "!! SKIPPED {test} (no OpenID provider)");
+    None
+}
+
+/// Settings for a server that signs in through the test OpenID provider.
+/// Without one, single sign-on stays off and the test skips itself.
+pub fn with_oidc(settings: &mut Settings) {
+    if let Ok(issuer) = std::env::var("TEST_OIDC_ISSUER") {
+        oidc_at(settings, issuer.trim().trim_end_matches('/'));
+    }
+}
+
+/// Settings for single sign-on through the provider at `issuer` (reachable or
+/// not), as the test provider registers its client. The callback URL is under
+/// `ZI_PUBLIC_URL`, so the server listens on a port chosen here.
+pub fn oidc_at(settings: &mut Settings, issuer: &str) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("its address").port();
+    drop(listener);
+    settings.bind = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    settings.public_url = Some(format!("http://127.0.0.1:{port}"));
+    settings.oidc_issuer = Some(issuer.to_owned());
+    settings.oidc_client_id = Some("zi-test".to_owned());
+    settings.oidc_client_secret = Some(zi::config::Secret("zi-test-secret".to_owned()));
+    settings.oidc_label = Some("Masuk dengan SSO Kementerian".to_owned());
 }
 
 /// An address on loopback where nothing listens.

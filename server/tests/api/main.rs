@@ -25,6 +25,7 @@ mod health;
 mod lke_2026;
 mod national;
 mod nodes;
+mod oidc;
 mod pages;
 mod portalrb;
 mod review;

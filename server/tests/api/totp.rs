@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The user's authenticator app: the key read off the page, and the newest
 /// time step it has given a code for (each code is accepted once).
-struct Authenticator {
+pub(crate) struct Authenticator {
     totp: totp_rs::Totp,
     last_step: Option<u64>,
 }
@@ -49,7 +49,7 @@ impl Authenticator {
 
     /// A code the server has not seen yet and still accepts (now, or one
     /// step before or after): waits for the next step when they are used up.
-    async fn next_code(&mut self) -> String {
+    pub(crate) async fn next_code(&mut self) -> String {
         let now_step = unix_now() / 30;
         let step = match self.last_step {
             Some(last) => (last + 1).max(now_step.saturating_sub(1)),
@@ -119,7 +119,7 @@ fn recovery_codes(html: &str) -> Vec<String> {
 
 /// Enrols `client`'s account as a user does on the account page; the app
 /// and the recovery codes the page showed.
-async fn enrol(app: &TestApp, client: &Client) -> (Authenticator, Vec<String>) {
+pub(crate) async fn enrol(app: &TestApp, client: &Client) -> (Authenticator, Vec<String>) {
     let reply = client.call("account/two-factor/start", &[]).await;
     assert_eq!(reply.status, StatusCode::OK, "{reply}");
     let page = client.get("/account/two-factor").await;
@@ -537,5 +537,81 @@ db_test!(
         assert_eq!(reply.status, StatusCode::OK, "{reply}");
         assert_eq!(reply.header("location"), None, "{reply}");
         assert_eq!(next.whoami().await.as_deref(), Some("admin"));
+    }
+);
+
+db_test!(
+    a_password_reset_or_change_ends_a_sign_in_waiting_for_its_code,
+    |app| async move {
+        let unit = app.signed_in("unit").await;
+        let unit_id = app.user_id("unit").await;
+        let (mut authenticator, _) = enrol(&app, &unit).await;
+
+        // Someone has the password and waits at the code step; the
+        // administrator resets the password: that sign-in is over.
+        let waiting = password_step(&app, "unit").await;
+        let admin = app.signed_in("admin").await;
+        let reset = "setelan-ulang-2026";
+        let reply = admin
+            .call(
+                "users/password",
+                &[("id", &unit_id), ("password", reset), ("confirm", reset)],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+        // A code the app shows now: what is refused is the missing sign-in.
+        let code = authenticator.code_at_step(unix_now() / 30 + 1);
+        let reply = waiting.call("login/code", &[("code", &code)]).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "the pending sign-in ended with the reset: {reply}"
+        );
+        assert_eq!(reply.json()["error"], "unauthenticated", "{reply}");
+        assert_eq!(waiting.me().await, None);
+
+        // The user signs in with the new password and the code…
+        let owner = app.client();
+        let reply = owner.login("unit", reset).await;
+        assert_eq!(reply.header("location"), Some("/login/code"), "{reply}");
+        let code = authenticator.next_code().await;
+        let reply = owner.call("login/code", &[("code", &code)]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+        // …someone else waits at the code step with that password…
+        let waiting = app.client();
+        let reply = waiting.login("unit", reset).await;
+        assert_eq!(reply.header("location"), Some("/login/code"), "{reply}");
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM sessions WHERE user_id = $1",
+                &[&unit_id]
+            )
+            .await,
+            2,
+            "the signed-in session and the pending one are both the user's"
+        );
+        // …and the user changes it: the other sign-in ends, theirs goes on.
+        let changed = "kata-sandi-baru-2026";
+        let reply = owner
+            .call(
+                "account/password",
+                &[
+                    ("current", reset),
+                    ("password", changed),
+                    ("confirm", changed),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+        let code = authenticator.code_at_step(unix_now() / 30 + 1);
+        let reply = waiting.call("login/code", &[("code", &code)]).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "the pending sign-in ended with the change: {reply}"
+        );
+        assert_eq!(reply.json()["error"], "unauthenticated", "{reply}");
+        assert_eq!(waiting.me().await, None);
+        assert_eq!(owner.whoami().await.as_deref(), Some("unit"));
     }
 );
