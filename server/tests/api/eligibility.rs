@@ -430,12 +430,13 @@ db_test!(
                 .fetch_one(&app.db)
                 .await
                 .expect("the past assessment");
+                // The national team's final result of that year (as a stage).
                 sqlx::query(
-                    "INSERT INTO predicates (id, unit_id, assessment_id, predicate, awarded, \
-                     decided_on, decree, recorded_at) VALUES ($1, $2, $3, 'wbk', 1, $4, $5, 0)",
+                    "INSERT INTO national_stages (id, assessment_id, seq, stage, outcome, held_on, \
+                     notes, links, decree, recorded_at) \
+                     VALUES ($1, $2, 1, 'final_result', 'wbk', $3, '', '', $4, 0)",
                 )
                 .bind(format!("award-{past}"))
-                .bind(itjen)
                 .bind(&past_assessment)
                 .bind(format!("{past}-12-10"))
                 .bind(format!("SK WBK {past}"))
