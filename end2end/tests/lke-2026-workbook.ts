@@ -96,6 +96,8 @@ function columnOf(sheet: ExcelJS.Worksheet, label: string): number {
   return found;
 }
 
+const NON_LHKPN_TOTAL_ROW = 182;
+
 /** The filled template as bytes. */
 export async function filledWorkbook(): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
@@ -117,6 +119,17 @@ export async function filledWorkbook(): Promise<Buffer> {
     const tpi = tpiNote(soal);
     if (tpi) row.getCell(col.tpiNote).value = tpi;
   }
+  // Row 182 asks for the total of the three rows below it (R.PW.iii.b.1 of the
+  // rubric, an entered count), though the master names no soal for it.
+  const total = sheet.getRow(NON_LHKPN_TOTAL_ROW);
+  const label = String(total.getCell('G').value ?? '');
+  if (!label.startsWith('Jumlah yang harus melaporkan (tidak wajib LHKPN)')) {
+    throw new Error(`row ${NON_LHKPN_TOTAL_ROW} holds "${label}"`);
+  }
+  const below = masterSoal().filter((s) => s.row > NON_LHKPN_TOTAL_ROW && s.row <= NON_LHKPN_TOTAL_ROW + 3);
+  const sum = (answer: (s: Soal) => Value) => below.reduce((n, s) => n + Number(answer(s)), 0);
+  total.getCell(col.unit).value = sum(unitAnswer);
+  total.getCell(col.tpi).value = sum(tpiAnswer);
   for (const name of ['Unit', 'TPI Unit', 'TPI Itjen']) {
     const summary = workbook.getWorksheet(name);
     if (summary) summary.getCell('B1').value = 'Direktorat Uji';

@@ -163,7 +163,9 @@ test('a unit fills the LKE from the 2026 workbook (TPI lane, then its own) and t
   }
   await tpi.goto(`/review/${id}`);
   await waitForHydration(tpi);
+  // The lane the evaluator entered scores what the file's TPI column scored.
   const tpiScore = await scoreOf(tpi);
+  expect(tpiScore).toBe(fromTpiColumn);
   expect(tpiScore).toBeLessThan(unitScore);
 
   // The 2026 download from the review page.

@@ -259,7 +259,11 @@ db_test!(
             assert_eq!(at(11), want.catatan_unit, "soal {soal} unit note (L{row})");
             assert_eq!(at(13), want.jawaban_tpi, "soal {soal} TPI answer (N{row})");
             assert_eq!(at(16), want.catatan_tpi, "soal {soal} TPI note (Q{row})");
-            assert_eq!(at(19), None, "soal {soal}: no Itjen answer is kept (T{row})");
+            assert_eq!(
+                at(19),
+                None,
+                "soal {soal}: no Itjen answer is kept (T{row})"
+            );
             if let Some(link) = at(12) {
                 links.insert(item, link);
             }
@@ -496,9 +500,12 @@ db_test!(
         // The same lanes with an Inspektorat Jenderal lane filled too (the
         // download keeps none), so `TPI Itjen`'s formulas meet real answers.
         let itjen = itjen_lane(&r.tpi);
-        let itjen_note = [(ItemCode::Question(P_MP_I_A.parse().expect("code")), "Itjen".to_owned())]
-            .into_iter()
-            .collect();
+        let itjen_note = [(
+            ItemCode::Question(P_MP_I_A.parse().expect("code")),
+            "Itjen".to_owned(),
+        )]
+        .into_iter()
+        .collect();
         let with_itjen = export_workbook_2026(&Workbook2026 {
             rubric: builtin_90_2021_ref(),
             unit_name: "Direktorat Pelayanan Perizinan",
@@ -525,8 +532,11 @@ db_test!(
         ];
         std::fs::create_dir_all(dir.path().join("in")).expect("in/");
         for (name, bytes) in &inputs {
-            std::fs::write(dir.path().join("in").join(name), without_cached_results(bytes))
-                .expect("written");
+            std::fs::write(
+                dir.path().join("in").join(name),
+                without_cached_results(bytes),
+            )
+            .expect("written");
         }
         let out = dir.path().join("out");
         let profile = recalculating_profile(dir.path());
@@ -534,7 +544,11 @@ db_test!(
             .arg(format!("-env:UserInstallation={profile}"))
             .args(["--headless", "--convert-to", "xlsx", "--outdir"])
             .arg(&out)
-            .args(inputs.iter().map(|(name, _)| dir.path().join("in").join(name)))
+            .args(
+                inputs
+                    .iter()
+                    .map(|(name, _)| dir.path().join("in").join(name)),
+            )
             .output()
             .expect("soffice runs");
         assert!(
