@@ -97,6 +97,7 @@ test('a unit fills the LKE from the 2026 workbook (TPI lane, then its own) and t
   const read = member.locator('.import-read');
   await expect(read).toHaveText(
     'Dibaca: format LKE 2026, lembar "Jawaban", jawaban dari kolom O, catatan dari kolom R.',
+    { timeout: 20_000 },
   );
   await expect(member.getByTestId('score-completeness')).toHaveText(/^(\d+)\/\1 /);
   const fromTpiColumn = await scoreOf(member);
@@ -113,6 +114,7 @@ test('a unit fills the LKE from the 2026 workbook (TPI lane, then its own) and t
   await importWorkbook(member, workbook, 'Jawaban Unit (bawaan)');
   await expect(read).toHaveText(
     'Dibaca: format LKE 2026, lembar "Jawaban", jawaban dari kolom K, catatan dari kolom L.',
+    { timeout: 20_000 },
   );
   await expect.poll(() => scoreOf(member)).toBeGreaterThan(fromTpiColumn);
   const unitScore = await scoreOf(member);
