@@ -148,7 +148,7 @@ export async function readWorkbook(bytes: Buffer): Promise<ExcelJS.Workbook> {
 export function cellValue(sheet: ExcelJS.Worksheet, address: string): unknown {
   const value = sheet.getCell(address).value;
   if (value && typeof value === 'object') {
-    if ('result' in value) return value.result;
+    if ('formula' in value) return value.result;
     if ('hyperlink' in value) return value.hyperlink;
     if ('richText' in value) return value.richText.map((r) => r.text).join('');
     if ('text' in value) return value.text;
