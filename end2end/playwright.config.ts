@@ -57,9 +57,10 @@ export default defineConfig({
       use: { ...devices['Desktop Chrome'] },
     },
     {
-      // The evidence journey again on a phone (each run makes its own unit).
+      // The evidence journey and the 2026 workbook both ways again on a phone
+      // (each run makes its own unit).
       name: 'phone',
-      testMatch: /evidence\.spec\.ts/,
+      testMatch: /(evidence|lke-2026)\.spec\.ts/,
       use: { ...devices['Pixel 7'] },
     },
   ],

@@ -1,11 +1,13 @@
 //! The LKE download in PortalRB's 2026 layout (`/assessments/{id}/lke-2026.xlsx`):
 //! both lanes on every soal's row, the evidence links of PortalRB's API in
-//! column M, summary sheets whose cached (and recalculated) results are the
-//! engine's scores, and the file read back by our own importer.
+//! column M, summary sheets (`Unit`, `TPI Unit`, `TPI Itjen`) whose cached
+//! (and recalculated) results are the engine's scores, and the file read back
+//! by our own importer.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
+use app::backend::lke::{export_workbook_2026, LaneData, Workbook2026};
 use app::domain::lke::{builtin_90_2021_ref, score, Answer, Answers, ItemCode};
 use app::domain::portalrb::{soal_2026, soal_answers, Lane};
 use calamine::{Data, Reader, Xlsx};
@@ -167,7 +169,7 @@ fn number(xlsx: &mut Xlsx<std::io::Cursor<Vec<u8>>>, sheet: &str, cell: (u32, u3
     }
 }
 
-/// Unit / TPI Unit: (row, column) of the Pengungkit total, the Hasil total
+/// Unit / TPI Unit / TPI Itjen: (row, column) of the Pengungkit total, the Hasil total
 /// and the final score (K12, K20, K22), and Manajemen Perubahan's Pemenuhan (I6).
 const SUMMARY_CELLS: [(u32, u32); 4] = [(11, 10), (19, 10), (21, 10), (5, 8)];
 
@@ -183,9 +185,13 @@ fn engine_values(answers: &Answers) -> [f64; 4] {
     [s.pengungkit.score, s.hasil.total.score, s.total.score, mp]
 }
 
-fn assert_summaries(bytes: Vec<u8>, r: &Reviewed, what: &str) {
+/// Each summary sheet holds the engine's score of its lane: the unit's, the
+/// evaluators', and the Inspektorat Jenderal's (`itjen`; the download keeps
+/// none, so its sheet sums empty inputs to the engine's score of nothing).
+fn assert_summaries(bytes: Vec<u8>, lanes: [&Answers; 3], what: &str) {
     let mut xlsx: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("an xlsx");
-    for (sheet, lane) in [("Unit", &r.unit), ("TPI Unit", &r.tpi)] {
+    let sheets = ["Unit", "TPI Unit", "TPI Itjen"];
+    for (sheet, lane) in sheets.into_iter().zip(lanes) {
         for (cell, expected) in SUMMARY_CELLS.into_iter().zip(engine_values(lane)) {
             let found = number(&mut xlsx, sheet, cell);
             assert!(
@@ -229,7 +235,7 @@ db_test!(
         let expected = soal_answers(&unit_lane, Some(&tpi_lane), |_| None);
         let mut xlsx: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).expect("an xlsx");
         let sheet = xlsx.worksheet_range("Jawaban").expect("sheet Jawaban");
-        let header: Vec<Option<String>> = (0..17).map(|c| text(sheet.get_value((0, c)))).collect();
+        let header: Vec<Option<String>> = (0..23).map(|c| text(sheet.get_value((0, c)))).collect();
         assert_eq!(header[10].as_deref(), Some("Jawaban Unit"));
         assert_eq!(header[12].as_deref(), Some("Daftar Bukti Dukung (Unit)"));
         assert_eq!(header[13].as_deref(), Some("Jawaban TPI"));
@@ -253,6 +259,11 @@ db_test!(
             assert_eq!(at(11), want.catatan_unit, "soal {soal} unit note (L{row})");
             assert_eq!(at(13), want.jawaban_tpi, "soal {soal} TPI answer (N{row})");
             assert_eq!(at(16), want.catatan_tpi, "soal {soal} TPI note (Q{row})");
+            assert_eq!(
+                at(19),
+                None,
+                "soal {soal}: no Itjen answer is kept (T{row})"
+            );
             if let Some(link) = at(12) {
                 links.insert(item, link);
             }
@@ -306,12 +317,22 @@ db_test!(
         );
 
         // The summary sheets' cached results are the engine's scores of each lane.
-        assert_summaries(bytes.clone(), &r, "cached");
-        let formulas = xlsx.worksheet_formula("Unit").expect("formulas");
+        let nothing = Answers::new();
+        assert_summaries(bytes.clone(), [&r.unit, &r.tpi, &nothing], "cached");
+        for (sheet, value) in [("Unit", "R"), ("TPI Unit", "O"), ("TPI Itjen", "U")] {
+            let formulas = xlsx.worksheet_formula(sheet).expect("formulas");
+            assert_eq!(
+                formulas.get_value((5, 8)).map(String::as_str),
+                Some(format!("Jawaban!{value}4").as_str()),
+                "{sheet} sums its lane"
+            );
+        }
+        assert_eq!(header[19].as_deref(), Some("Jawaban TPI Itjen"));
         assert_eq!(
-            formulas.get_value((5, 8)).map(String::as_str),
-            Some("Jawaban!R4")
+            header[22].as_deref(),
+            Some("Catatan/Keterangan/Penjelasan (TPI Itjen)")
         );
+        let formulas = xlsx.worksheet_formula("Unit").expect("formulas");
         assert_eq!(
             formulas.get_value((21, 10)).map(String::as_str),
             Some("SUM(K12,K20)")
@@ -476,17 +497,58 @@ db_test!(
             .get_bytes(&format!("/assessments/{}/lke-2026.xlsx", r.id))
             .await;
         assert_eq!(status, StatusCode::OK);
+        // The same lanes with an Inspektorat Jenderal lane filled too (the
+        // download keeps none), so `TPI Itjen`'s formulas meet real answers.
+        let itjen = itjen_lane(&r.tpi);
+        let itjen_note = [(
+            ItemCode::Question(P_MP_I_A.parse().expect("code")),
+            "Itjen".to_owned(),
+        )]
+        .into_iter()
+        .collect();
+        let with_itjen = export_workbook_2026(&Workbook2026 {
+            rubric: builtin_90_2021_ref(),
+            unit_name: "Direktorat Pelayanan Perizinan",
+            predicate: "WBK",
+            unit: LaneData {
+                answers: &r.unit,
+                notes: &r.unit_notes,
+            },
+            evaluators: Some(LaneData {
+                answers: &r.tpi,
+                notes: &r.tpi_notes,
+            }),
+            itjen: Some(LaneData {
+                answers: &itjen,
+                notes: &itjen_note,
+            }),
+            links: &BTreeMap::new(),
+        })
+        .expect("a workbook");
         let dir = tempfile::tempdir().expect("a directory");
-        let input = dir.path().join("in/lke-2026.xlsx");
-        std::fs::create_dir_all(input.parent().expect("a parent")).expect("in/");
-        std::fs::write(&input, without_cached_results(&bytes)).expect("written");
+        let inputs = [
+            ("lke-2026.xlsx", bytes),
+            ("lke-2026-itjen.xlsx", with_itjen),
+        ];
+        std::fs::create_dir_all(dir.path().join("in")).expect("in/");
+        for (name, bytes) in &inputs {
+            std::fs::write(
+                dir.path().join("in").join(name),
+                without_cached_results(bytes),
+            )
+            .expect("written");
+        }
         let out = dir.path().join("out");
         let profile = recalculating_profile(dir.path());
         let converted = std::process::Command::new(soffice)
             .arg(format!("-env:UserInstallation={profile}"))
             .args(["--headless", "--convert-to", "xlsx", "--outdir"])
             .arg(&out)
-            .arg(&input)
+            .args(
+                inputs
+                    .iter()
+                    .map(|(name, _)| dir.path().join("in").join(name)),
+            )
             .output()
             .expect("soffice runs");
         assert!(
@@ -494,13 +556,40 @@ db_test!(
             "soffice failed: {}",
             String::from_utf8_lossy(&converted.stderr)
         );
-        let recalculated = std::fs::read(out.join("lke-2026.xlsx")).unwrap_or_else(|_| {
-            panic!(
-                "soffice wrote nothing: {} {}",
-                String::from_utf8_lossy(&converted.stdout),
-                String::from_utf8_lossy(&converted.stderr)
-            )
-        });
-        assert_summaries(recalculated, &r, "recalculated by LibreOffice");
+        let recalculated = |name: &str| {
+            std::fs::read(out.join(name)).unwrap_or_else(|_| {
+                panic!(
+                    "soffice wrote no {name}: {} {}",
+                    String::from_utf8_lossy(&converted.stdout),
+                    String::from_utf8_lossy(&converted.stderr)
+                )
+            })
+        };
+        let nothing = Answers::new();
+        assert_summaries(
+            recalculated("lke-2026.xlsx"),
+            [&r.unit, &r.tpi, &nothing],
+            "the download recalculated by LibreOffice",
+        );
+        assert_summaries(
+            recalculated("lke-2026-itjen.xlsx"),
+            [&r.unit, &r.tpi, &itjen],
+            "with an Itjen lane, recalculated by LibreOffice",
+        );
     }
 );
+
+const P_MP_I_A: &str = "P.MP.i.a";
+
+/// The evaluators' lane with one more answer changed, as an Inspektorat
+/// Jenderal might score it; its total is below the evaluators'.
+fn itjen_lane(tpi: &Answers) -> Answers {
+    let rubric = builtin_90_2021_ref();
+    let mut itjen = tpi.clone();
+    let a = P_MP_I_A.parse().expect("code");
+    itjen
+        .set_choice(rubric, a, Some(Answer::Tidak))
+        .expect("Tidak");
+    assert!(score(rubric, &itjen).total.score < score(rubric, tpi).total.score);
+    itjen
+}

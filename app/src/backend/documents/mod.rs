@@ -146,6 +146,8 @@ pub async fn lke_workbook_2026(
             answers: &evaluator_answers,
             notes: &evaluator_notes,
         }),
+        // No Inspektorat Jenderal lane is kept yet: `TPI Itjen` sums empty inputs.
+        itjen: None,
         links: &soal_links,
     })
     .map_err(|err| {

@@ -1,12 +1,17 @@
 //! Exports an assessment in PortalRB's 2026 layout: sheet `Jawaban` with the
 //! header texts of the 2026 workbook (first question on row 6, every soal on
-//! the row `master-soal-lkezi-2026.json` names), both lanes side by side, and
-//! the summary sheets `Unit` and `TPI Unit` as live formulas over `Jawaban`.
+//! the row `master-soal-lkezi-2026.json` names), the lanes side by side, and
+//! the summary sheets `Unit`, `TPI Unit` and `TPI Itjen` as live formulas over
+//! `Jawaban`, laid out like the 2026 template's three summary sheets.
 //!
 //! Columns of `Jawaban`, as the master names them: K the unit's answer, L its
 //! note, M the evidence link, N the evaluators' answer, O its value, P its %,
 //! Q the evaluators' note; R and S hold the unit lane's value and %, which the
-//! official sheet leaves to the portal. Every formula carries its cached
+//! official sheet leaves to the portal. T to W hold a second evaluators' lane,
+//! the Inspektorat Jenderal's (answer, value, %, note), which `TPI Itjen`
+//! sums: the 2026 template's ministry copy keeps that lane as a second
+//! "Jawaban TPI …" column after the first, and our importer reads it as the
+//! `tpi2` lane. Every formula carries its cached
 //! result, the engine's score of that lane, so a viewer that does not
 //! recalculate shows the same numbers. The value formulas are those of the
 //! 2021 export ([`super::export`]), read from the lane's own answer column.
@@ -35,6 +40,8 @@ use super::outline::SheetType;
 pub const SUMMARY_UNIT: &str = "Unit";
 /// The summary sheet of the evaluators' lane.
 pub const SUMMARY_TPI: &str = "TPI Unit";
+/// The summary sheet of the second evaluators' lane (the Inspektorat Jenderal's).
+pub const SUMMARY_ITJEN: &str = "TPI Itjen";
 
 /// One lane: its answers and notes.
 pub struct LaneData<'a> {
@@ -51,6 +58,9 @@ pub struct Workbook2026<'a> {
     pub unit: LaneData<'a>,
     /// The evaluators' lane; `None` leaves its columns empty.
     pub evaluators: Option<LaneData<'a>>,
+    /// The Inspektorat Jenderal's lane (a second TPI); `None` leaves its
+    /// inputs empty while its formulas and its summary sheet stay live.
+    pub itjen: Option<LaneData<'a>>,
     /// The evidence link of each soal's item (PortalRB's `bukti_dukung_unit`).
     pub links: &'a BTreeMap<ItemCode, String>,
 }
@@ -76,11 +86,17 @@ const TPI: LaneCols = LaneCols {
     value: 'O',
     percent: 'P',
 };
+const ITJEN: LaneCols = LaneCols {
+    answer: 'T',
+    note: 'W',
+    value: 'U',
+    percent: 'V',
+};
 const EVIDENCE: char = 'M';
 
 /// Row 1 of `Jawaban`: the 2026 workbook's labels, which the importer and
 /// PortalRB's tooling find the columns by.
-const HEADER: [(char, &str); 14] = [
+const HEADER: [(char, &str); 18] = [
     ('A', "ID"),
     ('B', "Penilaian"),
     ('H', "Bobot"),
@@ -95,6 +111,10 @@ const HEADER: [(char, &str); 14] = [
     ('Q', "Catatan/Keterangan/Penjelasan (TPI Unit)"),
     ('R', "Nilai (Unit)"),
     ('S', " % (Unit)"),
+    ('T', "Jawaban TPI Itjen"),
+    ('U', "Nilai (TPI Itjen)"),
+    ('V', " % (TPI Itjen)"),
+    ('W', "Catatan/Keterangan/Penjelasan (TPI Itjen)"),
 ];
 
 fn c(col: char) -> u16 {
@@ -114,12 +134,15 @@ struct Rows {
 /// Writes the workbook to memory.
 pub fn export_workbook_2026(input: &Workbook2026<'_>) -> Result<Vec<u8>, ExportError> {
     let empty = Answers::new();
-    let tpi_answers = input.evaluators.as_ref().map_or(&empty, |l| l.answers);
+    let (tpi_answers, tpi_notes) = lane_or_empty(&input.evaluators, &empty);
+    let (itjen_answers, itjen_notes) = lane_or_empty(&input.itjen, &empty);
     let unit_sheet = score(input.rubric, input.unit.answers);
     let tpi_sheet = score(input.rubric, tpi_answers);
+    let itjen_sheet = score(input.rubric, itjen_answers);
     let mut workbook = Workbook::new();
-    workbook.add_worksheet().set_name(SUMMARY_UNIT)?;
-    workbook.add_worksheet().set_name(SUMMARY_TPI)?;
+    for name in [SUMMARY_UNIT, SUMMARY_TPI, SUMMARY_ITJEN] {
+        workbook.add_worksheet().set_name(name)?;
+    }
     let rows = {
         let ws = workbook.add_worksheet();
         ws.set_name(SHEET_NAME_2026)?;
@@ -128,12 +151,8 @@ pub fn export_workbook_2026(input: &Workbook2026<'_>) -> Result<Vec<u8>, ExportE
             input,
             lanes: [
                 (UNIT, input.unit.answers, input.unit.notes, &unit_sheet),
-                (
-                    TPI,
-                    tpi_answers,
-                    input.evaluators.as_ref().map_or(&NO_NOTES, |l| l.notes),
-                    &tpi_sheet,
-                ),
+                (TPI, tpi_answers, tpi_notes, &tpi_sheet),
+                (ITJEN, itjen_answers, itjen_notes, &itjen_sheet),
             ],
             row: 0,
             rows: Rows::default(),
@@ -145,6 +164,7 @@ pub fn export_workbook_2026(input: &Workbook2026<'_>) -> Result<Vec<u8>, ExportE
     let summaries = [
         (SUMMARY_UNIT, UNIT, &unit_sheet),
         (SUMMARY_TPI, TPI, &tpi_sheet),
+        (SUMMARY_ITJEN, ITJEN, &itjen_sheet),
     ];
     for (name, cols, sheet) in summaries {
         let ws = workbook.worksheet_from_name(name)?;
@@ -154,6 +174,12 @@ pub fn export_workbook_2026(input: &Workbook2026<'_>) -> Result<Vec<u8>, ExportE
 }
 
 static NO_NOTES: Notes = Notes::new();
+
+/// A lane's answers and notes; an absent lane has none.
+fn lane_or_empty<'a>(lane: &Option<LaneData<'a>>, empty: &'a Answers) -> (&'a Answers, &'a Notes) {
+    lane.as_ref()
+        .map_or((empty, &NO_NOTES), |l| (l.answers, l.notes))
+}
 
 struct Formats {
     bold: Format,
@@ -176,7 +202,7 @@ type Lane<'a> = (LaneCols, &'a Answers, &'a Notes, &'a ScoreSheet);
 struct Writer<'a> {
     ws: &'a mut Worksheet,
     input: &'a Workbook2026<'a>,
-    lanes: [Lane<'a>; 2],
+    lanes: [Lane<'a>; 3],
     row: u32,
     rows: Rows,
     fmt: Formats,
@@ -281,6 +307,10 @@ impl Writer<'_> {
             ('Q', 40.0),
             ('R', 10.0),
             ('S', 10.0),
+            ('T', 12.0),
+            ('U', 10.0),
+            ('V', 10.0),
+            ('W', 40.0),
         ];
         for (col, w) in widths {
             self.ws.set_column_width(c(col), w)?;
@@ -617,7 +647,7 @@ fn gate_result(predicate: &str, value: f64, wbk: f64, wbbm: f64) -> Cached {
     Cached::Text(if passes { "OK" } else { "Tidak Lulus" })
 }
 
-/// A summary sheet (`Unit`, `TPI Unit`) laid out like the 2026 workbook's:
+/// A summary sheet (`Unit`, `TPI Unit`, `TPI Itjen`) laid out like the 2026 workbook's:
 /// every area's Pemenuhan and Reform from `Jawaban`, the totals and the gate
 /// checks, each formula with its cached result.
 fn summary(
@@ -848,7 +878,7 @@ fn summary(
 
 #[cfg(test)]
 mod tests {
-    use super::super::grid::{read_lke_sheet, Layout};
+    use super::super::grid::{read_lke_sheet, LaneColumns, Layout};
     use super::super::guard::Limits;
     use super::super::import::{read_answers, read_answers_lane};
     use super::*;
@@ -903,8 +933,12 @@ mod tests {
         unit_notes: Notes,
         tpi: Answers,
         tpi_notes: Notes,
+        itjen: Answers,
+        itjen_notes: Notes,
         links: BTreeMap<ItemCode, String>,
     }
+
+    const ITJEN_NOTE: &str = "Itjen: </t><script>alert(1)</script> & \"SK\" =SUM(A1)";
 
     fn lanes() -> Lanes {
         let r = builtin_90_2021_ref();
@@ -917,6 +951,13 @@ mod tests {
         tpi.set_capaian(Some(Answer::D)).unwrap();
         let mut tpi_notes = Notes::new();
         tpi_notes.insert(ItemCode::Question(code), "SK belum ditandatangani".into());
+        // The Itjen's lane differs from the TPI's on two more items.
+        let mut itjen = tpi.clone();
+        let a = "P.MP.i.a".parse().unwrap();
+        itjen.set_choice(r, a, Some(Answer::Tidak)).unwrap();
+        itjen.set_capaian(Some(Answer::E)).unwrap();
+        let mut itjen_notes = Notes::new();
+        itjen_notes.insert(ItemCode::Question(a), ITJEN_NOTE.into());
         let links = soal_2026()
             .take(3)
             .map(|(id, item)| (item, format!("https://zi.example.go.id/bukti/zi_x/{id}")))
@@ -926,6 +967,8 @@ mod tests {
             unit_notes,
             tpi,
             tpi_notes,
+            itjen,
+            itjen_notes,
             links,
         }
     }
@@ -942,6 +985,10 @@ mod tests {
             evaluators: Some(LaneData {
                 answers: &l.tpi,
                 notes: &l.tpi_notes,
+            }),
+            itjen: Some(LaneData {
+                answers: &l.itjen,
+                notes: &l.itjen_notes,
             }),
             links: &l.links,
         })
@@ -961,6 +1008,10 @@ mod tests {
             let mut official = Layout::official(WorkbookLayout::Lke2026);
             official.header_row = Some(1);
             official.value = Some('O');
+            official.tpi2 = Some(LaneColumns {
+                answer: 'T',
+                note: Some('W'),
+            });
             official
         });
         let cells = master_cells();
@@ -998,6 +1049,9 @@ mod tests {
         let b = grid.rows.iter().find(|r| r.number == 7).unwrap();
         assert_eq!((b.text('K'), b.text('N')), ("A", "C"));
         assert_eq!(b.text('Q'), "SK belum ditandatangani");
+        let a = grid.rows.iter().find(|r| r.number == 6).unwrap();
+        assert_eq!((a.text('N'), a.text('T')), ("Ya", "Tidak"));
+        assert_eq!(a.text('W'), ITJEN_NOTE);
     }
 
     #[test]
@@ -1017,6 +1071,14 @@ mod tests {
             (tpi.read.answer_column, tpi.read.note_column),
             ('N', Some('Q'))
         );
+        let itjen = read_answers_lane(&bytes, r, &Limits::default(), WorkbookLane::Tpi2).unwrap();
+        assert!(itjen.problems.is_empty(), "{:#?}", itjen.problems);
+        assert_eq!(itjen.answers, l.itjen);
+        assert_eq!(itjen.notes, l.itjen_notes);
+        assert_eq!(
+            (itjen.read.answer_column, itjen.read.note_column),
+            ('T', Some('W'))
+        );
     }
 
     #[test]
@@ -1026,7 +1088,13 @@ mod tests {
         let r = builtin_90_2021_ref();
         let bytes = export(&l);
         let mut xlsx: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-        for (sheet, answers) in [(SUMMARY_UNIT, &l.unit), (SUMMARY_TPI, &l.tpi)] {
+        let names: Vec<String> = xlsx.sheet_names().to_vec();
+        assert_eq!(names, [SUMMARY_UNIT, SUMMARY_TPI, SUMMARY_ITJEN, "Jawaban"]);
+        for (sheet, answers, col) in [
+            (SUMMARY_UNIT, &l.unit, 'R'),
+            (SUMMARY_TPI, &l.tpi, 'O'),
+            (SUMMARY_ITJEN, &l.itjen, 'U'),
+        ] {
             let s = score(r, answers);
             let range = xlsx.worksheet_range(sheet).unwrap();
             let formulas = xlsx.worksheet_formula(sheet).unwrap();
@@ -1046,7 +1114,6 @@ mod tests {
                 .unwrap()
                 .score;
             assert!((num(5, 8) - mp).abs() < 1e-9);
-            let col = if sheet == SUMMARY_UNIT { 'R' } else { 'O' };
             assert_eq!(f(5, 8), format!("Jawaban!{col}4"));
             assert_eq!(f(5, 9), format!("Jawaban!{col}123"));
             assert_eq!(f(15, 10), format!("Jawaban!{col}199"));
@@ -1055,6 +1122,8 @@ mod tests {
         }
         let unit_total = score(r, &l.unit).total.score;
         let tpi_total = score(r, &l.tpi).total.score;
+        let itjen_total = score(r, &l.itjen).total.score;
         assert!(unit_total > tpi_total, "the lanes differ");
+        assert!(tpi_total > itjen_total, "the Itjen's lane differs too");
     }
 }
