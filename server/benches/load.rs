@@ -387,7 +387,6 @@ enum Who {
     Anonymous,
     Member,
     Leadership,
-    Evaluator,
 }
 
 const TARGETS: &[Target] = &[
@@ -410,11 +409,6 @@ const TARGETS: &[Target] = &[
         kind: "area",
         who: Who::Member,
         path: |id| format!("/assessments/{id}/pemenuhan/1"),
-    },
-    Target {
-        kind: "review",
-        who: Who::Evaluator,
-        path: |_| "/review".to_owned(),
     },
     Target {
         kind: "dashboard",
@@ -458,7 +452,6 @@ async fn throughput(fixture: &Fixture, connections: usize, seconds: u64) -> Tall
                 Who::Anonymous => anonymous(),
                 Who::Member => fixture.client(member, PASSWORD).await,
                 Who::Leadership => fixture.client(&leaders[n % leaders.len()], PASSWORD).await,
-                Who::Evaluator => fixture.client("tpi", zi::demo::DEMO_PASSWORD).await,
             };
             clients.push((
                 client,
