@@ -5,9 +5,9 @@ import { DEMO, DEMO_PASSWORD, expect, freshContext, logInAs, test, waitForHydrat
 // JavaScript and wasm of each page, against the budgets of the README.
 const KiB = 1024;
 const PAGE_WITHOUT_LIVE_WORK = 100 * KiB;
-// The README's budget for the area page is 400 KiB; it is not met yet (772 KB),
-// so this holds today's size as a ceiling until it is.
-const AREA_PAGE = 760 * KiB;
+// The README's budget for the area page is 400 KiB; it is not met yet (599 KB,
+// 585 KiB, with erase_components), so this holds today's size as a ceiling until it is.
+const AREA_PAGE = 590 * KiB;
 
 test.use({ language: 'id' });
 
