@@ -1,6 +1,9 @@
 //! tower-sessions store backed by our own `sessions` table, so sessions live
 //! in the same database on SQLite and PostgreSQL and can be ended per user.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
@@ -15,14 +18,62 @@ pub const USER_ID_KEY: &str = "user_id";
 /// so ending their sessions ends it too.
 pub const PENDING_SIGN_IN_KEY: &str = "pending_sign_in";
 
+/// Every request of a signed-in user moves its session's expiry; storing
+/// that each time would make every page view a write. The expiry is stored
+/// again only once it has moved this far, so an idle session may end up to
+/// this much earlier than its idle limit.
+const EXPIRY_STORED_EVERY_MS: i64 = 60_000;
+
+/// Past this many, sessions known to have expired are forgotten.
+const KNOWN_SESSIONS_KEPT: usize = 10_000;
+
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: Db,
+    known: Arc<Mutex<HashMap<Id, Stored>>>,
+}
+
+/// A session as this process last read or wrote it.
+#[derive(Debug)]
+struct Stored {
+    data: HashMap<String, serde_json::Value>,
+    expires_at_ms: i64,
 }
 
 impl DbSessionStore {
     pub fn new(db: Db) -> Self {
-        DbSessionStore { db }
+        DbSessionStore {
+            db,
+            known: Arc::default(),
+        }
+    }
+
+    fn known(&self) -> std::sync::MutexGuard<'_, HashMap<Id, Stored>> {
+        self.known.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn remember(&self, id: Id, record: &Record, expires_at_ms: i64) {
+        let mut known = self.known();
+        if known.len() >= KNOWN_SESSIONS_KEPT {
+            let now = db::now_ms();
+            known.retain(|_, stored| stored.expires_at_ms > now);
+        }
+        known.insert(
+            id,
+            Stored {
+                data: record.data.clone(),
+                expires_at_ms,
+            },
+        );
+    }
+
+    /// Whether saving `record` would change nothing worth a write: the same
+    /// data, and an expiry that has not yet moved far.
+    fn unchanged(&self, record: &Record) -> bool {
+        self.known().get(&record.id).is_some_and(|stored| {
+            stored.data == record.data
+                && millis(record.expiry_date) - stored.expires_at_ms < EXPIRY_STORED_EVERY_MS
+        })
     }
 }
 
@@ -71,7 +122,10 @@ impl SessionStore for DbSessionStore {
         let row = encode(record)?;
         loop {
             match db::sessions::insert(&self.db, &record.id.to_string(), &row).await {
-                Ok(()) => return Ok(()),
+                Ok(()) => {
+                    self.remember(record.id, record, row.expires_at_ms);
+                    return Ok(());
+                }
                 Err(err) if db::is_unique_violation(&err) => record.id = Id::default(),
                 Err(err) => return Err(backend(err)),
             }
@@ -79,10 +133,15 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
+        if self.unchanged(record) {
+            return Ok(());
+        }
         let row = encode(record)?;
         db::sessions::update(&self.db, &record.id.to_string(), &row)
             .await
-            .map_err(backend)
+            .map_err(backend)?;
+        self.remember(record.id, record, row.expires_at_ms);
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
@@ -96,14 +155,17 @@ impl SessionStore for DbSessionStore {
         let expiry_date =
             OffsetDateTime::from_unix_timestamp_nanos(i128::from(stored.expires_at_ms) * 1_000_000)
                 .map_err(|e| Error::Decode(e.to_string()))?;
-        Ok(Some(Record {
+        let record = Record {
             id: *id,
             data,
             expiry_date,
-        }))
+        };
+        self.remember(*id, &record, stored.expires_at_ms);
+        Ok(Some(record))
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
+        self.known().remove(id);
         db::sessions::delete(&self.db, &id.to_string())
             .await
             .map_err(backend)

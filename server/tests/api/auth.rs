@@ -168,7 +168,7 @@ db_test!(
 );
 
 db_test!(
-    an_active_session_is_extended_on_every_request,
+    an_active_session_is_extended_without_a_write_per_request,
     |app| async move {
         let client = app.signed_in("unit").await;
         let expiry = || async {
@@ -180,6 +180,32 @@ db_test!(
         let first = expiry().await;
         let idle_ms = i64::try_from(app.settings.session_idle_minutes).unwrap() * 60_000;
         let now = app::backend::db::now_ms();
+        assert!(
+            first > now + idle_ms - 60_000 && first <= now + idle_ms + 1_000,
+            "the session lasts the idle time: expires in {} ms",
+            first - now
+        );
+        for _ in 0..3 {
+            client.me().await.expect("still signed in");
+        }
+        assert_eq!(
+            expiry().await,
+            first,
+            "requests within the minute store nothing"
+        );
+
+        // As if the last stored activity were two minutes old.
+        sqlx::query("UPDATE sessions SET expires_at = expires_at - 120000")
+            .execute(&app.db)
+            .await
+            .expect("age the session");
+        client.me().await.expect("still signed in");
+        assert!(
+            expiry().await > first - 60_000,
+            "activity pushes an older expiry back"
+        );
+    }
+);
         assert!(
             first > now + idle_ms - 60_000 && first <= now + idle_ms + 1_000,
             "the session lasts the idle time: expires in {} ms",
