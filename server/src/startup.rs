@@ -273,6 +273,7 @@ fn router(settings: &Settings, state: AppState) -> Router {
         ))
         .layer(from_fn(layers::server_fn_status))
         .layer(from_fn(layers::plain_form_done))
+        .layer(from_fn(app::backend::auth::RequestUser::layer))
         .layer(sessions)
         .layer(from_fn_with_state(
             layers::PublicOrigin::of_url(settings.public_url.as_deref()),

@@ -508,6 +508,28 @@ fn session_error(err: tower_sessions::session::Error) -> AppError {
     AppError::Internal
 }
 
+/// The signed-in user as one request found them: a page asks through
+/// several server functions, and the user is looked up once for all of them.
+/// The server puts a fresh one in every request's extensions
+/// ([`RequestUser::layer`]); the server functions find it there.
+#[derive(Clone, Default)]
+pub struct RequestUser(std::sync::Arc<tokio::sync::Mutex<Option<(String, SessionUser)>>>);
+
+impl RequestUser {
+    pub async fn layer(
+        mut request: axum::extract::Request,
+        next: axum::middleware::Next,
+    ) -> axum::response::Response {
+        request.extensions_mut().insert(RequestUser::default());
+        next.run(request).await
+    }
+
+    fn of_this_request() -> Option<RequestUser> {
+        leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<RequestUser>().cloned())
+    }
+}
+
 /// The signed-in user of this request, if any. A session whose user was
 /// deactivated or deleted is ended on the spot.
 pub async fn current_user(db: &Db, session: &Session) -> Result<Option<SessionUser>, AppError> {
@@ -518,6 +540,21 @@ pub async fn current_user(db: &Db, session: &Session) -> Result<Option<SessionUs
     else {
         return Ok(None);
     };
+    let Some(memo) = RequestUser::of_this_request() else {
+        return look_up(db, session, id).await;
+    };
+    let mut found = memo.0.lock().await;
+    if let Some((known, user)) = found.as_ref() {
+        if *known == id {
+            return Ok(Some(user.clone()));
+        }
+    }
+    let user = look_up(db, session, id.clone()).await?;
+    *found = user.clone().map(|user| (id, user));
+    Ok(user)
+}
+
+async fn look_up(db: &Db, session: &Session, id: String) -> Result<Option<SessionUser>, AppError> {
     let user = db::users::session_user(db, &UserId::new(id)).await?;
     if user.is_none() {
         sign_out(session).await?;
