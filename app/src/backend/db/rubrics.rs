@@ -95,45 +95,49 @@ pub async fn list(db: &Db) -> Result<Vec<RubricSummary>, sqlx::Error> {
         .collect()
 }
 
-/// A rubric version and its current gates. Each distinct body is parsed once
-/// per process (it is the same on every request); the gates are read each time.
+/// A rubric version and its current gates. A version's body never changes
+/// once stored, so each is parsed once per process and kept by its key and
+/// the moment it was stored (a restored database may hold another body under
+/// the same key); the gates are read each time.
 pub async fn get(
     conn: &mut AnyConnection,
     key: &str,
 ) -> Result<Option<(RubricVersion, GateSet)>, sqlx::Error> {
-    let row = sqlx::query("SELECT body, gates FROM rubric_versions WHERE key = $1")
+    let row = sqlx::query("SELECT created_at, gates FROM rubric_versions WHERE key = $1")
         .bind(key)
-        .fetch_optional(conn)
+        .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
     let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
-    let body: String = row.try_get("body")?;
-    let rubric = match parsed(&body) {
-        Some(rubric) => rubric,
-        None => {
-            let rubric: RubricVersion = serde_json::from_str(&body).map_err(decode)?;
-            remember(body, &rubric);
-            rubric
-        }
-    };
+    let stored = (key.to_owned(), row.try_get::<i64, _>("created_at")?);
     let gates = serde_json::from_str(&row.try_get::<String, _>("gates")?).map_err(decode)?;
+    if let Some(rubric) = parsed(&stored) {
+        return Ok(Some((rubric, gates)));
+    }
+    let body: String = sqlx::query_scalar("SELECT body FROM rubric_versions WHERE key = $1")
+        .bind(key)
+        .fetch_one(conn)
+        .await?;
+    let rubric: RubricVersion = serde_json::from_str(&body).map_err(decode)?;
+    remember(stored, &rubric);
     Ok(Some((rubric, gates)))
 }
 
-type Parsed = std::sync::Mutex<std::collections::HashMap<String, RubricVersion>>;
+/// Parsed rubric versions by key and the moment they were stored.
+type Parsed = std::sync::Mutex<std::collections::HashMap<(String, i64), RubricVersion>>;
 
 fn parsed_versions() -> &'static Parsed {
     static PARSED: std::sync::OnceLock<Parsed> = std::sync::OnceLock::new();
     PARSED.get_or_init(Parsed::default)
 }
 
-fn parsed(body: &str) -> Option<RubricVersion> {
-    parsed_versions().lock().ok()?.get(body).cloned()
+fn parsed(stored: &(String, i64)) -> Option<RubricVersion> {
+    parsed_versions().lock().ok()?.get(stored).cloned()
 }
 
-fn remember(body: String, rubric: &RubricVersion) {
+fn remember(stored: (String, i64), rubric: &RubricVersion) {
     if let Ok(mut versions) = parsed_versions().lock() {
-        versions.insert(body, rubric.clone());
+        versions.insert(stored, rubric.clone());
     }
 }
 

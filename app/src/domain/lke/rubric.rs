@@ -7,6 +7,7 @@
 //! sum to 100.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -289,23 +290,24 @@ pub struct RubricVersionData {
     pub hasil: HasilRubric,
 }
 
-/// A validated rubric version (e.g. `permenpanrb-90-2021`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RubricVersionData", into = "RubricVersionData")]
+/// A validated rubric version (e.g. `permenpanrb-90-2021`). Every page and
+/// every score reads one, so copies share the data.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "RubricVersionData")]
 pub struct RubricVersion {
-    data: RubricVersionData,
+    data: Arc<RubricVersionData>,
+}
+
+impl Serialize for RubricVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.data.serialize(serializer)
+    }
 }
 
 impl TryFrom<RubricVersionData> for RubricVersion {
     type Error = RubricError;
     fn try_from(data: RubricVersionData) -> Result<Self, Self::Error> {
         RubricVersion::new(data)
-    }
-}
-
-impl From<RubricVersion> for RubricVersionData {
-    fn from(r: RubricVersion) -> Self {
-        r.data
     }
 }
 
@@ -328,7 +330,9 @@ impl RubricVersion {
         if (total - TOTAL_WEIGHT).abs() > WEIGHT_TOLERANCE {
             return Err(RubricError::TotalWeight(total));
         }
-        Ok(RubricVersion { data })
+        Ok(RubricVersion {
+            data: Arc::new(data),
+        })
     }
 
     pub fn key(&self) -> &str {
