@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cargo bench -p zi --bench load -- [--users 200] [--seconds 60] [--postgres]
-//! cargo bench -p zi --bench load -- --throughput [--connections 64] [--seconds 10] [--postgres]
+//! cargo bench -p zi --bench load -- --throughput [--connections 64] [--seconds 10] [--postgres] [--only area,save]
 //! ```
 //!
 //! Users: each user signs in (the sign-ins spread over the first ten seconds,
@@ -43,6 +43,8 @@ struct Options {
     seconds: u64,
     postgres: bool,
     throughput: Option<usize>,
+    /// The throughput targets to run (all when empty); the bare page always runs.
+    only: Vec<String>,
 }
 
 fn options() -> Options {
@@ -60,6 +62,12 @@ fn options() -> Options {
         seconds: value("--seconds", if throughput { 10 } else { 60 }),
         postgres: args.iter().any(|a| a == "--postgres"),
         throughput: throughput.then(|| usize::try_from(value("--connections", 64)).unwrap_or(64)),
+        only: args
+            .iter()
+            .position(|a| a == "--only")
+            .and_then(|i| args.get(i + 1))
+            .map(|kinds| kinds.split(',').map(str::to_owned).collect())
+            .unwrap_or_default(),
     }
 }
 
@@ -127,7 +135,7 @@ fn main() {
     let failed = runtime.block_on(async {
         let fixture = Fixture::start(&options).await;
         let tally = match options.throughput {
-            Some(connections) => throughput(&fixture, connections, options.seconds).await,
+            Some(connections) => throughput(&fixture, connections, &options).await,
             None => users(&fixture, &options).await,
         };
         fixture.stop().await;
@@ -418,7 +426,9 @@ const TARGETS: &[Target] = &[
 ];
 
 /// Each target in turn, `connections` clients asking as fast as answers come.
-async fn throughput(fixture: &Fixture, connections: usize, seconds: u64) -> Tally {
+async fn throughput(fixture: &Fixture, connections: usize, options: &Options) -> Tally {
+    let seconds = options.seconds;
+    let chosen = |kind: &str| options.only.is_empty() || options.only.iter().any(|k| k == kind);
     let bare = bare_server().await;
     let members: Vec<(String, String)> = fixture
         .logins
@@ -444,7 +454,7 @@ async fn throughput(fixture: &Fixture, connections: usize, seconds: u64) -> Tall
         .map(|_| (anonymous(), format!("{bare}/")))
         .collect();
     hammer(&mut tally, "bare axum", bare_clients, seconds, None).await;
-    for target in TARGETS {
+    for target in TARGETS.iter().filter(|t| chosen(t.kind)) {
         let mut clients = Vec::new();
         for n in 0..connections {
             let (member, assessment) = &members[n % members.len()];
@@ -459,6 +469,9 @@ async fn throughput(fixture: &Fixture, connections: usize, seconds: u64) -> Tall
             ));
         }
         hammer(&mut tally, target.kind, clients, seconds, None).await;
+    }
+    if !chosen("save") {
+        return tally;
     }
     let mut savers = Vec::new();
     for (member, assessment) in members.iter().take(connections) {
