@@ -24,7 +24,9 @@ pub const PENDING_SIGN_IN_KEY: &str = "pending_sign_in";
 /// this much earlier than its idle limit.
 const EXPIRY_STORED_EVERY_MS: i64 = 60_000;
 
-/// Past this many, sessions known to have expired are forgotten.
+/// Past this many, sessions known to have expired are forgotten, and if that
+/// is not enough, all are (each then costs one write at its next save), so the
+/// scan runs at most once per this many sessions remembered.
 const KNOWN_SESSIONS_KEPT: usize = 10_000;
 
 #[derive(Clone, Debug)]
@@ -57,6 +59,9 @@ impl DbSessionStore {
         if known.len() >= KNOWN_SESSIONS_KEPT {
             let now = db::now_ms();
             known.retain(|_, stored| stored.expires_at_ms > now);
+            if known.len() >= KNOWN_SESSIONS_KEPT / 2 {
+                known.clear();
+            }
         }
         known.insert(
             id,
